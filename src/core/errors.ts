@@ -1,0 +1,38 @@
+/**
+ * The one error type core throws. Every surface (HTTP, MCP, CLI) has exactly one mapper from it;
+ * `message` must be safe to show to a user or an agent: never a secret, never a stack.
+ */
+export type AppErrorCode =
+  | 'NOT_FOUND'
+  | 'FORBIDDEN'
+  | 'UNAUTHENTICATED'
+  | 'VALIDATION'
+  | 'CONFLICT'
+  | 'POLICY_DENIED'
+  | 'PROVIDER_ERROR'
+  | 'RATE_LIMITED'
+  | 'INTERNAL';
+
+export interface AppErrorOptions {
+  details?: Record<string, unknown>;
+  cause?: unknown;
+  retryable?: boolean;
+}
+
+export class AppError extends Error {
+  readonly details?: Record<string, unknown>;
+  readonly retryable: boolean;
+
+  constructor(
+    readonly code: AppErrorCode,
+    message: string,
+    opts: AppErrorOptions = {},
+  ) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = 'AppError';
+    this.details = opts.details;
+    this.retryable = opts.retryable ?? false;
+  }
+}
+
+export const isAppError = (e: unknown): e is AppError => e instanceof AppError;

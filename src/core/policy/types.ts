@@ -1,0 +1,68 @@
+/**
+ * What the broker asks of policy, independent of the engine (our Rego interpreter or an
+ * OPA-compiled wasm bundle). Inputs and outputs are plain JSON data.
+ */
+
+export type ApproverTier = 'auto' | 'ai_review' | 'human';
+
+/** The policy input document (jitsudo's schema plus kind, agent, requester and time). */
+export interface PolicyInput {
+  user: {
+    email: string;
+    subject?: string;
+    groups: string[];
+    kind: 'human' | 'agent';
+    agent?: { name: string; owner: string };
+  };
+  request: {
+    provider: string;
+    role: string;
+    resource_scope: string;
+    duration_seconds: number;
+    reason: string;
+    break_glass: boolean;
+    metadata: Record<string, string>;
+  };
+  context: {
+    trust_tier: number;
+    /** The requester, present when the user is someone else (an approver). */
+    requester?: { email: string; groups: string[]; kind: 'human' | 'agent' };
+    /** RFC 3339 time of the decision, plus derived fields for time-of-day rules. */
+    time: { rfc3339: string; unix_ns: string; weekday: string; hour_utc: number };
+  };
+}
+
+export interface Decision {
+  allow: boolean;
+  /** The policy's `reason` when it defines one; otherwise a fallback saying why. */
+  reason: string;
+  /** Every reason the policy gave (`reasons` set/array, `deny` messages, `reason`). */
+  reasons: string[];
+  /** Names of the policy modules whose rules decided (best effort, for audit and `policy eval`). */
+  decidedBy: string[];
+  /** Whether any rule defined the decision at all (false = fell back to default-deny). */
+  defined: boolean;
+}
+
+export interface ApprovalDecision extends Decision {
+  approverTier: ApproverTier;
+}
+
+/** One policy module as stored (a row of `policies`, or a file in `policies/`). */
+export interface PolicySource {
+  name: string;
+  rego: string;
+  regoVersion?: 'v0' | 'v1';
+}
+
+export interface DecideOptions {
+  /** Override the clock (`time.now_ns()`), in ns since the epoch. */
+  nowNs?: bigint;
+}
+
+/** A loaded, immutable set of policies; reload = load a new one and swap the reference. */
+export interface PolicySet {
+  readonly engine: 'rego' | 'wasm';
+  eligibility(input: PolicyInput, opts?: DecideOptions): Decision;
+  approval(input: PolicyInput, opts?: DecideOptions): ApprovalDecision;
+}
