@@ -25,7 +25,11 @@ describe('architecture', () => {
   it('only src/core/db imports drizzle-orm', () => {
     const offenders = files('src')
       .filter((f) => !f.startsWith(join('src', 'core', 'db')))
-      .flatMap((f) => importsOf(f).filter((s) => s.startsWith('drizzle-orm')).map((s) => `${f} → ${s}`));
+      .flatMap((f) =>
+        importsOf(f)
+          .filter((s) => s.startsWith('drizzle-orm'))
+          .map((s) => `${f} → ${s}`),
+      );
     expect(offenders).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { type TypeName, type Value, typeName } from '../value.js';
+import { type TypeName, typeName, type Value } from '../value.js';
 
 /**
  * What a builtin may see of the evaluation it runs in. One context per query evaluation, so

@@ -1,0 +1,249 @@
+/**
+ * The only reader of `process.env`. Merges defaults ← YAML file ← `JITSUDOD_*` variables ← explicit
+ * overrides through one zod schema into a frozen object, and fails at start-up naming the bad key.
+ */
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { AppError } from './errors.js';
+
+const AgentLimits = z
+  .object({
+    max_open_requests: z.number().int().positive().default(5),
+    max_requests_per_hour: z.number().int().positive().default(30),
+    max_active_grants: z.number().int().positive().default(3),
+  })
+  .strict();
+
+const CatalogEntry = z
+  .object({
+    provider: z.string().min(1),
+    role: z.string().min(1),
+    scopes: z.array(z.string().min(1)).min(1),
+    description: z.string().default(''),
+    max_duration_seconds: z.number().int().positive().optional(),
+  })
+  .strict();
+
+export const ConfigSchema = z
+  .object({
+    /** All local state (PGlite data, keys, lock file) lives here. */
+    home: z.string().min(1),
+    http: z
+      .object({ addr: z.string().min(1).default('127.0.0.1:8080') })
+      .strict()
+      .default({ addr: '127.0.0.1:8080' }),
+    database: z
+      .object({
+        /** PostgreSQL URL; absent → embedded PGlite in `<home>/data`. `memory://` → in-memory PGlite. */
+        url: z.string().min(1).optional(),
+        pool_size: z.number().int().positive().default(10),
+      })
+      .strict()
+      .default({ pool_size: 10 }),
+    auth: z
+      .object({
+        mode: z.enum(['dev', 'oidc']).default('dev'),
+        admin_group: z.string().min(1).default('jitsudo-admins'),
+        admin_emails: z.array(z.string()).default([]),
+        oidc: z
+          .object({
+            issuer: z.string().url(),
+            audience: z.string().min(1),
+            groups_claim: z.string().default('groups'),
+          })
+          .strict()
+          .optional(),
+        /** Lifetime of dev-mode tokens minted by `jitsudo login --dev`. */
+        dev_token_ttl_seconds: z
+          .number()
+          .int()
+          .positive()
+          .default(12 * 3600),
+      })
+      .strict()
+      .default({
+        mode: 'dev',
+        admin_group: 'jitsudo-admins',
+        admin_emails: [],
+        dev_token_ttl_seconds: 43200,
+      }),
+    policy: z
+      .object({
+        engine: z.enum(['rego', 'wasm']).default('rego'),
+        /** Directory of `.rego` files seeded into the policy store when it is empty. */
+        dir: z.string().optional(),
+        /** OPA bundle (.tar.gz) or policy.wasm for the wasm engine. */
+        bundle: z.string().optional(),
+        /** Replicas re-read the policy store this often (hot reload across processes). */
+        reload_interval_seconds: z.number().int().positive().default(30),
+        rego_version: z.enum(['v0', 'v1']).default('v1'),
+      })
+      .strict()
+      .default({ engine: 'rego', reload_interval_seconds: 30, rego_version: 'v1' }),
+    requests: z
+      .object({
+        pending_ttl_seconds: z
+          .number()
+          .int()
+          .positive()
+          .default(24 * 3600),
+        max_duration_seconds: z
+          .number()
+          .int()
+          .positive()
+          .default(7 * 24 * 3600),
+        ai_review_escalate_after_seconds: z
+          .number()
+          .int()
+          .positive()
+          .default(15 * 60),
+        max_reason_length: z.number().int().positive().default(4096),
+      })
+      .strict()
+      .default({
+        pending_ttl_seconds: 86400,
+        max_duration_seconds: 604800,
+        ai_review_escalate_after_seconds: 900,
+        max_reason_length: 4096,
+      }),
+    sweeper: z
+      .object({
+        enabled: z.boolean().default(true),
+        interval_ms: z.number().int().positive().default(1000),
+        batch_size: z.number().int().positive().default(500),
+        max_attempts: z.number().int().positive().default(8),
+      })
+      .strict()
+      .default({ enabled: true, interval_ms: 1000, batch_size: 500, max_attempts: 8 }),
+    /** Per-provider settings; each provider validates its own section. `mock: {}` enables the mock. */
+    providers: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
+    encryption: z.object({ key: z.string().optional() }).strict().default({}),
+    log: z
+      .object({
+        level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+      })
+      .strict()
+      .default({ level: 'info' }),
+    mcp: z
+      .object({
+        /** Providers for which `get_credentials` may hand the secret to an agent. Off by default. */
+        get_credentials_providers: z.array(z.string()).default([]),
+      })
+      .strict()
+      .default({ get_credentials_providers: [] }),
+    agents: z
+      .object({
+        limits: AgentLimits.default({
+          max_open_requests: 5,
+          max_requests_per_hour: 30,
+          max_active_grants: 3,
+        }),
+      })
+      .strict()
+      .default({ limits: { max_open_requests: 5, max_requests_per_hour: 30, max_active_grants: 3 } }),
+    /** Roles agents and humans may ask for; `list_eligible_access` filters it through policy. */
+    catalog: z.array(CatalogEntry).default([]),
+  })
+  .strict();
+
+export type Config = z.infer<typeof ConfigSchema>;
+export type ConfigInput = z.input<typeof ConfigSchema>;
+
+type Env = Record<string, string | undefined>;
+
+function setPath(target: Record<string, any>, path: string[], value: unknown): void {
+  let cur = target;
+  for (const key of path.slice(0, -1)) cur = cur[key] ??= {};
+  cur[path.at(-1)!] = value;
+}
+
+function deepMerge(a: Record<string, any>, b: Record<string, any>): Record<string, any> {
+  const out: Record<string, any> = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    out[k] =
+      v &&
+      typeof v === 'object' &&
+      !Array.isArray(v) &&
+      a[k] &&
+      typeof a[k] === 'object' &&
+      !Array.isArray(a[k])
+        ? deepMerge(a[k], v)
+        : v;
+  }
+  return out;
+}
+
+/** Env variables that map onto config keys. Anything else starting with JITSUDOD_ is rejected. */
+const ENV_KEYS: Record<string, { path: string[]; parse?: (s: string) => unknown }> = {
+  JITSUDOD_HTTP_ADDR: { path: ['http', 'addr'] },
+  JITSUDOD_DATABASE_URL: { path: ['database', 'url'] },
+  DATABASE_URL: { path: ['database', 'url'] },
+  JITSUDOD_LOG_LEVEL: { path: ['log', 'level'] },
+  JITSUDOD_ENCRYPTION_KEY: { path: ['encryption', 'key'] },
+  JITSUDOD_AUTH_MODE: { path: ['auth', 'mode'] },
+  JITSUDOD_ADMIN_GROUP: { path: ['auth', 'admin_group'] },
+  JITSUDOD_POLICY_DIR: { path: ['policy', 'dir'] },
+  JITSUDOD_POLICY_ENGINE: { path: ['policy', 'engine'] },
+  JITSUDOD_SWEEPER_ENABLED: { path: ['sweeper', 'enabled'], parse: (s) => s === 'true' || s === '1' },
+};
+const IGNORED_ENV = new Set(['JITSUDOD_CONFIG']);
+
+export interface LoadConfigOptions {
+  /** YAML config file; defaults to `$JITSUDOD_CONFIG` when set. */
+  file?: string;
+  env?: Env;
+  overrides?: ConfigInput | Record<string, unknown>;
+}
+
+/** Builds the frozen config; throws AppError VALIDATION naming the first bad key. */
+export function loadConfig(opts: LoadConfigOptions = {}): Readonly<Config> {
+  const env = opts.env ?? process.env;
+  let raw: Record<string, any> = {
+    home: env.JITSUDO_HOME ? resolve(env.JITSUDO_HOME) : join(homedir(), '.jitsudo'),
+  };
+  const file = opts.file ?? env.JITSUDOD_CONFIG;
+  if (file) {
+    let parsed: unknown;
+    try {
+      parsed = parseYaml(readFileSync(file, 'utf8'));
+    } catch (e) {
+      throw new AppError('VALIDATION', `cannot read config file ${file}: ${(e as Error).message}`);
+    }
+    if (parsed != null && (typeof parsed !== 'object' || Array.isArray(parsed)))
+      throw new AppError('VALIDATION', `config file ${file} must be a YAML mapping`);
+    raw = deepMerge(raw, (parsed ?? {}) as Record<string, any>);
+  }
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined) continue;
+    const spec = ENV_KEYS[name];
+    if (spec) setPath(raw, spec.path, spec.parse ? spec.parse(value) : value);
+    else if (name.startsWith('JITSUDOD_') && !IGNORED_ENV.has(name))
+      throw new AppError('VALIDATION', `unknown environment variable ${name}`);
+  }
+  if (opts.overrides) raw = deepMerge(raw, opts.overrides as Record<string, any>);
+  return parseConfig(raw);
+}
+
+/** Validates a config object (used directly by embedders); throws naming the bad key. */
+export function parseConfig(raw: unknown): Readonly<Config> {
+  const r = ConfigSchema.safeParse(raw);
+  if (!r.success) {
+    const issue = r.error.issues[0]!;
+    const key = issue.path.join('.') || '(root)';
+    throw new AppError('VALIDATION', `invalid config key ${key}: ${issue.message}`, {
+      details: { key, issues: r.error.issues.map((i) => ({ key: i.path.join('.'), message: i.message })) },
+    });
+  }
+  return deepFreeze(r.data);
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object') {
+    for (const v of Object.values(o)) deepFreeze(v);
+    Object.freeze(o);
+  }
+  return o;
+}
