@@ -1,0 +1,33 @@
+import { errors, jwtVerify } from 'jose';
+import type { Actor } from '../actor.js';
+import { AppError } from '../errors.js';
+import { actorFromClaims } from './actor-from-claims.js';
+import { DevClaims } from './dev-claims.js';
+import { DEV_AUDIENCE, DEV_ISSUER, type IdentityDeps } from './types.js';
+
+/** Verifies a dev-mode bearer token and returns its Actor; any failure is UNAUTHENTICATED. */
+export async function verifyToken(deps: IdentityDeps, token: string): Promise<Actor> {
+  if (!token || token.length > 8192)
+    throw new AppError('UNAUTHENTICATED', 'missing or malformed bearer token');
+  let payload: Record<string, unknown>;
+  try {
+    ({ payload } = await jwtVerify(token, deps.keys.tokenKey, {
+      algorithms: ['HS256'],
+      issuer: DEV_ISSUER,
+      audience: DEV_AUDIENCE,
+      requiredClaims: ['exp', 'sub'],
+    }));
+  } catch (e) {
+    // The reason is safe to show (expired vs. invalid); the token itself never is.
+    const why = e instanceof errors.JWTExpired ? 'token expired; log in again' : 'invalid token';
+    throw new AppError('UNAUTHENTICATED', why);
+  }
+  const claims = DevClaims.safeParse({ email: payload.email, groups: payload.groups, kind: payload.kind });
+  if (!claims.success || payload.sub !== claims.data.email)
+    throw new AppError('UNAUTHENTICATED', 'invalid token claims');
+  return actorFromClaims(deps.config, {
+    identity: claims.data.email,
+    groups: claims.data.groups,
+    kind: claims.data.kind,
+  });
+}

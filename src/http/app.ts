@@ -1,0 +1,94 @@
+/**
+ * `createApp` builds the whole HTTP API: request id → request log → (dev: loopback Host guard) →
+ * body limit → health/version/openapi → bearer auth → versioned routes. Used by `jitsudod serve`,
+ * by tests through `app.request()`, and by embedders.
+ */
+import { readFileSync } from 'node:fs';
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import pino, { type Logger } from 'pino';
+import type { Authenticator, IdentityDeps } from '../core/identity/index.js';
+import type { HttpVerbs } from './core-port.js';
+import type { HonoEnv } from './env.js';
+import { errorResponse, mapError } from './errors.js';
+import { authenticate } from './middleware/authenticate.js';
+import { loopbackHostOnly } from './middleware/loopback-host.js';
+import { requestId } from './middleware/request-id.js';
+import { requestLog } from './middleware/request-log.js';
+import { registerAdminRoutes } from './routes/admin.js';
+import { registerAuditRoutes } from './routes/audit.js';
+import { registerDevTokenRoute, registerWhoamiRoute } from './routes/auth.js';
+import { registerHealthRoutes } from './routes/health.js';
+import { registerPolicyRoutes } from './routes/policies.js';
+import { registerPrincipalRoutes } from './routes/principals.js';
+import { registerRequestRoutes } from './routes/requests.js';
+import { createRouter } from './validation.js';
+
+export const API_PREFIX = '/api/v1alpha1';
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+export interface AppOptions {
+  verbs: HttpVerbs;
+  authenticator: Authenticator;
+  log?: Logger;
+  /** Resolves when the database answers (`/readyz`). */
+  ready?: () => Promise<void>;
+  version?: string;
+  /** Dev identity mode: mounts POST /auth/dev-token and refuses non-loopback Host headers. */
+  devTokens?: IdentityDeps;
+  bodyLimitBytes?: number;
+}
+
+/** The package version, read once. */
+export const PACKAGE_VERSION: string = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
+/** Builds the Hono app; stateless apart from what `opts` holds, so tests can build many. */
+export function createApp(opts: AppOptions): OpenAPIHono<HonoEnv> {
+  const log = opts.log ?? pino({ level: 'silent' });
+  const limit = opts.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
+  const app = createRouter();
+  app.onError(mapError);
+  app.notFound((c) => errorResponse(c, 'NOT_FOUND', `no such endpoint: ${c.req.method} ${c.req.path}`));
+
+  app.use('*', requestId());
+  app.use('*', requestLog(log));
+  if (opts.devTokens) app.use('*', loopbackHostOnly());
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: limit,
+      onError: (c) =>
+        errorResponse(c, 'VALIDATION', `request body too large (limit ${Math.round(limit / 1024)} KiB)`, {
+          status: 413,
+        }),
+    }),
+  );
+
+  registerHealthRoutes(app, {
+    version: opts.version ?? PACKAGE_VERSION,
+    ready: opts.ready ?? (async () => {}),
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: 'jitsudo', version: opts.version ?? PACKAGE_VERSION },
+  });
+
+  // Registered before the bearer check: the dev-token endpoint is how a token is obtained at all.
+  const pub = createRouter();
+  if (opts.devTokens) registerDevTokenRoute(pub, opts.devTokens);
+  app.route(API_PREFIX, pub);
+
+  const api = createRouter();
+  api.use('*', authenticate(opts.authenticator));
+  registerWhoamiRoute(api);
+  registerRequestRoutes(api, opts.verbs);
+  registerPolicyRoutes(api, opts.verbs);
+  registerAuditRoutes(api, opts.verbs);
+  registerPrincipalRoutes(api, opts.verbs);
+  registerAdminRoutes(api, opts.verbs);
+  app.route(API_PREFIX, api);
+  return app;
+}

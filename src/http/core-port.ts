@@ -1,0 +1,32 @@
+/**
+ * What the HTTP surface needs from core: the verbs, bound to their deps (`createCore`), each
+ * `(actor, input) → plain object`. Handlers call exactly one of these and map the result.
+ */
+import type { Actor } from '../core/actor.js';
+
+export type Verb = (actor: Actor, input: any) => Promise<any>;
+
+export const VERB_NAMES = [
+  'createRequest',
+  'getRequest',
+  'listRequests',
+  'approveRequest',
+  'denyRequest',
+  'cancelRequest',
+  'revokeRequest',
+  'getCredentials',
+  'applyPolicy',
+  'deletePolicy',
+  'listPolicies',
+  'getPolicy',
+  'evalPolicy',
+  'reloadPolicies',
+  'queryAudit',
+  'verifyAudit',
+  'exportAudit',
+  'getPrincipal',
+  'setTrustTier',
+] as const;
+export type VerbName = (typeof VERB_NAMES)[number];
+
+export type HttpVerbs = Record<VerbName, Verb>;

@@ -1,0 +1,11 @@
+import type { Logger } from 'pino';
+import type { Actor } from '../core/actor.js';
+
+/** Per-request values set by middleware; handlers read `actor` only after `requireActor`. */
+export interface HonoEnv {
+  Variables: {
+    requestId: string;
+    log: Logger;
+    actor: Actor;
+  };
+}

@@ -1,0 +1,75 @@
+/**
+ * The one mapper from errors to HTTP: AppError → status + `{ error: { code, message, requestId,
+ * details? } }`. Unknown errors become a generic 500 and are logged; nothing else leaks.
+ */
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { type AppErrorCode, isAppError } from '../core/errors.js';
+import type { HonoEnv } from './env.js';
+
+const STATUS: Record<AppErrorCode, ContentfulStatusCode> = {
+  VALIDATION: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  POLICY_DENIED: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+  PROVIDER_ERROR: 502,
+};
+
+export interface ErrorBody {
+  error: { code: AppErrorCode; message: string; requestId: string; details?: Record<string, unknown> };
+}
+
+/** Builds the JSON error response; 401s carry `WWW-Authenticate: Bearer`. */
+export function errorResponse(
+  c: Context<HonoEnv>,
+  code: AppErrorCode,
+  message: string,
+  opts: { status?: ContentfulStatusCode; details?: Record<string, unknown> } = {},
+): Response {
+  const status = opts.status ?? STATUS[code];
+  const body: ErrorBody = { error: { code, message, requestId: c.get('requestId') ?? '' } };
+  if (opts.details) body.error.details = opts.details;
+  if (status === 401) c.header('WWW-Authenticate', 'Bearer realm="jitsudo"');
+  if (code === 'RATE_LIMITED') c.header('Retry-After', '60');
+  return c.json(body, status);
+}
+
+/** Hono `onError`: every thrown thing ends here. */
+export function mapError(err: unknown, c: Context<HonoEnv>): Response {
+  if (isAppError(err)) {
+    if (err.code === 'INTERNAL' || err.code === 'PROVIDER_ERROR')
+      c.get('log')?.error({ err: { code: err.code, message: err.message } }, 'request failed');
+    // INTERNAL messages may describe internals: the client gets a generic sentence.
+    const message = err.code === 'INTERNAL' ? 'internal error' : err.message;
+    return errorResponse(c, err.code, message, {
+      details: err.code === 'INTERNAL' ? undefined : err.details,
+    });
+  }
+  if (err instanceof HTTPException) {
+    const status = err.status as ContentfulStatusCode;
+    if (status === 413)
+      return errorResponse(c, 'VALIDATION', 'request body too large (limit 1 MiB)', { status: 413 });
+    if (status === 401) return errorResponse(c, 'UNAUTHENTICATED', 'authentication required');
+    if (status >= 400 && status < 500)
+      return errorResponse(c, 'VALIDATION', httpMessage(status, err.message), { status });
+  }
+  c.get('log')?.error({ err: safeErr(err) }, 'unhandled error');
+  return errorResponse(c, 'INTERNAL', 'internal error');
+}
+
+function httpMessage(status: number, message: string): string {
+  if (status === 415) return 'content-type must be application/json';
+  if (/malformed json/i.test(message)) return 'request body is not valid JSON';
+  return message || 'bad request';
+}
+
+/** Logs an unknown error by name, message and stack, never by its enumerable fields (may hold secrets). */
+function safeErr(err: unknown): Record<string, unknown> {
+  if (err instanceof Error) return { name: err.name, message: err.message, stack: err.stack };
+  return { value: String(err) };
+}

@@ -1,0 +1,20 @@
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import type { HttpVerbs } from '../core-port.js';
+import type { HonoEnv } from '../env.js';
+import { errorResponses, jsonOk } from '../schemas/common.js';
+import { ReloadResult } from '../schemas/policy.js';
+
+const reloadRoute = createRoute({
+  operationId: 'reloadPolicies',
+  method: 'post',
+  path: '/admin/reload-policies',
+  tags: ['admin'],
+  security: [{ bearer: [] }],
+  summary: 'Re-read the policy store now instead of at the next reload interval (admin)',
+  responses: { 200: jsonOk(ReloadResult, 'Number of policy modules loaded'), ...errorResponses },
+});
+
+/** Mounts admin operations. */
+export function registerAdminRoutes(app: OpenAPIHono<HonoEnv>, verbs: HttpVerbs): void {
+  app.openapi(reloadRoute, async (c) => c.json(await verbs.reloadPolicies(c.get('actor'), {}), 200));
+}

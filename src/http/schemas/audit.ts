@@ -1,0 +1,41 @@
+import { z } from '@hono/zod-openapi';
+
+export const AuditEvent = z
+  .object({
+    id: z.union([z.string(), z.number()]),
+    timestamp: z.string(),
+    actor: z.string(),
+    action: z.string().openapi({ example: 'request.created' }),
+    request_id: z.string().nullable().optional(),
+    provider: z.string().nullable().optional(),
+    resource_scope: z.string().nullable().optional(),
+    outcome: z.enum(['success', 'denied', 'failure', 'error']),
+    details: z.record(z.string(), z.unknown()).nullable().optional(),
+    prev_hash: z.string().optional(),
+    hash: z.string().optional(),
+  })
+  .passthrough()
+  .openapi('AuditEvent');
+
+export const AuditList = z
+  .object({ events: z.array(AuditEvent), next_page_token: z.string().nullable() })
+  .openapi('AuditList');
+
+const q = (name: string) => ({ param: { name, in: 'query' as const } });
+export const AuditQuery = z.object({
+  actor: z.string().max(254).optional().openapi(q('actor')),
+  request_id: z.string().max(64).optional().openapi(q('request_id')),
+  action: z.string().max(64).optional().openapi(q('action')),
+  provider: z.string().max(64).optional().openapi(q('provider')),
+  since: z.string().datetime({ offset: true }).optional().openapi(q('since')),
+  until: z.string().datetime({ offset: true }).optional().openapi(q('until')),
+});
+
+export const AuditVerifyResult = z
+  .object({
+    ok: z.boolean(),
+    rows: z.number().int(),
+    first_broken: z.record(z.string(), z.unknown()).nullable().optional(),
+  })
+  .passthrough()
+  .openapi('AuditVerifyResult');

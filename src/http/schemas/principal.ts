@@ -1,0 +1,27 @@
+import { z } from '@hono/zod-openapi';
+
+export const Principal = z
+  .object({
+    identity: z.string(),
+    kind: z.enum(['human', 'agent']).optional(),
+    trust_tier: z.number().int().min(0).max(4),
+    last_seen_at: z.string().nullable().optional(),
+    notes: z.string().nullable().optional(),
+  })
+  .passthrough()
+  .openapi('Principal');
+
+export const PrincipalEnvelope = z.object({ principal: Principal }).openapi('PrincipalEnvelope');
+
+export const IdentityParam = z.object({
+  identity: z
+    .string()
+    .min(1)
+    .max(254)
+    .openapi({ param: { name: 'identity', in: 'path' }, example: 'alice@example.com' }),
+});
+
+export const SetTrustTierBody = z
+  .object({ trust_tier: z.number().int().min(0).max(4), notes: z.string().max(1024).optional() })
+  .strict()
+  .openapi('SetTrustTierInput');

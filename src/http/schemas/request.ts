@@ -1,0 +1,109 @@
+import { z } from '@hono/zod-openapi';
+import { QueryBool } from './common.js';
+
+export const RequestState = z
+  .enum(['PENDING', 'APPROVED', 'ACTIVE', 'REJECTED', 'CANCELLED', 'EXPIRED', 'REVOKED', 'FAILED'])
+  .openapi('RequestState');
+
+export const Approval = z
+  .object({
+    approver: z.string(),
+    decision: z.string().openapi({ example: 'approved' }),
+    comment: z.string().optional(),
+    created_at: z.string(),
+  })
+  .passthrough()
+  .openapi('Approval');
+
+export const ElevationRequest = z
+  .object({
+    id: z.string().openapi({ example: 'req_01J9Z7X3R4T5V6W7X8Y9Z0ABCD' }),
+    state: RequestState,
+    requester: z.object({
+      identity: z.string(),
+      kind: z.enum(['human', 'agent']),
+      agent: z.object({ name: z.string(), owner: z.string() }).passthrough().optional(),
+    }),
+    provider: z.string(),
+    role: z.string(),
+    resource_scope: z.string(),
+    duration_seconds: z.number().int(),
+    reason: z.string(),
+    break_glass: z.boolean(),
+    metadata: z.record(z.string(), z.string()),
+    approver_tier: z.enum(['auto', 'ai_review', 'human']).nullable().optional(),
+    approvals: z.array(Approval),
+    created_at: z.string(),
+    updated_at: z.string(),
+    expires_at: z.string().nullable().optional(),
+    pending_expires_at: z.string().nullable().optional(),
+    error: z.string().nullable().optional(),
+  })
+  .passthrough()
+  .openapi('Request');
+
+export const RequestEnvelope = z.object({ request: ElevationRequest }).openapi('RequestEnvelope');
+
+export const CreateRequestBody = z
+  .object({
+    provider: z.string().min(1).max(64).openapi({ example: 'mock' }),
+    role: z.string().min(1).max(512).openapi({ example: 'admin' }),
+    resource_scope: z.string().max(1024).openapi({ example: 'sandbox' }),
+    duration: z
+      .union([z.string().max(64), z.number()])
+      .optional()
+      .openapi({ description: '`30m`, `2h30m`, `1d` or whole seconds; default 1h', example: '30m' }),
+    duration_seconds: z.number().int().optional().openapi({ description: 'alternative to `duration`' }),
+    reason: z.string().openapi({ example: 'investigating INC-123' }),
+    break_glass: z.boolean().optional(),
+    metadata: z.record(z.string(), z.string()).optional(),
+  })
+  .strict()
+  .openapi('CreateRequestInput');
+
+export const ListRequestsQuery = z.object({
+  state: RequestState.optional().openapi({ param: { name: 'state', in: 'query' } }),
+  mine: QueryBool.optional().openapi({ param: { name: 'mine', in: 'query' }, type: 'boolean' }),
+  pending: QueryBool.optional().openapi({
+    param: {
+      name: 'pending',
+      in: 'query',
+      description: 'requests waiting for a decision the caller may make',
+    },
+    type: 'boolean',
+  }),
+  requester: z
+    .string()
+    .max(254)
+    .optional()
+    .openapi({ param: { name: 'requester', in: 'query' } }),
+});
+
+export const RequestList = z
+  .object({ requests: z.array(ElevationRequest), next_page_token: z.string().nullable() })
+  .openapi('RequestList');
+
+export const ApproveBody = z
+  .object({ comment: z.string().max(4096).optional() })
+  .strict()
+  .openapi('ApproveRequestInput');
+export const DenyBody = z
+  .object({ reason: z.string().min(1).max(4096) })
+  .strict()
+  .openapi('DenyRequestInput');
+export const ReasonBody = z
+  .object({ reason: z.string().max(4096).optional() })
+  .strict()
+  .openapi('RevokeOrCancelInput');
+
+export const Grant = z
+  .object({
+    request_id: z.string(),
+    /** Env variable name → secret value. */
+    credentials: z.record(z.string(), z.string()),
+    expires_at: z.string(),
+    notice: z.string().optional(),
+  })
+  .passthrough()
+  .openapi('Grant');
+export const GrantEnvelope = z.object({ grant: Grant }).openapi('GrantEnvelope');
