@@ -1,0 +1,116 @@
+/**
+ * The policy engine on our own Rego interpreter: all sources compile into one policy (modules of
+ * one package compose as in OPA), and each decision evaluates its package document once.
+ */
+import { AppError } from '../errors.js';
+import { missingPackage, type RuleReader, toApprovalDecision, toDecision } from './decisions.js';
+import { indexRules, PACKAGE_OF, type PolicyKind, toModules } from './policy-set.js';
+import type { CompiledPolicy, RegoVersion } from './rego/api.js';
+import { RegoError } from './rego/errors.js';
+import { compile } from './rego/index.js';
+import { fromJS, RObject, toJS, toJSONText, type Value } from './rego/value.js';
+import type { ApprovalDecision, DecideOptions, Decision, PolicySet, PolicySource } from './types.js';
+
+export interface RegoLoadOptions {
+  /** Syntax for sources that do not say; defaults to v1. */
+  regoVersion?: RegoVersion;
+  /** Base `data` document (plain JSON) the policies may read. */
+  data?: unknown;
+  /** Per-decision evaluation budget; a runaway policy fails the decision instead of the server. */
+  timeoutMs?: number;
+}
+
+/** A package document as plain JSON (sets as sorted arrays) and as exact JSON text. */
+export interface PolicyDocument {
+  value: unknown;
+  json: string;
+}
+
+/** A policy set that can also show whole package documents (for `jitsudo policy eval`). */
+export interface InspectablePolicySet extends PolicySet {
+  /** The package document at `path` for `input`; `undefined` when nothing defines it. */
+  document(path: readonly string[], input: unknown, opts?: DecideOptions): PolicyDocument | undefined;
+  /** Dotted packages the set declares. */
+  readonly packages: readonly string[];
+}
+
+export interface RegoPolicySet extends InspectablePolicySet {
+  readonly engine: 'rego';
+  readonly sources: readonly PolicySource[];
+}
+
+/** A compile error in user policy, with every location the compiler reported. */
+function compileError(e: RegoError): AppError {
+  const all = [e, ...e.others];
+  const where = (x: RegoError) =>
+    x.location ? `${x.location.file}:${x.location.row}:${x.location.col}: ${x.detail}` : x.detail;
+  const more = all.length > 1 ? ` (and ${all.length - 1} more)` : '';
+  return new AppError('VALIDATION', `policy compile error: ${where(e)}${more}`, {
+    cause: e,
+    details: {
+      errors: all.map((x) => ({ code: x.code, message: x.detail, ...(x.location ?? {}) })),
+    },
+  });
+}
+
+/** Compiles `sources` into a policy set; throws AppError VALIDATION (with line/col) on bad Rego. */
+export function loadRegoPolicySet(
+  sources: readonly PolicySource[],
+  opts: RegoLoadOptions = {},
+): RegoPolicySet {
+  let compiled: CompiledPolicy;
+  try {
+    compiled = compile(toModules(sources), { regoVersion: opts.regoVersion ?? 'v1' });
+  } catch (e) {
+    if (e instanceof RegoError) throw compileError(e);
+    throw new AppError('INTERNAL', 'policy engine failed to compile the policy set', { cause: e });
+  }
+  const index = indexRules(sources);
+  const data = opts.data === undefined ? new RObject() : fromJS(opts.data);
+  const timeoutMs = opts.timeoutMs ?? 2_000;
+  const declared = new Set(compiled.packages);
+
+  const evaluate = (
+    path: readonly string[],
+    input: unknown,
+    o: DecideOptions | undefined,
+  ): Value | undefined => {
+    try {
+      return compiled.evalRef(path, { input: fromJS(input), data, nowNs: o?.nowNs, timeoutMs });
+    } catch (e) {
+      const why = e instanceof RegoError ? e.message : 'internal interpreter error';
+      throw new AppError('INTERNAL', `policy evaluation failed for data.${path.join('.')}: ${why}`, {
+        cause: e,
+        ...(e instanceof RegoError ? { details: { code: e.code } } : {}),
+      });
+    }
+  };
+  const reader = (doc: Value | undefined): RuleReader => {
+    if (!(doc instanceof RObject)) return () => undefined;
+    return (rule) => {
+      const v = doc.get(rule);
+      return v === undefined ? undefined : toJS(v);
+    };
+  };
+  const has = (kind: PolicyKind) => declared.has(PACKAGE_OF[kind].join('.'));
+
+  return {
+    engine: 'rego',
+    sources: [...sources],
+    packages: compiled.packages,
+    eligibility(input, o): Decision {
+      if (!has('eligibility')) return missingPackage('eligibility');
+      return toDecision('eligibility', reader(evaluate(PACKAGE_OF.eligibility, input, o)), index);
+    },
+    approval(input, o): ApprovalDecision {
+      if (!has('approval')) return missingPackage('approval');
+      return toApprovalDecision(reader(evaluate(PACKAGE_OF.approval, input, o)), index);
+    },
+    document(path, input, o) {
+      if (!declared.has(path.join('.')) && !compiled.packages.some((p) => p.startsWith(`${path.join('.')}.`)))
+        return undefined;
+      const doc = evaluate(path, input, o);
+      return doc === undefined ? undefined : { value: toJS(doc), json: toJSONText(doc) };
+    },
+  };
+}

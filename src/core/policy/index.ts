@@ -1,0 +1,13 @@
+/** The policy layer's public surface: load a set (rego or wasm), decide, dry-run. */
+export { missingPackage, toApprovalDecision, toDecision } from './decisions.js';
+export {
+  type InspectablePolicySet,
+  loadRegoPolicySet,
+  type PolicyDocument,
+  type RegoLoadOptions,
+  type RegoPolicySet,
+} from './engine-rego.js';
+export { loadWasmPolicySet, type WasmLoadOptions, type WasmPolicySet } from './engine-wasm.js';
+export { type CandidatePolicy, evaluatePolicyDocument, type PolicyEvalResult } from './policy-eval.js';
+export { candidateSources, moduleName, PACKAGE_OF, type PolicyKind } from './policy-set.js';
+export type * from './types.js';
