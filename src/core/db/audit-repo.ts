@@ -1,0 +1,141 @@
+/**
+ * SQL for the audit log. The chain's serialization point is `lockAuditChain` (a transaction-scoped
+ * advisory lock); everything that reads the head to append must hold it.
+ */
+import { and, desc, eq, gte, lt, lte, or, type SQL, sql } from 'drizzle-orm';
+import type { AuditRecord } from '../audit/hash.js';
+import { type Executor, sqlRows, type Transaction } from './client.js';
+import { auditCheckpoints, auditEvents, requests } from './schema/index.js';
+
+/** Arbitrary constant shared by every process appending to the chain. */
+export const AUDIT_LOCK_KEY = 7_244_315_001;
+
+/** Serializes appenders until the caller's transaction ends. */
+export async function lockAuditChain(tx: Transaction): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`);
+}
+
+/** The newest row's id and hash, or null for an empty log. Call with the chain lock held. */
+export async function readAuditHead(tx: Executor): Promise<{ id: number; hash: string } | null> {
+  const [row] = await tx
+    .select({ id: auditEvents.id, hash: auditEvents.hash })
+    .from(auditEvents)
+    .orderBy(desc(auditEvents.id))
+    .limit(1);
+  return row ?? null;
+}
+
+/** Inserts one chained row; `detailsJson` is its canonical details text. */
+export async function insertAuditRecord(tx: Transaction, r: AuditRecord, detailsJson: string): Promise<void> {
+  await tx.execute(sql`insert into audit_events
+    (id, ts, actor, actor_kind, on_behalf_of, action, request_id, provider, resource_scope, outcome, details, prev_hash, hash)
+    values (${r.id}, ${r.ts}::timestamptz, ${r.actor}, ${r.actor_kind}, ${r.on_behalf_of}, ${r.action}, ${r.request_id},
+      ${r.provider}, ${r.resource_scope}, ${r.outcome}, ${detailsJson}::jsonb, ${r.prev_hash}, ${r.hash})`);
+}
+
+const RECORD_COLUMNS =
+  sql.raw(`id::text as id, to_char(ts at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as ts,
+  actor, actor_kind, on_behalf_of, action, request_id, provider, resource_scope, outcome, details, prev_hash, hash`);
+
+type RawRecord = Omit<AuditRecord, 'id' | 'details'> & { id: string; details: unknown };
+
+function toRecord(r: RawRecord): AuditRecord {
+  const details = typeof r.details === 'string' ? JSON.parse(r.details) : r.details;
+  return { ...r, id: Number(r.id), details: details as Record<string, unknown> };
+}
+
+/** Up to `limit` rows with id > `afterId`, ascending: the verifier's stream. */
+export async function scanAuditRecords(
+  exec: Executor,
+  afterId: number,
+  limit: number,
+): Promise<AuditRecord[]> {
+  const rows = await sqlRows<RawRecord>(
+    exec,
+    sql`select ${RECORD_COLUMNS} from audit_events where id > ${afterId} order by id limit ${limit}`,
+  );
+  return rows.map(toRecord);
+}
+
+export interface AuditFilter {
+  actor?: string;
+  action?: string;
+  requestId?: string;
+  provider?: string;
+  since?: Date;
+  until?: Date;
+  /** Only rows with id below this (the cursor). */
+  beforeId?: number;
+  /** Restrict to rows this identity may see: its own actions and events on its requests. */
+  visibleTo?: string;
+  limit: number;
+}
+
+/** Filtered rows, newest first. */
+export async function queryAuditRecords(exec: Executor, f: AuditFilter): Promise<AuditRecord[]> {
+  const conds: (SQL | undefined)[] = [
+    f.actor !== undefined ? eq(auditEvents.actor, f.actor) : undefined,
+    f.action !== undefined ? eq(auditEvents.action, f.action) : undefined,
+    f.requestId !== undefined ? eq(auditEvents.requestId, f.requestId) : undefined,
+    f.provider !== undefined ? eq(auditEvents.provider, f.provider) : undefined,
+    f.since !== undefined ? gte(auditEvents.ts, f.since) : undefined,
+    f.until !== undefined ? lte(auditEvents.ts, f.until) : undefined,
+    f.beforeId !== undefined ? lt(auditEvents.id, f.beforeId) : undefined,
+    f.visibleTo !== undefined
+      ? or(
+          eq(auditEvents.actor, f.visibleTo),
+          eq(auditEvents.onBehalfOf, f.visibleTo),
+          sql`${auditEvents.requestId} in (select ${requests.id} from ${requests} where ${requests.requesterIdentity} = ${f.visibleTo})`,
+        )
+      : undefined,
+  ];
+  const where = and(...conds.filter((c): c is SQL => c !== undefined));
+  const rows = await sqlRows<RawRecord>(
+    exec,
+    sql`select ${RECORD_COLUMNS} from audit_events ${where ? sql`where ${where}` : sql``} order by id desc limit ${f.limit}`,
+  );
+  return rows.map(toRecord);
+}
+
+export interface CheckpointRow {
+  id: number;
+  row_count: number;
+  head_id: number;
+  head_hash: string;
+  signed_at: string;
+  key_id: string;
+  signature: string;
+  public_key: string;
+}
+
+/** Stores a signed checkpoint. */
+export async function insertCheckpoint(exec: Executor, c: Omit<CheckpointRow, 'id'>): Promise<CheckpointRow> {
+  const [row] = await exec
+    .insert(auditCheckpoints)
+    .values({
+      rowCount: c.row_count,
+      headId: c.head_id,
+      headHash: c.head_hash,
+      signedAt: new Date(c.signed_at),
+      keyId: c.key_id,
+      signature: c.signature,
+      publicKey: c.public_key,
+    })
+    .returning({ id: auditCheckpoints.id });
+  return { id: row!.id, ...c };
+}
+
+/** Every checkpoint, oldest first. */
+export async function listCheckpoints(exec: Executor): Promise<CheckpointRow[]> {
+  const rows = await exec.select().from(auditCheckpoints).orderBy(auditCheckpoints.id);
+  return rows.map((r) => ({
+    id: r.id,
+    row_count: r.rowCount,
+    head_id: r.headId,
+    head_hash: r.headHash,
+    signed_at: r.signedAt.toISOString(),
+    key_id: r.keyId,
+    signature: r.signature,
+    public_key: r.publicKey,
+  }));
+}

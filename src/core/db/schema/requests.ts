@@ -1,0 +1,73 @@
+import { sql } from 'drizzle-orm';
+import { boolean, check, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+export const REQUEST_STATES = [
+  'PENDING',
+  'APPROVED',
+  'ACTIVE',
+  'REJECTED',
+  'CANCELLED',
+  'EXPIRED',
+  'REVOKED',
+  'FAILED',
+] as const;
+
+/** One elevation request and its grant. Credentials are only ever stored encrypted, and wiped at the end. */
+export const requests = pgTable(
+  'requests',
+  {
+    id: text('id').primaryKey(),
+    state: text('state', { enum: REQUEST_STATES }).notNull(),
+    requesterIdentity: text('requester_identity').notNull(),
+    requesterKind: text('requester_kind', { enum: ['human', 'agent'] })
+      .notNull()
+      .default('human'),
+    requesterGroups: jsonb('requester_groups').$type<string[]>().notNull().default([]),
+    agentId: text('agent_id'),
+    agentName: text('agent_name'),
+    agentOwner: text('agent_owner'),
+    provider: text('provider').notNull(),
+    role: text('role').notNull(),
+    resourceScope: text('resource_scope').notNull().default(''),
+    durationSeconds: integer('duration_seconds').notNull(),
+    reason: text('reason').notNull().default(''),
+    breakGlass: boolean('break_glass').notNull().default(false),
+    metadata: jsonb('metadata').$type<Record<string, string>>().notNull().default({}),
+    approverTier: text('approver_tier', { enum: ['auto', 'ai_review', 'human'] })
+      .notNull()
+      .default('human'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+    pendingExpiresAt: ts('pending_expires_at'),
+    /** When an `ai_review` request nobody reviewed is escalated to humans. */
+    escalateAt: ts('escalate_at'),
+    approvedAt: ts('approved_at'),
+    grantedAt: ts('granted_at'),
+    expiresAt: ts('expires_at'),
+    endedAt: ts('ended_at'),
+    endReason: text('end_reason'),
+    /** What the provider needs to revoke the grant; never secret. */
+    grantHandle: jsonb('grant_handle').$type<Record<string, unknown>>(),
+    /** AES-256-GCM blob (crypto/secrets.ts); NULL once the grant has ended. */
+    credentialsEnc: text('credentials_enc'),
+    grantAttempts: integer('grant_attempts').notNull().default(0),
+    revokeAttempts: integer('revoke_attempts').notNull().default(0),
+    nextAttemptAt: ts('next_attempt_at'),
+    lastError: text('last_error'),
+    version: integer('version').notNull().default(0),
+  },
+  (t) => [
+    index('requests_requester_created_idx').on(t.requesterIdentity, t.createdAt.desc()),
+    index('requests_created_idx').on(t.createdAt.desc(), t.id.desc()),
+    index('requests_state_expires_idx').on(t.state, t.expiresAt),
+    index('requests_state_pending_expires_idx').on(t.state, t.pendingExpiresAt),
+    index('requests_state_next_attempt_idx').on(t.state, t.nextAttemptAt),
+    index('requests_state_escalate_idx').on(t.state, t.escalateAt),
+    check('requests_state_check', sql.raw(`state in (${REQUEST_STATES.map((s) => `'${s}'`).join(', ')})`)),
+    check('requests_requester_kind_check', sql`${t.requesterKind} in ('human', 'agent')`),
+    check('requests_approver_tier_check', sql`${t.approverTier} in ('auto', 'ai_review', 'human')`),
+    check('requests_duration_check', sql`${t.durationSeconds} > 0`),
+  ],
+);
