@@ -76,7 +76,8 @@ export function loadRegoPolicySet(
     o: DecideOptions | undefined,
   ): Value | undefined => {
     try {
-      return compiled.evalRef(path, { input: fromJS(input), data, nowNs: o?.nowNs, timeoutMs });
+      const value = input === undefined ? undefined : fromJS(input);
+      return compiled.evalRef(path, { input: value, data, nowNs: o?.nowNs, timeoutMs });
     } catch (e) {
       const why = e instanceof RegoError ? e.message : 'internal interpreter error';
       throw new AppError('INTERNAL', `policy evaluation failed for data.${path.join('.')}: ${why}`, {
@@ -107,8 +108,10 @@ export function loadRegoPolicySet(
       return toApprovalDecision(reader(evaluate(PACKAGE_OF.approval, input, o)), index);
     },
     document(path, input, o) {
-      if (!declared.has(path.join('.')) && !compiled.packages.some((p) => p.startsWith(`${path.join('.')}.`)))
-        return undefined;
+      // Anything inside a declared package, or a prefix of one (`data.jitsudo`), has a document.
+      const dotted = path.join('.');
+      const inside = (p: string) => dotted === p || dotted.startsWith(`${p}.`) || p.startsWith(`${dotted}.`);
+      if (!compiled.packages.some(inside)) return undefined;
       const doc = evaluate(path, input, o);
       return doc === undefined ? undefined : { value: toJS(doc), json: toJSONText(doc) };
     },

@@ -1,5 +1,6 @@
 /** The policy layer's public surface: load a set (rego or wasm), decide, dry-run. */
 export { missingPackage, toApprovalDecision, toDecision } from './decisions.js';
+export { DEFAULT_POLICIES_DIR, defaultPolicySources } from './default-policies.js';
 export {
   type InspectablePolicySet,
   loadRegoPolicySet,
