@@ -115,9 +115,26 @@ export const ConfigSchema = z
         interval_ms: z.number().int().positive().default(1000),
         batch_size: z.number().int().positive().default(500),
         max_attempts: z.number().int().positive().default(8),
+        /** Provider calls in flight at once per process (grants, revokes, drift checks). */
+        provider_concurrency: z.number().int().positive().max(1024).default(64),
+        /** How long a claimed piece of work stays with one process before others may take it over. */
+        lease_seconds: z.number().int().min(5).default(120),
+        /** A provider call that takes longer than this is treated as a retryable failure. */
+        provider_timeout_seconds: z.number().int().positive().default(30),
+        /** How often ACTIVE grants are checked at the provider for out-of-band removal; 0 = never. */
+        reconcile_interval_seconds: z.number().int().min(0).default(300),
       })
       .strict()
-      .default({ enabled: true, interval_ms: 1000, batch_size: 500, max_attempts: 8 }),
+      .default({
+        enabled: true,
+        interval_ms: 1000,
+        batch_size: 500,
+        max_attempts: 8,
+        provider_concurrency: 64,
+        lease_seconds: 120,
+        provider_timeout_seconds: 30,
+        reconcile_interval_seconds: 300,
+      }),
     /** Per-provider settings; each provider validates its own section. `mock: {}` enables the mock. */
     providers: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
     encryption: z.object({ key: z.string().optional() }).strict().default({}),
