@@ -1,0 +1,77 @@
+import { defineCommand } from 'citty';
+import { z } from 'zod';
+import { ApiError } from '../../../client/errors.js';
+import { globalFields, leaf } from '../../args.js';
+import { anonymousClient, authedClient } from '../../context.js';
+import { CliError } from '../../errors.js';
+import { EXIT } from '../../exit-codes.js';
+import { columns, emit } from '../../output.js';
+
+const statusCommand = leaf({
+  name: 'status',
+  description: 'Liveness, readiness (database) and version of jitsudod',
+  args: {},
+  schema: z.object({ ...globalFields }).strict(),
+  async run(a) {
+    const client = anonymousClient(a.server);
+    const rows: { component: string; status: 'UP' | 'DEGRADED' | 'DOWN'; detail: string }[] = [];
+    const check = async (component: string, f: () => Promise<string>) => {
+      try {
+        rows.push({ component, status: 'UP', detail: await f() });
+      } catch (e) {
+        const down = !(e instanceof ApiError) || e.status === 0;
+        rows.push({ component, status: down ? 'DOWN' : 'DEGRADED', detail: (e as Error).message });
+      }
+    };
+    const probe = (p: Promise<{ ok: boolean; status: number; body: string }>, okText: string) =>
+      p.then((r) => {
+        if (!r.ok) throw new ApiError('INTERNAL', `HTTP ${r.status}: ${r.body}`, r.status);
+        return okText;
+      });
+    await check('liveness', () => probe(client.healthz(), 'jitsudod is running'));
+    await check('readiness', () => probe(client.readyz(), 'database connection ok'));
+    await check('version', async () => {
+      const v = await client.version();
+      return `${v.version} (API: ${v.api_versions.join(', ')})`;
+    });
+    emit(a.output, { server: client.server, components: rows }, () =>
+      columns(
+        ['COMPONENT', 'STATUS', 'DETAIL'],
+        rows.map((r) => [r.component, r.status, r.detail]),
+        '',
+      ),
+    );
+    if (rows.some((r) => r.status !== 'UP'))
+      throw new CliError(
+        `${client.server} is not healthy`,
+        rows.every((r) => r.status === 'DOWN') ? EXIT.UNAVAILABLE : EXIT.ERROR,
+      );
+  },
+});
+
+const versionCommand = leaf({
+  name: 'version',
+  description: 'Server and API versions',
+  args: {},
+  schema: z.object({ ...globalFields }).strict(),
+  async run(a) {
+    const v = await anonymousClient(a.server).version();
+    emit(a.output, v, () => `Server version: ${v.version}\nAPI versions:   ${v.api_versions.join(', ')}`);
+  },
+});
+
+const reloadCommand = leaf({
+  name: 'reload-policies',
+  description: 'Re-read the policy store now (admin)',
+  args: {},
+  schema: z.object({ ...globalFields }).strict(),
+  async run(a) {
+    const r = await authedClient(a.server).reloadPolicies();
+    emit(a.output, r, () => `Policy engine reloaded. Active policies: ${r.policies_loaded}`);
+  },
+});
+
+export const serverCommand = defineCommand({
+  meta: { name: 'server', description: 'Talk to jitsudod itself: status, version, reload-policies' },
+  subCommands: { status: statusCommand, version: versionCommand, 'reload-policies': reloadCommand },
+});

@@ -1,0 +1,50 @@
+/** Table renderings of API objects shared by several commands. */
+import type { AuditEvent, ElevationRequest } from '../client/types.js';
+import { formatDuration } from '../core/requests/duration.js';
+import { clip, columns, labelled } from './output.js';
+
+export function requestDetail(r: ElevationRequest): string {
+  const last = r.approvals.at(-1);
+  return labelled([
+    ['ID', r.id],
+    ['State', r.state],
+    ['Requester', r.requester.identity + (r.requester.kind === 'agent' ? ' (agent)' : '')],
+    ['Provider', r.provider],
+    ['Role', r.role],
+    ['Scope', r.resource_scope],
+    ['Duration', formatDuration(r.duration_seconds)],
+    ['Reason', r.reason],
+    ['Break-glass', r.break_glass ? 'yes' : undefined],
+    ['Approval', r.approver_tier ?? undefined],
+    ['Decided by', last ? `${last.approver} (${last.decision})` : undefined],
+    ['Comment', last?.comment],
+    ['Expires', r.state === 'ACTIVE' ? (r.expires_at ?? undefined) : undefined],
+    ['Pending until', r.state === 'PENDING' ? (r.pending_expires_at ?? undefined) : undefined],
+    ['Error', r.error ?? undefined],
+    ['Metadata', Object.keys(r.metadata ?? {}).length ? r.metadata : undefined],
+  ]);
+}
+
+export function requestRows(rs: ElevationRequest[]): string {
+  return columns(
+    ['ID', 'STATE', 'REQUESTER', 'PROVIDER', 'ROLE', 'SCOPE', 'REASON'],
+    rs.map((r) => [
+      r.id,
+      r.state,
+      r.requester.identity,
+      r.provider,
+      clip(r.role, 24),
+      clip(r.resource_scope, 24),
+      clip(r.reason),
+    ]),
+    'No requests found.',
+  );
+}
+
+export function auditRows(events: AuditEvent[]): string {
+  return columns(
+    ['TIMESTAMP', 'ACTOR', 'ACTION', 'REQUEST', 'OUTCOME'],
+    events.map((e) => [e.timestamp, e.actor, e.action, e.request_id ?? '', e.outcome]),
+    'No audit events found.',
+  );
+}

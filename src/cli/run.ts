@@ -1,0 +1,55 @@
+/**
+ * Runs a citty command tree with our own front door: `--help`/`-h` only before `--` (so
+ * `exec id -- cmd --help` reaches cmd), `--version`, and every error through `describeError`
+ * to one stderr line and a documented exit code.
+ */
+import { type CommandDef, renderUsage, runCommand } from 'citty';
+import { describeError } from './errors.js';
+import { EXIT } from './exit-codes.js';
+
+async function resolve<T>(v: T | (() => T | Promise<T>) | Promise<T>): Promise<T> {
+  return typeof v === 'function' ? await (v as () => T | Promise<T>)() : await v;
+}
+
+/** Finds the (sub)command named by the leading positionals, for help output. */
+async function subcommandFor(
+  root: CommandDef,
+  args: string[],
+): Promise<[CommandDef, CommandDef | undefined]> {
+  let cmd = root;
+  let parent: CommandDef | undefined;
+  for (const a of args) {
+    if (a.startsWith('-')) break;
+    const subs = (await resolve(cmd.subCommands)) as
+      | Record<string, CommandDef | (() => Promise<CommandDef>)>
+      | undefined;
+    const next = subs?.[a];
+    if (!next) break;
+    parent = cmd;
+    cmd = await resolve(next as CommandDef);
+  }
+  return [cmd, parent];
+}
+
+/** Runs the CLI and returns the process exit code (does not exit). */
+export async function runCli(root: CommandDef, argv: string[], version: string): Promise<number> {
+  const dd = argv.indexOf('--');
+  const head = dd < 0 ? argv : argv.slice(0, dd);
+  try {
+    if (head.includes('--help') || head.includes('-h') || argv.length === 0) {
+      const [cmd, parent] = await subcommandFor(root, head);
+      process.stdout.write(`${await renderUsage(cmd, parent)}\n`);
+      return argv.length === 0 ? EXIT.USAGE : EXIT.OK;
+    }
+    if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
+      process.stdout.write(`${version}\n`);
+      return EXIT.OK;
+    }
+    await runCommand(root, { rawArgs: argv });
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.OK;
+  } catch (e) {
+    const { line, exitCode } = describeError(e);
+    process.stderr.write(`${line}\n`);
+    return exitCode;
+  }
+}
