@@ -1,0 +1,213 @@
+/**
+ * AWS mode `sts_assume_role`: AssumeRole per request, revocation by a deny keyed on exactly that
+ * session (see denyDocument), and cleanup of the deny once the credential has expired anyway.
+ */
+import {
+  DeleteRolePolicyCommand,
+  GetRoleCommand,
+  GetRolePolicyCommand,
+  PutRolePolicyCommand,
+} from '@aws-sdk/client-iam';
+import { AssumeRoleCommand } from '@aws-sdk/client-sts';
+import type { GrantRef, GrantRequest, GrantResult, Provider } from '../../core/providers/types.js';
+import { ProviderError } from '../../core/providers/types.js';
+import { clock, type ProviderDeps } from '../shared/deps.js';
+import { withRetry } from '../shared/retry.js';
+import { toRetryPolicy } from '../shared/section.js';
+import { cappedDuration } from '../shared/validate.js';
+import type { AwsClients } from './clients.js';
+import type { AwsSection } from './config.js';
+import { awsErrorName, toAwsError } from './errors.js';
+import { denyDocument, denyPolicyNameFor, planAssumeRole, sessionNameFor } from './sts-request.js';
+
+export interface StsHandle {
+  mode: 'sts_assume_role';
+  roleArn: string;
+  roleName: string;
+  account: string;
+  sessionName: string;
+  assumedRoleId: string;
+}
+
+export function createStsProvider(cfg: AwsSection, clients: AwsClients, deps: ProviderDeps): Provider {
+  const now = clock(deps);
+  const policy = toRetryPolicy(cfg.retry);
+  const signal = () => ({ abortSignal: AbortSignal.timeout(cfg.timeout_ms) });
+  const call = <T>(what: string, target: string, op: () => Promise<T>) =>
+    withRetry(op, policy, (e) => toAwsError(e, what, target), deps);
+
+  /** The handle stored at grant time, or the same names re-derived when only the request is known. */
+  async function handleOf(ref: GrantRef): Promise<StsHandle> {
+    const h = ref.handle as Partial<StsHandle>;
+    if (h.roleName && h.assumedRoleId && h.account) return h as StsHandle;
+    const plan = planAssumeRole(cfg, ref.request);
+    const iam = clients.iamFor(plan.account);
+    const role = await call('read', plan.roleArn, () =>
+      iam.send(new GetRoleCommand({ RoleName: plan.roleName }), signal()),
+    );
+    const sessionName = sessionNameFor(ref.request.requestId);
+    return { mode: 'sts_assume_role', ...plan, assumedRoleId: `${role.Role!.RoleId}:${sessionName}` };
+  }
+
+  const credentialGone = (ref: GrantRef) =>
+    now().getTime() > ref.expiresAt.getTime() + cfg.cleanup_grace_seconds * 1000;
+
+  return {
+    name: 'aws',
+    validate(req) {
+      planAssumeRole(cfg, req);
+    },
+
+    async grant(req: GrantRequest): Promise<GrantResult> {
+      const plan = planAssumeRole(cfg, req);
+      const iam = clients.iamFor(plan.account);
+      const role = await call('read', plan.roleArn, () =>
+        iam.send(new GetRoleCommand({ RoleName: plan.roleName }), signal()),
+      );
+      const roleMax = role.Role?.MaxSessionDuration ?? 3600;
+      const wanted = cappedDuration(req, cfg.max_duration_seconds);
+      const duration = Math.max(900, Math.min(wanted, roleMax));
+      const out = await call('assume', plan.roleArn, async () => {
+        try {
+          return await clients.sts.send(
+            new AssumeRoleCommand({
+              RoleArn: plan.roleArn,
+              RoleSessionName: plan.sessionName,
+              DurationSeconds: duration,
+              SourceIdentity: plan.sourceIdentity,
+              Tags: plan.tags,
+              ...(plan.policy ? { Policy: plan.policy } : {}),
+              ...(plan.policyArns ? { PolicyArns: plan.policyArns } : {}),
+            }),
+            signal(),
+          );
+        } catch (e) {
+          throw assumeRoleError(e, plan.roleArn, duration);
+        }
+      });
+      const c = out.Credentials!;
+      const notes: string[] = [];
+      if (duration < req.durationSeconds)
+        notes.push(
+          `AWS role ${plan.roleName} allows sessions of at most ${roleMax} s; granted ${duration} s.`,
+        );
+      return {
+        expiresAt: c.Expiration!,
+        credentials: {
+          AWS_ACCESS_KEY_ID: c.AccessKeyId!,
+          AWS_SECRET_ACCESS_KEY: c.SecretAccessKey!,
+          AWS_SESSION_TOKEN: c.SessionToken!,
+          AWS_REGION: cfg.region,
+          AWS_DEFAULT_REGION: cfg.region,
+        },
+        handle: {
+          mode: 'sts_assume_role',
+          roleArn: plan.roleArn,
+          roleName: plan.roleName,
+          account: plan.account,
+          sessionName: plan.sessionName,
+          assumedRoleId: out.AssumedRoleUser!.AssumedRoleId!,
+        } satisfies StsHandle,
+        ...(notes.length ? { notice: notes.join(' ') } : {}),
+      };
+    },
+
+    async revoke(ref) {
+      // STS itself ended the credential: adding a deny now would only pile up inline policies.
+      if (credentialGone(ref)) return;
+      const h = await handleOf(ref);
+      const iam = clients.iamFor(h.account);
+      await call('attach a revocation policy to', h.roleArn, async () => {
+        try {
+          await iam.send(
+            new PutRolePolicyCommand({
+              RoleName: h.roleName,
+              PolicyName: denyPolicyNameFor(h.sessionName),
+              PolicyDocument: denyDocument(h.assumedRoleId),
+            }),
+            signal(),
+          );
+        } catch (e) {
+          // The role is gone, and with it every permission its sessions had.
+          if (awsErrorName(e) === 'NoSuchEntity') return;
+          if (awsErrorName(e) === 'LimitExceeded')
+            throw new ProviderError(
+              'aws',
+              `role ${h.roleName} has no room for another inline revocation policy (IAM's 10,240-character quota); it frees up as revoked sessions expire and are cleaned up`,
+              true,
+              { cause: e },
+            );
+          throw e;
+        }
+      });
+    },
+
+    async isActive(ref) {
+      if (now() >= ref.expiresAt) return false;
+      const h = await handleOf(ref);
+      const iam = clients.iamFor(h.account);
+      return call('read', h.roleArn, async () => {
+        try {
+          await iam.send(new GetRoleCommand({ RoleName: h.roleName }), signal());
+        } catch (e) {
+          if (awsErrorName(e) === 'NoSuchEntity') return false;
+          throw e;
+        }
+        try {
+          await iam.send(
+            new GetRolePolicyCommand({ RoleName: h.roleName, PolicyName: denyPolicyNameFor(h.sessionName) }),
+            signal(),
+          );
+          return false;
+        } catch (e) {
+          if (awsErrorName(e) === 'NoSuchEntity') return true;
+          throw e;
+        }
+      });
+    },
+
+    async cleanup(ref) {
+      // Before the credential's own expiry (plus skew margin) the deny is the only thing stopping it.
+      if (!credentialGone(ref)) return;
+      const h = await handleOf(ref);
+      const iam = clients.iamFor(h.account);
+      await call('remove the revocation policy from', h.roleArn, async () => {
+        try {
+          await iam.send(
+            new DeleteRolePolicyCommand({
+              RoleName: h.roleName,
+              PolicyName: denyPolicyNameFor(h.sessionName),
+            }),
+            signal(),
+          );
+        } catch (e) {
+          if (awsErrorName(e) !== 'NoSuchEntity') throw e;
+        }
+      });
+    },
+  };
+}
+
+function assumeRoleError(e: unknown, roleArn: string, duration: number): unknown {
+  const name = awsErrorName(e);
+  const msg = (e as Error)?.message ?? '';
+  if (name === 'AccessDenied')
+    return new ProviderError(
+      'aws',
+      `jitsudod's identity may not assume ${roleArn}: the role's trust policy must allow sts:AssumeRole, sts:TagSession and sts:SetSourceIdentity for jitsudod`,
+      false,
+      { cause: e },
+    );
+  if (name === 'ValidationError' && /DurationSeconds/i.test(msg))
+    return new ProviderError(
+      'aws',
+      `AWS refused a ${duration}-second session on ${roleArn}: ${msg.split('\n')[0]} (sessions reached by role chaining are limited to 1 hour)`,
+      false,
+      { cause: e },
+    );
+  if (name === 'RegionDisabled')
+    return new ProviderError('aws', `STS is not activated in this region for ${roleArn}`, false, {
+      cause: e,
+    });
+  return e;
+}
