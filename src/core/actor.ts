@@ -1,0 +1,25 @@
+/**
+ * Who is calling a core verb, as established by a surface's authentication. Core authorizes
+ * against this and nothing else; surfaces never make authorization decisions of their own.
+ */
+export interface Actor {
+  /** Stable identity: an email for humans, `agent:<name>` for agents. */
+  identity: string;
+  kind: 'human' | 'agent' | 'system';
+  groups: string[];
+  /** Set for agents: the agent's id, name and the human that owns it. */
+  agent?: { id: string; name: string; owner: string };
+  /** Rights granted by the token: `requester` (default), `ai-reviewer`, `admin` (derived). */
+  scopes: string[];
+  /** Derived from config (admin group / admin emails) at authentication time. */
+  isAdmin: boolean;
+}
+
+/** The actor for work the server does on its own (sweeper expiries, auto-escalation). */
+export const SYSTEM_ACTOR: Actor = Object.freeze({
+  identity: 'system',
+  kind: 'system',
+  groups: [],
+  scopes: [],
+  isAdmin: false,
+}) as Actor;
