@@ -6,6 +6,7 @@
 import { AppError } from '../core/errors.js';
 import type { Provider } from '../core/providers/types.js';
 import { createAwsProvider } from './aws/index.js';
+import { createAzureProvider } from './azure/index.js';
 import { createMockProvider } from './mock/index.js';
 import type { ProviderDeps } from './shared/deps.js';
 
@@ -16,6 +17,7 @@ export type ProviderFactory = (section: Record<string, unknown>, deps: ProviderD
 export const builtinProviderFactories: Readonly<Record<string, ProviderFactory>> = Object.freeze({
   mock: (section, deps) => createMockProvider(section, deps.now ? { now: deps.now } : {}),
   aws: (section, deps) => createAwsProvider(section, deps),
+  azure: (section, deps) => createAzureProvider(section, deps),
 });
 
 /** Builds the provider configured under `providers.<name>`; unknown names are a config error. */

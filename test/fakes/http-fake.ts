@@ -82,7 +82,8 @@ export class HttpFake {
   private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    const url = new URL(req.url ?? '/', 'http://x');
+    // Collapse leading slashes first: `//subscriptions/...` would otherwise parse as a host name.
+    const url = new URL((req.url ?? '/').replace(/^\/{2,}/, '/'), 'http://x');
     const fr: FakeRequest = {
       method: req.method ?? 'GET',
       path: url.pathname.replace(/\/{2,}/g, '/'),
