@@ -24,7 +24,7 @@ interface AzureHandle {
 }
 
 // Control characters and path separators never appear in role names; ARM rejects them.
-const ROLE = /^[^\u0000-\u001f/\\?#%]{1,512}$/;
+const ROLE = /^[^\p{Cc}/\\?#%]{1,512}$/u;
 
 export function createAzureProvider(
   cfg: AzureSection,
