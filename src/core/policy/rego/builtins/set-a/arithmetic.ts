@@ -1,0 +1,117 @@
+/**
+ * Arithmetic builtins (`+ - * / %`, abs, round, ceil, floor) and the set operators `& |`.
+ * Error texts are OPA's (`divide by zero`, `modulo by zero`, `modulo on floating-point number`).
+ */
+import { type RNumber, RSet, type Value } from '../../value.js';
+import { type BuiltinDef, builtinError, operandTypeError } from '../types.js';
+import {
+  addNumbers,
+  divNumbers,
+  fromBigInt,
+  fromDouble,
+  isInteger,
+  mulNumbers,
+  numberOperand,
+  remIntegers,
+  subNumbers,
+} from './numeric.js';
+
+const isNum = (v: Value): v is RNumber => typeof v === 'number' || typeof v === 'bigint';
+
+function binary(name: string, infix: string, op: (a: RNumber, b: RNumber) => RNumber): BuiltinDef {
+  return {
+    name,
+    arity: 2,
+    infix,
+    impl: ([a, b]) => op(numberOperand(a!, 1), numberOperand(b!, 2)),
+  };
+}
+
+function isZero(n: RNumber): boolean {
+  return typeof n === 'bigint' ? n === 0n : n === 0;
+}
+
+/** Set difference for sets, subtraction for numbers; the operand errors follow OPA's order. */
+function minus([a, b]: Value[]): Value {
+  const n1 = isNum(a!);
+  const n2 = isNum(b!);
+  if (n1 && n2) return subNumbers(a as RNumber, b as RNumber);
+  const s1 = a instanceof RSet;
+  const s2 = b instanceof RSet;
+  if (s1 && s2) {
+    const out = new RSet();
+    for (const [k, v] of a.map) if (!b.map.has(k)) out.map.set(k, v);
+    return out;
+  }
+  if (!n1 && !s1) throw operandTypeError(1, 'one of {number, set}', a!);
+  if (n2) throw operandTypeError(2, 'set', b!);
+  throw operandTypeError(2, 'number', b!);
+}
+
+function setOperand(v: Value, pos: number): RSet {
+  if (v instanceof RSet) return v;
+  throw operandTypeError(pos, 'set', v);
+}
+
+/** Go's big.Float rounding used by `round`: half away from zero. */
+function roundHalfAway(x: number): number {
+  const t = Math.trunc(x);
+  return Math.abs(x - t) >= 0.5 ? t + Math.sign(x) : t;
+}
+
+function unary(name: string, onFloat: (x: number) => number, onBig: (x: bigint) => bigint): BuiltinDef {
+  return {
+    name,
+    arity: 1,
+    impl: ([a]) => {
+      const n = numberOperand(a!, 1);
+      if (typeof n === 'bigint') return fromBigInt(onBig(n));
+      return fromDouble(onFloat(n));
+    },
+  };
+}
+
+export const arithmeticBuiltins: BuiltinDef[] = [
+  binary('plus', '+', addNumbers),
+  { name: 'minus', arity: 2, infix: '-', impl: minus },
+  binary('mul', '*', mulNumbers),
+  binary('div', '/', (a, b) => {
+    if (isZero(b)) throw builtinError('divide by zero');
+    return divNumbers(a, b);
+  }),
+  binary('rem', '%', (a, b) => {
+    if (isInteger(a) && isInteger(b)) {
+      if (isZero(b)) throw builtinError('modulo by zero');
+      return remIntegers(a, b);
+    }
+    throw builtinError('modulo on floating-point number');
+  }),
+  unary('abs', Math.abs, (x) => (x < 0n ? -x : x)),
+  unary('round', roundHalfAway, (x) => x),
+  // Mathematical ceil/floor: OPA's big.Float versions mis-round (-1, 0) and (0, 1) edge values.
+  unary('ceil', Math.ceil, (x) => x),
+  unary('floor', Math.floor, (x) => x),
+  {
+    name: 'and',
+    arity: 2,
+    infix: '&',
+    impl: ([a, b]) => {
+      const x = setOperand(a!, 1);
+      const y = setOperand(b!, 2);
+      const [small, big] = x.size <= y.size ? [x, y] : [y, x];
+      const out = new RSet();
+      for (const [k, v] of small.map) if (big.map.has(k)) out.map.set(k, v);
+      return out;
+    },
+  },
+  {
+    name: 'or',
+    arity: 2,
+    infix: '|',
+    impl: ([a, b]) => {
+      const out = setOperand(a!, 1).clone();
+      for (const [k, v] of setOperand(b!, 2).map) if (!out.map.has(k)) out.map.set(k, v);
+      return out;
+    },
+  },
+];
