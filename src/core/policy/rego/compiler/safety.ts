@@ -1,0 +1,253 @@
+/**
+ * Safety analysis and body reordering (OPA's reorderBodyForSafety): every variable must be bound
+ * by some expression before an expression that needs it runs. Expressions are scheduled greedily
+ * in source order; what cannot be scheduled is reported as an unsafe variable.
+ */
+import type { Loc } from '../ast.js';
+import { RegoError } from '../errors.js';
+import { keyOf } from '../value.js';
+import type { IRExpr, IRTerm } from './ir.js';
+
+type Slots = Set<number>;
+
+/** Every slot referenced anywhere inside an IR node (closures included). */
+export function slotsOf(node: unknown, out: Slots = new Set()): Slots {
+  walk(node, out);
+  return out;
+}
+
+function walk(n: unknown, out: Slots): void {
+  if (n === null || typeof n !== 'object') return;
+  if (Array.isArray(n)) {
+    for (const x of n) walk(x, out);
+    return;
+  }
+  const o = n as Record<string, unknown>;
+  if (o.k === 'const') return;
+  if (o.k === 'var') {
+    out.add(o.slot as number);
+    return;
+  }
+  if (o.k === 'call') {
+    walk(o.args, out);
+    walk(o.out, out);
+    walk(o.call, out);
+    walk(o.with, out);
+    return;
+  }
+  if (typeof o.slot === 'number') out.add(o.slot);
+  for (const key in o) {
+    if (key === 'loc' || key === 'fn' || key === 'def' || key === 'node' || key === 'free') continue;
+    walk(o[key], out);
+  }
+}
+
+/**
+ * Slots a term reads (`all`) and those it binds when evaluated (`outs`: variables in ref path
+ * positions, which evaluation enumerates). Closures contribute their free slots as reads.
+ */
+export function termVars(t: IRTerm, all: Slots, outs: Slots): void {
+  switch (t.k) {
+    case 'const':
+      return;
+    case 'var':
+      all.add(t.slot);
+      return;
+    case 'ref':
+      if (t.root !== 'data' && t.root !== 'input') termVars(t.root, all, outs);
+      for (const p of t.path) {
+        if (p.k === 'var') {
+          all.add(p.slot);
+          outs.add(p.slot);
+        } else {
+          termVars(p, all, outs);
+        }
+      }
+      return;
+    case 'array':
+    case 'set':
+      for (const x of t.items) termVars(x, all, outs);
+      return;
+    case 'object':
+      for (const x of t.keys) termVars(x, all, outs);
+      for (const x of t.values) termVars(x, all, outs);
+      return;
+    case 'call':
+      for (const a of t.args) termVars(a, all, outs);
+      return;
+    case 'acomp':
+    case 'scomp':
+    case 'ocomp':
+      for (const s of t.free) all.add(s);
+      return;
+    case 'template':
+      for (const p of t.parts) if (typeof p !== 'string') for (const s of p.free) all.add(s);
+      return;
+  }
+}
+
+const isGen = (t: IRTerm) => t.k !== 'var' && t.k !== 'array' && t.k !== 'object';
+
+/** All inputs of `t` (reads that are not ref-path outputs) are safe. */
+function evaluable(t: IRTerm, safe: (s: number) => boolean): boolean {
+  const all: Slots = new Set();
+  const outs: Slots = new Set();
+  termVars(t, all, outs);
+  for (const s of all) if (!outs.has(s) && !safe(s)) return false;
+  return true;
+}
+
+/** Vars bound by matching `t` as a pattern against a value (vars, array/object members, refs). */
+function patternOuts(t: IRTerm, safe: (s: number) => boolean, out: Slots): void {
+  switch (t.k) {
+    case 'var':
+      if (!safe(t.slot)) out.add(t.slot);
+      return;
+    case 'array':
+      for (const x of t.items) patternOuts(x, safe, out);
+      return;
+    case 'object':
+      for (const x of t.values) patternOuts(x, safe, out);
+      return;
+    default:
+      if (evaluable(t, safe)) termVars(t, new Set(), out);
+  }
+}
+
+/** Variables a unification binds, given the safe set (iterated to a fixpoint like OPA). */
+export function unifyOuts(a: IRTerm, b: IRTerm, isSafe: (s: number) => boolean): Slots {
+  const outs: Slots = new Set();
+  const safe = (s: number) => isSafe(s) || outs.has(s);
+  const visit = (x: IRTerm, y: IRTerm): void => {
+    if (x.k === 'var' && !safe(x.slot) && evaluable(y, safe)) outs.add(x.slot);
+    if (y.k === 'var' && !safe(y.slot) && evaluable(x, safe)) outs.add(y.slot);
+    if (x.k === 'array' && y.k === 'array' && x.items.length === y.items.length) {
+      for (let i = 0; i < x.items.length; i++) visit(x.items[i]!, y.items[i]!);
+    } else if (x.k === 'object' && y.k === 'object') {
+      x.keys.forEach((xk, i) => {
+        if (xk.k !== 'const') return;
+        const j = y.keys.findIndex((yk) => yk.k === 'const' && keyOf(yk.v) === keyOf(xk.v));
+        if (j >= 0) visit(x.values[i]!, y.values[j]!);
+      });
+    }
+    if (isGen(x) && evaluable(x, safe)) {
+      termVars(x, new Set(), outs);
+      patternOuts(y, safe, outs);
+    }
+    if (isGen(y) && evaluable(y, safe)) {
+      termVars(y, new Set(), outs);
+      patternOuts(x, safe, outs);
+    }
+  };
+  for (let size = -1; size !== outs.size; ) {
+    size = outs.size;
+    visit(a, b);
+  }
+  return outs;
+}
+
+/** Reads and binds of one expression given what is already safe. */
+function analyze(e: IRExpr, isSafe: (s: number) => boolean, shared: (s: number) => boolean) {
+  const all: Slots = new Set();
+  const outs: Slots = new Set();
+  switch (e.k) {
+    case 'unify': {
+      termVars(e.a, all, new Set());
+      termVars(e.b, all, new Set());
+      for (const s of unifyOuts(e.a, e.b, isSafe)) outs.add(s);
+      break;
+    }
+    case 'term':
+      termVars(e.t, all, outs);
+      break;
+    case 'call': {
+      const callOuts: Slots = new Set();
+      for (const a of e.call.args) termVars(a, all, callOuts);
+      if (e.call.fn.kind === 'print') {
+        for (const s of callOuts) all.delete(s);
+      } else {
+        for (const s of callOuts) outs.add(s);
+      }
+      if (e.out) {
+        termVars(e.out, all, outs);
+        patternOuts(e.out, (s) => isSafe(s) || outs.has(s), outs);
+      }
+      break;
+    }
+    case 'not':
+      for (const s of slotsOf(e.inner)) if (shared(s)) all.add(s);
+      break;
+    case 'every':
+      termVars(e.domain, all, new Set());
+      for (const s of e.free) all.add(s);
+      break;
+    case 'nop':
+      break;
+  }
+  if (e.with) for (const w of e.with) if (w.value) termVars(w.value, all, new Set());
+  const unsafe: number[] = [];
+  for (const s of all) if (!isSafe(s) && !outs.has(s)) unsafe.push(s);
+  return { outs, unsafe };
+}
+
+export interface OrderOptions {
+  /** Slots bound outside this body (closure inputs, function arguments). */
+  readonly outer: (slot: number) => boolean;
+  /** Head terms whose variables the body must bind. */
+  readonly head: readonly IRTerm[];
+  readonly names: readonly string[];
+  readonly loc: Loc;
+  readonly initial?: Iterable<number>;
+}
+
+/** Reorders `body` so each expression runs after the ones binding its inputs; throws on unsafe vars. */
+export function reorderBody(body: IRExpr[], o: OrderOptions): IRExpr[] {
+  const safe: Slots = new Set(o.initial ?? []);
+  const isSafe = (s: number) => safe.has(s) || o.outer(s);
+  const uses = new Map<number, number>();
+  const count = (slots: Iterable<number>) => {
+    for (const s of slots) uses.set(s, (uses.get(s) ?? 0) + 1);
+  };
+  for (const e of body) count(slotsOf(e));
+  count(slotsOf(o.head));
+  const headSlots = slotsOf(o.head);
+  const remaining = body.slice();
+  const out: IRExpr[] = [];
+  while (remaining.length > 0) {
+    let progressed = false;
+    for (let i = 0; i < remaining.length; ) {
+      const e = remaining[i]!;
+      const own = e.k === 'not' ? slotsOf(e.inner) : undefined;
+      const shared = (s: number) =>
+        o.outer(s) || headSlots.has(s) || (uses.get(s) ?? 0) > (own?.has(s) ? 1 : 0);
+      const { outs, unsafe } = analyze(e, isSafe, shared);
+      if (unsafe.length === 0) {
+        out.push(e);
+        for (const s of outs) safe.add(s);
+        remaining.splice(i, 1);
+        progressed = true;
+      } else {
+        i++;
+      }
+    }
+    if (!progressed) {
+      const errs = remaining.map((e) => {
+        const own = e.k === 'not' ? slotsOf(e.inner) : undefined;
+        const shared = (s: number) =>
+          o.outer(s) || headSlots.has(s) || (uses.get(s) ?? 0) > (own?.has(s) ? 1 : 0);
+        const { unsafe } = analyze(e, isSafe, shared);
+        return unsafeError(o.names[unsafe[0]!] ?? '?', e.loc);
+      });
+      const first = errs[0]!;
+      first.others.push(...errs.slice(1));
+      throw first;
+    }
+  }
+  for (const s of headSlots) if (!isSafe(s)) throw unsafeError(o.names[s] ?? '?', o.loc);
+  return out;
+}
+
+function unsafeError(name: string, loc: Loc): RegoError {
+  const shown = name === '_' || name.startsWith('__') ? `${name} (a wildcard or generated variable)` : name;
+  return new RegoError('rego_unsafe_var_error', `var ${shown} is unsafe`, loc);
+}
