@@ -7,6 +7,7 @@ import { AppError } from '../core/errors.js';
 import type { Provider } from '../core/providers/types.js';
 import { createAwsProvider } from './aws/index.js';
 import { createAzureProvider } from './azure/index.js';
+import { createGcpProvider } from './gcp/index.js';
 import { createMockProvider } from './mock/index.js';
 import type { ProviderDeps } from './shared/deps.js';
 
@@ -18,6 +19,7 @@ export const builtinProviderFactories: Readonly<Record<string, ProviderFactory>>
   mock: (section, deps) => createMockProvider(section, deps.now ? { now: deps.now } : {}),
   aws: (section, deps) => createAwsProvider(section, deps),
   azure: (section, deps) => createAzureProvider(section, deps),
+  gcp: (section, deps) => createGcpProvider(section, deps),
 });
 
 /** Builds the provider configured under `providers.<name>`; unknown names are a config error. */
