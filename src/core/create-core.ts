@@ -1,0 +1,131 @@
+/**
+ * The composition root of core: config → database (opened and migrated unless given) → keys →
+ * policies → providers → every verb bound to the same deps, plus the background pieces (the
+ * sweeper) to start and stop. Used by jitsudod, by tests and by embedders.
+ */
+import pino, { type Logger } from 'pino';
+import type { Actor } from './actor.js';
+import type { Config } from './config.js';
+import { loadOrCreateKeys, type ServerKeys } from './crypto/secrets.js';
+import { type Database, type Driver, migrate, openDatabase } from './db/client.js';
+import type { CoreDeps, PolicyHolder } from './deps.js';
+import type { PolicySet } from './policy/types.js';
+import { ProviderRegistry } from './providers/registry.js';
+import type { Provider } from './providers/types.js';
+import { approveRequest } from './requests/approve.js';
+import { cancelRequest } from './requests/cancel.js';
+import { createRequest } from './requests/create.js';
+import { denyRequest } from './requests/deny.js';
+import { escalateRequest } from './requests/escalate.js';
+import { getRequest } from './requests/get.js';
+import { getCredentials } from './requests/get-credentials.js';
+import { listRequests } from './requests/list.js';
+import { revokeRequest } from './requests/revoke.js';
+
+/** Something that runs beside the verbs (the sweeper); built from the deps by a factory. */
+export interface Background {
+  start(): void;
+  stop(): Promise<void>;
+}
+
+export interface CreateCoreOptions {
+  config: Readonly<Config>;
+  /** An open database; when absent core opens the configured one, migrates it and closes it on close(). */
+  db?: { db: Database; driver: Driver; close?(): Promise<void> };
+  /** Run migrations on a database passed in (default: only on one core opened itself). */
+  migrate?: boolean;
+  providers?: ProviderRegistry | readonly Provider[];
+  policies: PolicyHolder | PolicySet;
+  keys?: ServerKeys;
+  now?: () => Date;
+  log?: Logger;
+  /** Background factories, e.g. `sweeperBackground()` from src/sweeper. Started by start(). */
+  background?: ReadonlyArray<(deps: CoreDeps) => Background>;
+}
+
+type VerbFn<I, R> = (deps: CoreDeps, actor: Actor, input: I) => Promise<R>;
+type Bound<F> = F extends VerbFn<infer I, infer R> ? (actor: Actor, input?: I) => Promise<R> : never;
+
+const VERBS = {
+  createRequest,
+  getRequest,
+  listRequests,
+  approveRequest,
+  denyRequest,
+  cancelRequest,
+  revokeRequest,
+  getCredentials,
+  escalateRequest,
+};
+type Verbs = { [K in keyof typeof VERBS]: Bound<(typeof VERBS)[K]> };
+
+export type Core = Verbs & {
+  deps: CoreDeps;
+  /** Starts the background pieces (idempotent). */
+  start(): void;
+  /** Stops the background pieces, waiting for work in flight. */
+  stop(): Promise<void>;
+  /** stop(), then closes the database if core opened it. Idempotent. */
+  close(): Promise<void>;
+};
+
+function holderOf(p: PolicyHolder | PolicySet): PolicyHolder {
+  if ('current' in p) return p;
+  return { current: () => p, reload: async () => 0 };
+}
+
+/** Builds a core; invariant: every verb of the result shares one deps (one db, one clock, one registry). */
+export async function createCore(opts: CreateCoreOptions): Promise<Core> {
+  const { config } = opts;
+  const log = opts.log ?? pino({ level: config.log.level, base: { service: 'jitsudod' } });
+  const opened = opts.db ?? (await openDatabase(config));
+  const ownsDb = opts.db === undefined;
+  try {
+    if (ownsDb || opts.migrate) await migrate(opened.db);
+  } catch (e) {
+    if (ownsDb) await opened.close?.();
+    throw e;
+  }
+  const providers =
+    opts.providers instanceof ProviderRegistry ? opts.providers : new ProviderRegistry(opts.providers ?? []);
+  const deps: CoreDeps = {
+    db: opened.db,
+    driver: opened.driver,
+    config,
+    keys: opts.keys ?? loadOrCreateKeys(config),
+    policies: holderOf(opts.policies),
+    providers,
+    now: opts.now ?? (() => new Date()),
+    log,
+  };
+  const verbs = Object.fromEntries(
+    Object.entries(VERBS).map(([name, fn]) => [
+      name,
+      (actor: Actor, input?: unknown) => (fn as VerbFn<unknown, unknown>)(deps, actor, input ?? {}),
+    ]),
+  ) as Verbs;
+  const background = (opts.background ?? []).map((make) => make(deps));
+  let started = false;
+  let closed = false;
+  const stop = async () => {
+    if (!started) return;
+    started = false;
+    await Promise.all(background.map((b) => b.stop()));
+  };
+  return {
+    ...verbs,
+    deps,
+    start() {
+      if (started || closed) return;
+      started = true;
+      for (const b of background) b.start();
+    },
+    stop,
+    async close() {
+      if (closed) return;
+      await stop();
+      closed = true;
+      if (ownsDb) await opened.close?.();
+    },
+  };
+}

@@ -1,0 +1,29 @@
+/**
+ * Per-principal limits for agents (config `agents.limits`): open requests, requests per hour and
+ * active grants. Humans are governed by policy alone. Checked before the insert without a lock, so
+ * a burst of parallel creations can overshoot by the number in flight — a rate limit, not a quota.
+ */
+import type { Actor } from '../actor.js';
+import { countRequests } from '../db/requests-repo.js';
+import type { CoreDeps } from '../deps.js';
+import { AppError } from '../errors.js';
+
+/** Throws RATE_LIMITED when an agent is over one of its limits. */
+export async function assertAgentLimits(deps: CoreDeps, actor: Actor, now: Date): Promise<void> {
+  if (actor.kind !== 'agent') return;
+  const l = deps.config.agents.limits;
+  const [open, lastHour, active] = await Promise.all([
+    countRequests(deps.db, actor.identity, { states: ['PENDING', 'APPROVED'] }),
+    countRequests(deps.db, actor.identity, { since: new Date(now.getTime() - 3600_000) }),
+    countRequests(deps.db, actor.identity, { states: ['ACTIVE'] }),
+  ]);
+  const over = (what: string, n: number, max: number) =>
+    new AppError('RATE_LIMITED', `agent limit reached: ${n} ${what} (maximum ${max})`, {
+      retryable: true,
+      details: { limit: what, current: n, maximum: max },
+    });
+  if (open >= l.max_open_requests) throw over('open requests', open, l.max_open_requests);
+  if (lastHour >= l.max_requests_per_hour)
+    throw over('requests in the last hour', lastHour, l.max_requests_per_hour);
+  if (active >= l.max_active_grants) throw over('active grants', active, l.max_active_grants);
+}

@@ -1,0 +1,92 @@
+/** approveRequest: one approval moves PENDING → APPROVED and issues the grant, exactly once. */
+import { z } from 'zod';
+import type { Actor } from '../actor.js';
+import { appendAudit } from '../audit/append.js';
+import { insertApproval, listApprovals } from '../db/approvals-repo.js';
+import { lockRequest, updateRequest } from '../db/requests-repo.js';
+import { withTx } from '../db/tx.js';
+import type { CoreDeps } from '../deps.js';
+import { AppError } from '../errors.js';
+import { newId } from '../ids.js';
+import { assertMayDecide, decidableTiers } from './access.js';
+import { authorizeDecision } from './decide.js';
+import { issueGrants } from './grant-flow.js';
+import { loadVisible, parseInput } from './load.js';
+import { assertTransition } from './states.js';
+import { type RequestView, toRequestView } from './view.js';
+
+export const ApproveRequestInput = z
+  .object({
+    id: z.string().min(1).max(64),
+    comment: z.string().max(4096).default(''),
+    /** An AI reviewer's structured reasoning, kept with its decision and in the audit row. */
+    reasoning: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict();
+
+/** Approves a PENDING request; invariant: under any concurrency exactly one approval wins and grants. */
+export async function approveRequest(deps: CoreDeps, actor: Actor, input: unknown): Promise<RequestView> {
+  if (decidableTiers(actor).length === 0)
+    throw new AppError('FORBIDDEN', 'this identity may not approve requests');
+  const v = parseInput(ApproveRequestInput, input);
+  const { row: seen } = await loadVisible(deps, actor, v.id, { asDecider: true });
+  const decidedBy = await authorizeDecision(deps, actor, seen, 'approve');
+  const now = deps.now();
+  const approved = await withTx(deps.db, async (tx) => {
+    const cur = (await lockRequest(tx, v.id))!;
+    if (cur.state !== 'PENDING')
+      throw new AppError('CONFLICT', `request ${cur.id} is already ${cur.state}`, {
+        details: { state: cur.state },
+      });
+    assertMayDecide(actor, cur, 'approve'); // the tier may have changed (escalation) since we looked
+    assertTransition(cur.state, 'APPROVED', cur.id);
+    const r = await updateRequest(
+      tx,
+      cur.id,
+      {
+        state: 'APPROVED',
+        approvedAt: now,
+        pendingExpiresAt: null,
+        escalateAt: null,
+        grantAttempts: 1,
+        nextAttemptAt: new Date(now.getTime() + deps.config.sweeper.lease_seconds * 1000),
+      },
+      now,
+    );
+    await insertApproval(tx, {
+      id: newId('apr'),
+      requestId: cur.id,
+      actorIdentity: actor.identity,
+      actorKind: actor.kind,
+      onBehalfOf: actor.agent?.owner ?? null,
+      decision: 'approve',
+      comment: v.comment,
+      reasoning: v.reasoning ?? null,
+      createdAt: now,
+    });
+    await appendAudit(tx, {
+      actor: actor.identity,
+      actorKind: actor.kind,
+      onBehalfOf: actor.agent?.owner,
+      action: 'request.approved',
+      requestId: cur.id,
+      provider: cur.provider,
+      resourceScope: cur.resourceScope,
+      outcome: 'success',
+      details: {
+        comment: v.comment,
+        approver_tier: cur.approverTier,
+        decided_by: decidedBy,
+        ...(v.reasoning ? { reasoning: v.reasoning } : {}),
+      },
+    });
+    return r;
+  });
+  const [after] = await issueGrants(deps, [approved], {
+    actor: actor.identity,
+    actorKind: actor.kind,
+    onBehalfOf: actor.agent?.owner,
+  });
+  const approvals = (await listApprovals(deps.db, [v.id])).get(v.id) ?? [];
+  return toRequestView(after!, approvals);
+}

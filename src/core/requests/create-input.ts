@@ -1,0 +1,86 @@
+/** The input of createRequest, validated with zod and bounded by config. */
+import { z } from 'zod';
+import type { Config } from '../config.js';
+import { AppError } from '../errors.js';
+import { parseDuration } from './duration.js';
+
+const DEFAULT_DURATION_SECONDS = 3600;
+const MAX_METADATA_ENTRIES = 32;
+
+export const CreateRequestInput = z
+  .object({
+    provider: z.string().min(1).max(64),
+    role: z.string().min(1).max(256),
+    resource_scope: z.string().max(1024).default(''),
+    duration: z.union([z.string().max(64), z.number()]).optional(),
+    duration_seconds: z.number().optional(),
+    reason: z.string(),
+    break_glass: z.boolean().default(false),
+    metadata: z
+      .record(z.string().min(1).max(128), z.string().max(1024))
+      .refine((m) => Object.keys(m).length <= MAX_METADATA_ENTRIES, {
+        message: `at most ${MAX_METADATA_ENTRIES} metadata entries`,
+      })
+      .default({}),
+  })
+  .strict();
+export type CreateRequestInput = z.input<typeof CreateRequestInput>;
+
+export interface ParsedCreate {
+  provider: string;
+  role: string;
+  resourceScope: string;
+  durationSeconds: number;
+  reason: string;
+  breakGlass: boolean;
+  metadata: Record<string, string>;
+}
+
+/** Turns a zod failure into the one error type, naming the first bad field. */
+export function validationError(error: z.ZodError): AppError {
+  const issue = error.issues[0]!;
+  const field = issue.path.join('.') || '(input)';
+  return new AppError('VALIDATION', `invalid ${field}: ${issue.message}`, {
+    details: {
+      field,
+      issues: error.issues.slice(0, 10).map((i) => ({ field: i.path.join('.'), message: i.message })),
+    },
+  });
+}
+
+/** Validates and normalizes a create input; throws AppError VALIDATION naming the problem. */
+export function parseCreateInput(input: unknown, config: Readonly<Config>): ParsedCreate {
+  const r = CreateRequestInput.safeParse(input);
+  if (!r.success) throw validationError(r.error);
+  const v = r.data;
+  if (v.duration !== undefined && v.duration_seconds !== undefined)
+    throw new AppError('VALIDATION', 'give either duration or duration_seconds, not both', {
+      details: { field: 'duration' },
+    });
+  const max = config.requests.max_duration_seconds;
+  const raw = v.duration ?? v.duration_seconds;
+  const durationSeconds =
+    raw === undefined ? Math.min(DEFAULT_DURATION_SECONDS, max) : parseDuration(raw, max);
+  const reason = v.reason.trim();
+  if (reason === '')
+    throw new AppError('VALIDATION', 'a reason is required: say why you need this access', {
+      details: { field: 'reason' },
+    });
+  if (reason.length > config.requests.max_reason_length)
+    throw new AppError(
+      'VALIDATION',
+      `reason is longer than ${config.requests.max_reason_length} characters`,
+      { details: { field: 'reason' } },
+    );
+  const role = v.role.trim();
+  if (role === '') throw new AppError('VALIDATION', 'role must not be blank', { details: { field: 'role' } });
+  return {
+    provider: v.provider,
+    role,
+    resourceScope: v.resource_scope.trim(),
+    durationSeconds,
+    reason,
+    breakGlass: v.break_glass,
+    metadata: v.metadata,
+  };
+}

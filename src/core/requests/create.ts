@@ -1,0 +1,173 @@
+/**
+ * createRequest: eligibility decides whether the request may exist at all (break-glass included);
+ * the approval policy routes it (auto | ai_review | human); auto-approved and break-glass requests
+ * go straight on to the grant. Provider calls happen only after the request is committed.
+ */
+import type { Actor } from '../actor.js';
+import { appendAudit } from '../audit/append.js';
+import type { ApprovalRow } from '../db/approvals-repo.js';
+import { insertApproval } from '../db/approvals-repo.js';
+import { insertRequest, readTrustTier } from '../db/requests-repo.js';
+import { withTx } from '../db/tx.js';
+import type { CoreDeps } from '../deps.js';
+import { AppError } from '../errors.js';
+import { newId } from '../ids.js';
+import type { ApproverTier } from '../policy/types.js';
+import { assertRequester } from './access.js';
+import { assertAgentLimits } from './agent-limits.js';
+import { parseCreateInput } from './create-input.js';
+import { issueGrants } from './grant-flow.js';
+import { decideAt, policyInput, userInput } from './policy-input.js';
+import { type RequestView, toRequestView } from './view.js';
+
+/** Creates a request; invariant: a denied request leaves only its audit row, an approved one is granted. */
+export async function createRequest(deps: CoreDeps, actor: Actor, input: unknown): Promise<RequestView> {
+  assertRequester(actor);
+  const v = parseCreateInput(input, deps.config);
+  const provider = deps.providers.get(v.provider);
+  const now = deps.now();
+  const id = newId('req');
+  const base = {
+    id,
+    requesterIdentity: actor.identity,
+    requesterKind: actor.kind === 'agent' ? ('agent' as const) : ('human' as const),
+    requesterGroups: [...actor.groups],
+    agentId: actor.agent?.id ?? null,
+    agentName: actor.agent?.name ?? null,
+    agentOwner: actor.agent?.owner ?? null,
+    provider: v.provider,
+    role: v.role,
+    resourceScope: v.resourceScope,
+    durationSeconds: v.durationSeconds,
+    reason: v.reason,
+    breakGlass: v.breakGlass,
+    metadata: v.metadata,
+    createdAt: now,
+    updatedAt: now,
+  };
+  provider.validate({
+    requestId: id,
+    principal: {
+      identity: actor.identity,
+      kind: base.requesterKind,
+      groups: base.requesterGroups,
+      ...(actor.agent ? { agent: { name: actor.agent.name, owner: actor.agent.owner } } : {}),
+    },
+    role: v.role,
+    scope: v.resourceScope,
+    durationSeconds: v.durationSeconds,
+    reason: v.reason,
+    metadata: v.metadata,
+  });
+  await assertAgentLimits(deps, actor, now);
+
+  const trustTier = await readTrustTier(deps.db, actor.identity);
+  const pin = policyInput(
+    userInput(actor),
+    {
+      provider: v.provider,
+      role: v.role,
+      resource_scope: v.resourceScope,
+      duration_seconds: v.durationSeconds,
+      reason: v.reason,
+      break_glass: v.breakGlass,
+      metadata: v.metadata,
+    },
+    trustTier,
+    now,
+  );
+  const policies = deps.policies.current();
+  const who = { actor: actor.identity, actorKind: actor.kind, onBehalfOf: actor.agent?.owner };
+  const where = { provider: v.provider, resourceScope: v.resourceScope };
+  const summary = { role: v.role, duration_seconds: v.durationSeconds, break_glass: v.breakGlass };
+
+  const eligibility = policies.eligibility(pin, decideAt(now));
+  if (!eligibility.allow) {
+    await withTx(deps.db, (tx) =>
+      appendAudit(tx, {
+        ...who,
+        ...where,
+        action: 'request.denied_by_policy',
+        outcome: 'denied',
+        details: { ...summary, reasons: eligibility.reasons, decided_by: eligibility.decidedBy },
+      }),
+    );
+    throw new AppError('POLICY_DENIED', `denied by policy: ${eligibility.reason}`, {
+      details: { reasons: eligibility.reasons, decided_by: eligibility.decidedBy, trust_tier: trustTier },
+    });
+  }
+  let tier: ApproverTier = 'auto';
+  let decidedBy = eligibility.decidedBy;
+  if (!v.breakGlass) {
+    const approval = policies.approval(pin, decideAt(now));
+    tier = approval.approverTier;
+    decidedBy = approval.decidedBy;
+  }
+  const immediate = v.breakGlass || tier === 'auto';
+  const lease = deps.config.sweeper.lease_seconds * 1000;
+  const approvals: ApprovalRow[] = [];
+
+  const row = await withTx(deps.db, async (tx) => {
+    const r = await insertRequest(tx, {
+      ...base,
+      state: immediate ? 'APPROVED' : 'PENDING',
+      approverTier: tier,
+      pendingExpiresAt: immediate
+        ? null
+        : new Date(now.getTime() + deps.config.requests.pending_ttl_seconds * 1000),
+      escalateAt:
+        tier === 'ai_review'
+          ? new Date(now.getTime() + deps.config.requests.ai_review_escalate_after_seconds * 1000)
+          : null,
+      approvedAt: immediate ? now : null,
+      // The grant below is attempt 1; the lease lets the sweeper take over if this process dies.
+      grantAttempts: immediate ? 1 : 0,
+      nextAttemptAt: immediate ? new Date(now.getTime() + lease) : null,
+    });
+    await appendAudit(tx, {
+      ...who,
+      ...where,
+      requestId: id,
+      action: 'request.created',
+      outcome: 'success',
+      details: { ...summary, approver_tier: tier, reason: v.reason, trust_tier: trustTier },
+    });
+    if (!immediate) return r;
+    approvals.push(
+      await insertApproval(tx, {
+        id: newId('apr'),
+        requestId: id,
+        actorIdentity: v.breakGlass ? actor.identity : 'policy',
+        actorKind: v.breakGlass ? 'break_glass' : 'policy',
+        decision: 'approve',
+        comment: v.breakGlass ? 'break-glass: approval skipped' : 'auto-approved by policy',
+        createdAt: now,
+      }),
+    );
+    await appendAudit(tx, {
+      ...who,
+      ...where,
+      requestId: id,
+      action: v.breakGlass ? 'break_glass.used' : 'request.auto_approved',
+      outcome: 'success',
+      details: v.breakGlass
+        ? { ...summary, alert: true, reason: v.reason }
+        : { ...summary, decided_by: decidedBy },
+    });
+    return r;
+  });
+  if (!immediate) return toRequestView(row, approvals);
+  if (v.breakGlass)
+    deps.log.warn(
+      {
+        request_id: id,
+        requester: actor.identity,
+        provider: v.provider,
+        role: v.role,
+        scope: v.resourceScope,
+      },
+      'BREAK-GLASS access used: approval skipped',
+    );
+  const [after] = await issueGrants(deps, [row], who);
+  return toRequestView(after!, approvals);
+}

@@ -1,0 +1,77 @@
+/** denyRequest: an approver rejects a PENDING request, with a reason the requester will see. */
+import { z } from 'zod';
+import type { Actor } from '../actor.js';
+import { appendAudit } from '../audit/append.js';
+import { insertApproval, listApprovals } from '../db/approvals-repo.js';
+import { lockRequest, updateRequest } from '../db/requests-repo.js';
+import { withTx } from '../db/tx.js';
+import type { CoreDeps } from '../deps.js';
+import { AppError } from '../errors.js';
+import { newId } from '../ids.js';
+import { assertMayDecide, decidableTiers } from './access.js';
+import { authorizeDecision } from './decide.js';
+import { loadVisible, parseInput } from './load.js';
+import { assertTransition } from './states.js';
+import { type RequestView, toRequestView } from './view.js';
+
+export const DenyRequestInput = z
+  .object({
+    id: z.string().min(1).max(64),
+    reason: z.string().trim().min(1, 'a reason is required when denying').max(4096),
+    reasoning: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict();
+
+/** Denies a PENDING request; invariant: only someone who could approve it may deny it. */
+export async function denyRequest(deps: CoreDeps, actor: Actor, input: unknown): Promise<RequestView> {
+  if (decidableTiers(actor).length === 0)
+    throw new AppError('FORBIDDEN', 'this identity may not deny requests');
+  const v = parseInput(DenyRequestInput, input);
+  const { row: seen } = await loadVisible(deps, actor, v.id, { asDecider: true });
+  const decidedBy = await authorizeDecision(deps, actor, seen, 'deny');
+  const now = deps.now();
+  const row = await withTx(deps.db, async (tx) => {
+    const cur = (await lockRequest(tx, v.id))!;
+    if (cur.state !== 'PENDING')
+      throw new AppError('CONFLICT', `request ${cur.id} is already ${cur.state}`, {
+        details: { state: cur.state },
+      });
+    assertMayDecide(actor, cur, 'deny');
+    assertTransition(cur.state, 'REJECTED', cur.id);
+    const r = await updateRequest(
+      tx,
+      cur.id,
+      { state: 'REJECTED', endedAt: now, endReason: 'denied', pendingExpiresAt: null, escalateAt: null },
+      now,
+    );
+    await insertApproval(tx, {
+      id: newId('apr'),
+      requestId: cur.id,
+      actorIdentity: actor.identity,
+      actorKind: actor.kind,
+      onBehalfOf: actor.agent?.owner ?? null,
+      decision: 'deny',
+      comment: v.reason,
+      reasoning: v.reasoning ?? null,
+      createdAt: now,
+    });
+    await appendAudit(tx, {
+      actor: actor.identity,
+      actorKind: actor.kind,
+      onBehalfOf: actor.agent?.owner,
+      action: 'request.denied',
+      requestId: cur.id,
+      provider: cur.provider,
+      resourceScope: cur.resourceScope,
+      outcome: 'success',
+      details: {
+        comment: v.reason,
+        approver_tier: cur.approverTier,
+        decided_by: decidedBy,
+        ...(v.reasoning ? { reasoning: v.reasoning } : {}),
+      },
+    });
+    return r;
+  });
+  return toRequestView(row, (await listApprovals(deps.db, [v.id])).get(v.id) ?? []);
+}

@@ -1,0 +1,175 @@
+/**
+ * The grant half of the lifecycle, shared by approve, auto-approval, break-glass and the sweeper's
+ * retries. Precondition: the rows are APPROVED and claimed (attempt counted, lease set) by a
+ * committed transaction. Then: provider.grant outside any transaction → one transaction recording
+ * every outcome under row locks: ACTIVE with encrypted credentials, or a retry with backoff, or —
+ * when attempts run out or the target refuses — FAILED after a best-effort cleanup at the provider.
+ */
+import { appendAudit } from '../audit/append.js';
+import { encryptSecret } from '../crypto/secrets.js';
+import { lockRequests, type RequestRow, updateRequest } from '../db/requests-repo.js';
+import { withTx } from '../db/tx.js';
+import type { CoreDeps } from '../deps.js';
+import type { GrantResult } from '../providers/types.js';
+import { ProviderError } from '../providers/types.js';
+import {
+  type AuditActor,
+  backoffMs,
+  callProvider,
+  errorText,
+  grantRefOf,
+  grantRequestOf,
+  mapLimit,
+} from './provider-call.js';
+import { assertTransition } from './states.js';
+
+type Outcome =
+  | { row: RequestRow; ok: true; result: GrantResult }
+  | { row: RequestRow; ok: false; error: ProviderError; final: boolean; cleanedUp: boolean };
+
+async function attempt(deps: CoreDeps, row: RequestRow): Promise<Outcome> {
+  const provider = deps.providers.find(row.provider);
+  try {
+    if (!provider)
+      throw new ProviderError(row.provider, `provider "${row.provider}" is not configured`, true);
+    const result = await callProvider(deps, row.provider, () => provider.grant(grantRequestOf(row)));
+    return { row, ok: true, result };
+  } catch (e) {
+    const error = e as ProviderError;
+    const final = !error.retryable || row.grantAttempts >= deps.config.sweeper.max_attempts;
+    let cleanedUp = false;
+    if (final && provider) {
+      // The failed call may have half-happened at the target; revoke is idempotent and cheap.
+      cleanedUp = await callProvider(deps, row.provider, () => provider.revoke(grantRefOf(row))).then(
+        () => true,
+        () => false,
+      );
+    }
+    return { row, ok: false, error, final, cleanedUp };
+  }
+}
+
+/** Issues the grants of claimed APPROVED rows and records each outcome; returns the rows as stored after. */
+export async function issueGrants(
+  deps: CoreDeps,
+  rows: readonly RequestRow[],
+  who: AuditActor,
+): Promise<RequestRow[]> {
+  if (rows.length === 0) return [];
+  const outcomes = await mapLimit(rows, deps.config.sweeper.provider_concurrency, (r) => attempt(deps, r));
+  return recordGrantOutcomes(deps, outcomes, who);
+}
+
+async function recordGrantOutcomes(
+  deps: CoreDeps,
+  outcomes: Outcome[],
+  who: AuditActor,
+): Promise<RequestRow[]> {
+  return withTx(deps.db, async (tx) => {
+    const now = deps.now();
+    const current = new Map(
+      (
+        await lockRequests(
+          tx,
+          outcomes.map((o) => o.row.id),
+        )
+      ).map((r) => [r.id, r]),
+    );
+    const after: RequestRow[] = [];
+    for (const o of outcomes) {
+      const cur = current.get(o.row.id)!;
+      const audit = { ...who, requestId: cur.id, provider: cur.provider, resourceScope: cur.resourceScope };
+      if (o.ok) {
+        // Someone else (an earlier lease holder) already recorded this grant: same grant, nothing to do.
+        if (cur.state !== 'APPROVED') {
+          after.push(cur);
+          continue;
+        }
+        assertTransition(cur.state, 'ACTIVE', cur.id);
+        const requested = new Date(now.getTime() + cur.durationSeconds * 1000);
+        const expiresAt = o.result.expiresAt < requested ? o.result.expiresAt : requested;
+        const reconcile = deps.config.sweeper.reconcile_interval_seconds;
+        const row = await updateRequest(
+          tx,
+          cur.id,
+          {
+            state: 'ACTIVE',
+            grantedAt: now,
+            expiresAt,
+            grantHandle: o.result.handle,
+            credentialsEnc: encryptSecret(
+              deps.keys.encryptionKey,
+              JSON.stringify(o.result.credentials),
+              cur.id,
+            ),
+            nextAttemptAt:
+              reconcile > 0
+                ? new Date(Math.min(now.getTime() + reconcile * 1000, expiresAt.getTime()))
+                : null,
+            lastError: null,
+          },
+          now,
+        );
+        await appendAudit(tx, {
+          ...audit,
+          action: 'grant.issued',
+          outcome: 'success',
+          details: {
+            expires_at: expiresAt.toISOString(),
+            attempt: cur.grantAttempts,
+            break_glass: cur.breakGlass,
+            ...(o.result.notice ? { notice: o.result.notice } : {}),
+          },
+        });
+        after.push(row);
+        continue;
+      }
+      // A failure from a lease holder that was since overtaken says nothing about the current attempt.
+      if (cur.state !== 'APPROVED' || cur.version !== o.row.version) {
+        after.push(cur);
+        continue;
+      }
+      const error = errorText(o.error);
+      if (o.final) {
+        assertTransition(cur.state, 'FAILED', cur.id);
+        const row = await updateRequest(
+          tx,
+          cur.id,
+          {
+            state: 'FAILED',
+            endedAt: now,
+            endReason: 'grant_failed',
+            lastError: error,
+            // A cleanup that failed is retried by the sweeper's after-end check.
+            nextAttemptAt: o.cleanedUp ? null : new Date(now.getTime() + backoffMs(1)),
+          },
+          now,
+        );
+        await appendAudit(tx, {
+          ...audit,
+          action: 'grant.failed',
+          outcome: 'failure',
+          details: { attempt: cur.grantAttempts, retryable: o.error.retryable, error, final: true },
+        });
+        await appendAudit(tx, {
+          ...audit,
+          action: 'request.failed',
+          outcome: 'failure',
+          details: { error, attempts: cur.grantAttempts, provider_cleanup: o.cleanedUp ? 'done' : 'failed' },
+        });
+        after.push(row);
+        continue;
+      }
+      const next = new Date(now.getTime() + backoffMs(cur.grantAttempts));
+      const row = await updateRequest(tx, cur.id, { nextAttemptAt: next, lastError: error }, now);
+      await appendAudit(tx, {
+        ...audit,
+        action: 'grant.failed',
+        outcome: 'failure',
+        details: { attempt: cur.grantAttempts, retryable: true, error, next_attempt_at: next.toISOString() },
+      });
+      after.push(row);
+    }
+    return after;
+  });
+}

@@ -1,0 +1,109 @@
+/**
+ * listRequests: newest first with an opaque cursor. Non-admins see their own requests, plus — with
+ * `pending` — the PENDING requests they could decide (tier, not their own, approval policy allows).
+ */
+import { z } from 'zod';
+import type { Actor } from '../actor.js';
+import { listApprovals } from '../db/approvals-repo.js';
+import { listRequestRows, type RequestRow, readTrustTier } from '../db/requests-repo.js';
+import type { CoreDeps } from '../deps.js';
+import { AppError } from '../errors.js';
+import { decidableTiers } from './access.js';
+import { parseInput } from './load.js';
+import { decideAt, policyInput, requestInput, userInput } from './policy-input.js';
+import { REQUEST_STATES } from './states.js';
+import { decodeCursor, encodeCursor, type RequestView, toRequestView } from './view.js';
+
+const Bool = z.union([
+  z.boolean(),
+  z.enum(['true', 'false', '1', '0']).transform((s) => s === 'true' || s === '1'),
+]);
+
+export const ListRequestsInput = z
+  .object({
+    state: z.enum(REQUEST_STATES).optional(),
+    mine: Bool.optional(),
+    pending: Bool.optional(),
+    requester: z.string().min(1).max(254).optional(),
+    page_size: z.coerce.number().int().min(1).max(500).default(50),
+    page_token: z.string().max(512).optional(),
+  })
+  .strict();
+
+export interface RequestListView {
+  requests: RequestView[];
+  next_page_token: string | null;
+}
+
+/** Lists requests visible to the caller; invariant: a non-admin never sees another's request unless they may decide it. */
+export async function listRequests(deps: CoreDeps, actor: Actor, input: unknown): Promise<RequestListView> {
+  const v = parseInput(ListRequestsInput, input);
+  const before = v.page_token ? decodeCursor(v.page_token) : undefined;
+  if (v.requester && !actor.isAdmin && v.requester.toLowerCase() !== actor.identity.toLowerCase())
+    throw new AppError('FORBIDDEN', "only admins can list other people's requests");
+  if (v.pending && v.state && v.state !== 'PENDING')
+    throw new AppError(
+      'VALIDATION',
+      'pending lists PENDING requests; it cannot be combined with another state',
+      {
+        details: { field: 'state' },
+      },
+    );
+  const limit = v.page_size;
+  let rows: RequestRow[];
+  let fetched: RequestRow[];
+  if (v.pending) {
+    const tiers = decidableTiers(actor);
+    fetched =
+      tiers.length === 0
+        ? []
+        : await listRequestRows(deps.db, {
+            states: ['PENDING'],
+            tiers,
+            notRequestedBy: actor.identity,
+            requester: v.requester,
+            before,
+            limit: limit + 1,
+          });
+    rows = await filterDecidable(deps, actor, fetched.slice(0, limit));
+  } else {
+    const requester = v.requester ?? (v.mine || !actor.isAdmin ? actor.identity : undefined);
+    fetched = await listRequestRows(deps.db, {
+      requester,
+      states: v.state ? [v.state] : undefined,
+      before,
+      limit: limit + 1,
+    });
+    rows = fetched.slice(0, limit);
+  }
+  const more = fetched.length > limit;
+  const approvals = await listApprovals(
+    deps.db,
+    rows.map((r) => r.id),
+  );
+  return {
+    requests: rows.map((r) => toRequestView(r, approvals.get(r.id) ?? [])),
+    next_page_token: more ? encodeCursor(fetched[limit - 1]!) : null,
+  };
+}
+
+/** Keeps the rows the approval policy lets a human actor decide (AI reviewers: tier only). */
+async function filterDecidable(deps: CoreDeps, actor: Actor, rows: RequestRow[]): Promise<RequestRow[]> {
+  if (actor.kind !== 'human' || rows.length === 0) return rows;
+  const now = deps.now();
+  const tier = await readTrustTier(deps.db, actor.identity);
+  const policies = deps.policies.current();
+  const user = userInput(actor);
+  return rows.filter((r) => {
+    const input = policyInput(user, requestInput(r), tier, now, {
+      email: r.requesterIdentity,
+      groups: r.requesterGroups,
+      kind: r.requesterKind,
+    });
+    try {
+      return policies.approval(input, decideAt(now)).allow;
+    } catch {
+      return false; // a policy that errors for one request must not hide the whole list
+    }
+  });
+}

@@ -1,0 +1,39 @@
+/** Shared input pieces and the visibility-checked read every per-request verb starts with. */
+import { z } from 'zod';
+import type { Actor } from '../actor.js';
+import { type ApprovalRow, listApprovals } from '../db/approvals-repo.js';
+import { findRequest, type RequestRow } from '../db/requests-repo.js';
+import type { CoreDeps } from '../deps.js';
+import { isId } from '../ids.js';
+import { canView, decidableTiers, notFound } from './access.js';
+import { validationError } from './create-input.js';
+
+export const RequestIdInput = z.object({ id: z.string().min(1).max(64) }).passthrough();
+
+/** Parses `input` with `schema`, throwing AppError VALIDATION naming the first bad field. */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const r = schema.safeParse(input ?? {});
+  if (!r.success) throw validationError(r.error);
+  return r.data;
+}
+
+/**
+ * The request and its decisions if the actor may see it; NOT_FOUND otherwise (an id that does not
+ * exist and one the caller may not see are indistinguishable).
+ */
+export async function loadVisible(
+  deps: CoreDeps,
+  actor: Actor,
+  id: string,
+  opts: { asDecider?: boolean } = {},
+): Promise<{ row: RequestRow; approvals: ApprovalRow[] }> {
+  if (!isId(id, 'req')) throw notFound(String(id).slice(0, 64));
+  const row = await findRequest(deps.db, id);
+  if (!row) throw notFound(id);
+  const approvals = (await listApprovals(deps.db, [id])).get(id) ?? [];
+  const decided = approvals.some((a) => a.actorIdentity.toLowerCase() === actor.identity.toLowerCase());
+  // Someone who could decide a request may learn that it was decided already (CONFLICT, not 404).
+  const decider = opts.asDecider === true && decidableTiers(actor).includes(row.approverTier);
+  if (!canView(actor, row, decided) && !decider) throw notFound(id);
+  return { row, approvals };
+}

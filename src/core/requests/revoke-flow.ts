@@ -1,0 +1,136 @@
+/**
+ * The revoke half of the lifecycle, shared by early release, admin revocation, expiry and drift.
+ * Precondition: the rows are ACTIVE with `end_reason` set (the intent: `expired`, `revoked`) and
+ * claimed by a committed transaction. Then provider.revoke outside any transaction → one transaction
+ * recording the outcomes: EXPIRED/REVOKED only once the provider confirmed, credentials wiped; a
+ * failure keeps the row ACTIVE-with-intent, retried with backoff forever, and writes an alert
+ * (`grant.revoke_failed`) every time.
+ */
+import { appendAudit } from '../audit/append.js';
+import { lockRequests, type RequestRow, updateRequest } from '../db/requests-repo.js';
+import { withTx } from '../db/tx.js';
+import type { CoreDeps } from '../deps.js';
+import { ProviderError } from '../providers/types.js';
+import {
+  type AuditActor,
+  backoffMs,
+  callProvider,
+  errorText,
+  grantRefOf,
+  mapLimit,
+} from './provider-call.js';
+import { assertTransition, type RequestState } from './states.js';
+
+type Outcome = { row: RequestRow; ok: true } | { row: RequestRow; ok: false; error: ProviderError };
+
+/** Grace period before the after-end check (cleanup and "is it really gone?") runs. */
+const AFTER_END_DELAY_MS = 30_000;
+
+async function attempt(deps: CoreDeps, row: RequestRow): Promise<Outcome> {
+  const provider = deps.providers.find(row.provider);
+  try {
+    if (!provider)
+      throw new ProviderError(
+        row.provider,
+        `provider "${row.provider}" is not configured; cannot revoke`,
+        true,
+      );
+    await callProvider(deps, row.provider, () => provider.revoke(grantRefOf(row)));
+    deps.log.debug({ request_id: row.id, provider: row.provider }, 'grant revoked at provider');
+    return { row, ok: true };
+  } catch (e) {
+    return { row, ok: false, error: e as ProviderError };
+  }
+}
+
+/** When the after-end check of a grant that just ended is due (null: nothing to check). */
+export function afterEndAt(deps: CoreDeps, r: RequestRow, now: Date): Date | null {
+  if (!deps.providers.has(r.provider)) return null;
+  const natural = r.expiresAt?.getTime() ?? now.getTime();
+  return new Date(Math.max(natural, now.getTime() + AFTER_END_DELAY_MS));
+}
+
+/** Revokes the grants of claimed rows and records each outcome; returns the rows as stored after. */
+export async function revokeGrants(
+  deps: CoreDeps,
+  rows: readonly RequestRow[],
+  who: AuditActor,
+): Promise<RequestRow[]> {
+  if (rows.length === 0) return [];
+  const outcomes = await mapLimit(rows, deps.config.sweeper.provider_concurrency, (r) => attempt(deps, r));
+  return withTx(deps.db, async (tx) => {
+    const now = deps.now();
+    const current = new Map(
+      (
+        await lockRequests(
+          tx,
+          outcomes.map((o) => o.row.id),
+        )
+      ).map((r) => [r.id, r]),
+    );
+    const after: RequestRow[] = [];
+    for (const o of outcomes) {
+      const cur = current.get(o.row.id)!;
+      const audit = { ...who, requestId: cur.id, provider: cur.provider, resourceScope: cur.resourceScope };
+      // Already finished by another holder of an older lease: the revoke was idempotent, nothing to add.
+      if (cur.state !== 'ACTIVE' || cur.endReason === null) {
+        after.push(cur);
+        continue;
+      }
+      if (o.ok) {
+        const to: RequestState = cur.endReason === 'expired' ? 'EXPIRED' : 'REVOKED';
+        assertTransition(cur.state, to, cur.id);
+        const row = await updateRequest(
+          tx,
+          cur.id,
+          {
+            state: to,
+            endedAt: now,
+            credentialsEnc: null,
+            lastError: null,
+            nextAttemptAt: afterEndAt(deps, cur, now),
+          },
+          now,
+        );
+        await appendAudit(tx, {
+          ...audit,
+          action: to === 'EXPIRED' ? 'grant.expired' : 'grant.revoked',
+          outcome: 'success',
+          details: {
+            end_reason: cur.endReason,
+            attempts: cur.revokeAttempts,
+            ...(to === 'EXPIRED' && cur.expiresAt ? { lag_ms: now.getTime() - cur.expiresAt.getTime() } : {}),
+          },
+        });
+        after.push(row);
+        continue;
+      }
+      if (cur.version !== o.row.version) {
+        after.push(cur);
+        continue;
+      }
+      const error = errorText(o.error);
+      const next = new Date(now.getTime() + backoffMs(cur.revokeAttempts));
+      const row = await updateRequest(tx, cur.id, { nextAttemptAt: next, lastError: error }, now);
+      await appendAudit(tx, {
+        ...audit,
+        action: 'grant.revoke_failed',
+        outcome: 'failure',
+        details: {
+          alert: true,
+          end_reason: cur.endReason,
+          attempt: cur.revokeAttempts,
+          retryable: o.error.retryable,
+          error,
+          next_attempt_at: next.toISOString(),
+        },
+      });
+      deps.log.error(
+        { request_id: cur.id, provider: cur.provider, attempt: cur.revokeAttempts, error },
+        'provider revoke failed; access is still in force and will be retried',
+      );
+      after.push(row);
+    }
+    return after;
+  });
+}

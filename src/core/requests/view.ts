@@ -1,0 +1,114 @@
+/**
+ * The outward shape of a request (snake_case, as every surface returns it) and the list cursor.
+ * Never carries credentials, the encrypted blob or the provider handle.
+ */
+import type { ApprovalRow } from '../db/approvals-repo.js';
+import type { RequestRow } from '../db/requests-repo.js';
+import { AppError } from '../errors.js';
+
+export interface ApprovalView {
+  approver: string;
+  approver_kind: string;
+  on_behalf_of?: string;
+  decision: 'approved' | 'denied' | 'escalated';
+  comment: string;
+  reasoning?: Record<string, unknown>;
+  created_at: string;
+}
+
+export interface RequestView {
+  id: string;
+  state: RequestRow['state'];
+  requester: {
+    identity: string;
+    kind: 'human' | 'agent';
+    agent?: { id?: string; name: string; owner: string };
+  };
+  provider: string;
+  role: string;
+  resource_scope: string;
+  duration_seconds: number;
+  reason: string;
+  break_glass: boolean;
+  metadata: Record<string, string>;
+  approver_tier: RequestRow['approverTier'];
+  approvals: ApprovalView[];
+  created_at: string;
+  updated_at: string;
+  approved_at: string | null;
+  granted_at: string | null;
+  expires_at: string | null;
+  pending_expires_at: string | null;
+  ended_at: string | null;
+  /** Why the request ended, or — while still ACTIVE — that revocation is under way. */
+  end_reason: string | null;
+  grant_attempts: number;
+  revoke_attempts: number;
+  /** When the next retry of a failed grant or revoke is due. */
+  next_retry_at: string | null;
+  error: string | null;
+}
+
+const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+const DECISION = { approve: 'approved', deny: 'denied', escalate: 'escalated' } as const;
+
+/** Maps a row and its decisions to the public view. */
+export function toRequestView(r: RequestRow, approvals: readonly ApprovalRow[] = []): RequestView {
+  const retrying =
+    (r.state === 'APPROVED' || (r.state === 'ACTIVE' && r.endReason !== null)) && r.lastError !== null;
+  return {
+    id: r.id,
+    state: r.state,
+    requester: {
+      identity: r.requesterIdentity,
+      kind: r.requesterKind,
+      ...(r.agentName
+        ? { agent: { ...(r.agentId ? { id: r.agentId } : {}), name: r.agentName, owner: r.agentOwner ?? '' } }
+        : {}),
+    },
+    provider: r.provider,
+    role: r.role,
+    resource_scope: r.resourceScope,
+    duration_seconds: r.durationSeconds,
+    reason: r.reason,
+    break_glass: r.breakGlass,
+    metadata: r.metadata,
+    approver_tier: r.approverTier,
+    approvals: approvals.map((a) => ({
+      approver: a.actorIdentity,
+      approver_kind: a.actorKind,
+      ...(a.onBehalfOf ? { on_behalf_of: a.onBehalfOf } : {}),
+      decision: DECISION[a.decision],
+      comment: a.comment,
+      ...(a.reasoning ? { reasoning: a.reasoning } : {}),
+      created_at: a.createdAt.toISOString(),
+    })),
+    created_at: r.createdAt.toISOString(),
+    updated_at: r.updatedAt.toISOString(),
+    approved_at: iso(r.approvedAt),
+    granted_at: iso(r.grantedAt),
+    expires_at: iso(r.expiresAt),
+    pending_expires_at: r.state === 'PENDING' ? iso(r.pendingExpiresAt) : null,
+    ended_at: iso(r.endedAt),
+    end_reason: r.endReason,
+    grant_attempts: r.grantAttempts,
+    revoke_attempts: r.revokeAttempts,
+    next_retry_at: retrying ? iso(r.nextAttemptAt) : null,
+    error: r.state === 'FAILED' || retrying ? r.lastError : null,
+  };
+}
+
+/** Opaque cursor for (created_at, id), newest-first paging. */
+export function encodeCursor(r: Pick<RequestRow, 'createdAt' | 'id'>): string {
+  return Buffer.from(`${r.createdAt.toISOString()}|${r.id}`, 'utf8').toString('base64url');
+}
+
+/** Decodes a cursor; throws AppError VALIDATION for anything that is not one of ours. */
+export function decodeCursor(token: string): { createdAt: Date; id: string } {
+  const text = Buffer.from(token, 'base64url').toString('utf8');
+  const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)\|(req_[0-9A-Z]{26})$/.exec(text);
+  const createdAt = m ? new Date(m[1]!) : new Date(Number.NaN);
+  if (!m || Number.isNaN(createdAt.getTime()))
+    throw new AppError('VALIDATION', 'invalid page_token', { details: { field: 'page_token' } });
+  return { createdAt, id: m[2]! };
+}

@@ -1,0 +1,129 @@
+/**
+ * The sweeper: one loop per process. Each tick drains every kind of due work in batches claimed
+ * with FOR UPDATE SKIP LOCKED (so any number of processes on one PostgreSQL share the work without
+ * acting twice) under a lease (so a process that dies mid-sweep loses nothing: its claims become
+ * due again). Expiry runs first and with several batches in flight, because its lag is the one
+ * that matters most: access that should be gone.
+ */
+import type { CoreDeps } from '../core/deps.js';
+import { checkEndedGrants, reconcileActiveGrants } from '../core/requests/sweep-drift.js';
+import { expireDueGrants, retryDueGrants, retryDueRevokes } from '../core/requests/sweep-grants.js';
+import { escalateOverdueReviews, expireStalePending } from '../core/requests/sweep-pending.js';
+
+export type SweepJob =
+  | 'expire'
+  | 'revoke_retry'
+  | 'grant_retry'
+  | 'pending_expire'
+  | 'escalate'
+  | 'after_end'
+  | 'reconcile';
+
+const JOBS: Record<SweepJob, (deps: CoreDeps, limit: number) => Promise<number>> = {
+  expire: expireDueGrants,
+  revoke_retry: retryDueRevokes,
+  grant_retry: retryDueGrants,
+  pending_expire: expireStalePending,
+  escalate: escalateOverdueReviews,
+  after_end: checkEndedGrants,
+  reconcile: reconcileActiveGrants,
+};
+const ORDER: SweepJob[] = [
+  'expire',
+  'revoke_retry',
+  'grant_retry',
+  'pending_expire',
+  'escalate',
+  'after_end',
+  'reconcile',
+];
+
+export interface SweeperOptions {
+  /** Pause between ticks (default config.sweeper.interval_ms). */
+  intervalMs?: number;
+  /** Rows per claim (default config.sweeper.batch_size). */
+  batchSize?: number;
+  /** Batches of the same job in flight at once (default: 4 on PostgreSQL, 2 on PGlite). */
+  parallelBatches?: number;
+  /** Upper bound on batches per job per tick, so one flood cannot starve the other jobs. */
+  maxBatchesPerTick?: number;
+}
+
+export type SweepReport = Record<SweepJob, number>;
+
+export class Sweeper {
+  readonly #deps: CoreDeps;
+  readonly #intervalMs: number;
+  readonly #batch: number;
+  readonly #parallel: number;
+  readonly #maxBatches: number;
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<unknown> | undefined;
+  #stopped = true;
+
+  constructor(deps: CoreDeps, opts: SweeperOptions = {}) {
+    this.#deps = deps;
+    this.#intervalMs = opts.intervalMs ?? deps.config.sweeper.interval_ms;
+    this.#batch = opts.batchSize ?? deps.config.sweeper.batch_size;
+    this.#parallel = opts.parallelBatches ?? (deps.driver === 'postgres' ? 4 : 2);
+    this.#maxBatches = opts.maxBatchesPerTick ?? 200;
+  }
+
+  /** Runs every job once, draining what is due; returns how many rows each job took. */
+  async tick(): Promise<SweepReport> {
+    const report = Object.fromEntries(ORDER.map((j) => [j, 0])) as SweepReport;
+    for (const job of ORDER) {
+      try {
+        report[job] = await this.#drain(job);
+      } catch (e) {
+        // One failing job (e.g. the database blinked) must not stop the others or the loop.
+        this.#deps.log.error({ job, err: e instanceof Error ? e.message : String(e) }, 'sweeper job failed');
+      }
+    }
+    return report;
+  }
+
+  async #drain(job: SweepJob): Promise<number> {
+    const run = JOBS[job];
+    let total = 0;
+    let batches = 0;
+    let exhausted = false;
+    const worker = async () => {
+      while (!exhausted && batches < this.#maxBatches) {
+        batches++;
+        const n = await run(this.#deps, this.#batch);
+        total += n;
+        if (n < this.#batch) exhausted = true;
+      }
+    };
+    // Only provider-calling jobs benefit from overlap; the others are one transaction per batch.
+    const width = job === 'expire' || job === 'revoke_retry' || job === 'grant_retry' ? this.#parallel : 1;
+    await Promise.all(Array.from({ length: width }, worker));
+    return total;
+  }
+
+  /** Starts the loop (idempotent). The first tick runs at once. */
+  start(): void {
+    if (!this.#stopped) return;
+    this.#stopped = false;
+    const loop = async () => {
+      if (this.#stopped) return;
+      this.#running = this.tick();
+      await this.#running;
+      this.#running = undefined;
+      if (!this.#stopped) {
+        this.#timer = setTimeout(loop, this.#intervalMs);
+        this.#timer.unref?.();
+      }
+    };
+    void loop();
+  }
+
+  /** Stops the loop and waits for the tick in flight. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    await this.#running;
+  }
+}

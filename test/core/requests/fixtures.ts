@@ -1,0 +1,211 @@
+/**
+ * Test harness for the lifecycle: a real core on a real (PGlite or PostgreSQL) test database, the
+ * mock provider, a movable clock, and a policy set in TypeScript that follows the shape of the
+ * default Rego policies (eligibility by group / read-only role / tier-4 break-glass; routing auto for
+ * read-only at tier ≥ 3, ai_review for agents asking to write, human otherwise; no self-approval).
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
+import pino from 'pino';
+import type { Actor } from '../../../src/core/actor.js';
+import { GENESIS_HASH, hashAuditRecord } from '../../../src/core/audit/hash.js';
+import { parseConfig } from '../../../src/core/config.js';
+import { type Core, createCore } from '../../../src/core/create-core.js';
+import { deriveServerKeys } from '../../../src/core/crypto/secrets.js';
+import { queryAuditRecords, scanAuditRecords } from '../../../src/core/db/audit-repo.js';
+import type { Database, Driver } from '../../../src/core/db/client.js';
+import { AppError } from '../../../src/core/errors.js';
+import type { ApprovalDecision, Decision, PolicyInput, PolicySet } from '../../../src/core/policy/types.js';
+import { MockProvider } from '../../../src/providers/mock/index.js';
+import { createTestDb, type TestDb } from '../../helpers/db.js';
+
+export class Clock {
+  t: number;
+  constructor(start = Date.parse('2030-01-01T09:00:00.000Z')) {
+    this.t = start;
+  }
+  now = (): Date => new Date(this.t);
+  advance(ms: number): void {
+    this.t += ms;
+  }
+}
+
+const readOnly = (role: string) =>
+  /read|view/i.test(role) && !/write|admin|owner|editor|full|power/i.test(role);
+
+function decision(allow: boolean, grants: string[], denies: string[]): Decision {
+  const reasons = allow ? grants : denies;
+  return { allow, reason: reasons.join('; ') || 'denied', reasons, decidedBy: ['test'], defined: true };
+}
+
+/** The default policy's behaviour, in TypeScript. */
+export function testPolicies(): PolicySet {
+  return {
+    engine: 'rego',
+    eligibility(input: PolicyInput): Decision {
+      const grants: string[] = [];
+      const denies: string[] = [];
+      const r = input.request;
+      if (input.user.groups.includes('sre')) grants.push('member of group sre');
+      if (readOnly(r.role)) grants.push('read-only role');
+      if (r.break_glass && input.context.trust_tier >= 4)
+        grants.push('break-glass by a trust tier 4 principal');
+      if (r.break_glass && input.context.trust_tier < 4)
+        denies.push(
+          `break-glass requires trust tier 4 (this principal has tier ${input.context.trust_tier})`,
+        );
+      if (grants.length === 0)
+        denies.push(`no eligibility rule grants role ${r.role} to ${input.user.email}`);
+      if (r.duration_seconds > 14_400) denies.push('requested duration exceeds the maximum of 4 h');
+      return decision(denies.length === 0, grants, denies);
+    },
+    approval(input: PolicyInput): ApprovalDecision {
+      const denies: string[] = [];
+      const req = input.context.requester;
+      if (!req) denies.push('the approval input names no requester (input.context.requester)');
+      else if (req.email.toLowerCase() === input.user.email.toLowerCase())
+        denies.push('an approver may not approve their own request');
+      const r = input.request;
+      const agentWrite = input.user.kind === 'agent' && !readOnly(r.role);
+      const auto =
+        (readOnly(r.role) && input.context.trust_tier >= 3) ||
+        (r.break_glass && input.context.trust_tier >= 4);
+      const approverTier = agentWrite ? 'ai_review' : auto ? 'auto' : 'human';
+      return { ...decision(denies.length === 0, ['ok'], denies), approverTier };
+    },
+  };
+}
+
+export const human = (email: string, groups: string[] = [], isAdmin = false): Actor => ({
+  identity: email,
+  kind: 'human',
+  groups,
+  scopes: isAdmin ? ['requester', 'admin'] : ['requester'],
+  isAdmin,
+});
+
+export const agent = (name: string, owner: string, groups: string[] = [], scopes = ['requester']): Actor => ({
+  identity: `agent:${name}`,
+  kind: 'agent',
+  groups,
+  agent: { id: `agt_${name}`, name, owner },
+  scopes,
+  isAdmin: false,
+});
+
+let seq = 0;
+/** A unique email per call, so tests sharing a database never see each other's rows. */
+export const uniq = (name: string) => `${name}-${++seq}-${randomBytes(3).toString('hex')}@example.com`;
+
+export interface Harness {
+  core: Core;
+  db: Database;
+  driver: Driver;
+  mock: MockProvider;
+  clock: Clock;
+  testDb: TestDb;
+  close(): Promise<void>;
+}
+
+/** A core on a fresh test database (or `shared`), with its own clock and mock provider. */
+export async function makeHarness(
+  driver: Driver,
+  opts: { shared?: TestDb; config?: Record<string, unknown>; mock?: MockProvider; clock?: Clock } = {},
+): Promise<Harness> {
+  const testDb = opts.shared ?? (await createTestDb(driver));
+  const clock = opts.clock ?? new Clock();
+  const mock = opts.mock ?? new MockProvider({ now: clock.now });
+  const config = parseConfig({
+    home: mkdtempSync(join(tmpdir(), 'jitsudo-test-')),
+    log: { level: 'silent' },
+    providers: { mock: {} },
+    sweeper: { max_attempts: 3, reconcile_interval_seconds: 0 },
+    ...opts.config,
+  });
+  const core = await createCore({
+    config,
+    db: testDb,
+    providers: [mock],
+    policies: testPolicies(),
+    keys: deriveServerKeys(createHash('sha256').update('test-master-key').digest()),
+    now: clock.now,
+    log: pino({ level: 'silent' }),
+  });
+  return {
+    core,
+    db: testDb.db,
+    driver,
+    mock,
+    clock,
+    testDb,
+    async close() {
+      await core.close();
+      if (!opts.shared) await testDb.close();
+    },
+  };
+}
+
+/** Sets a principal's trust tier directly (fixture: the setTrustTier verb is tested elsewhere). */
+export async function setTier(db: Database, identity: string, tier: number): Promise<void> {
+  await db.execute(sql`insert into principals (identity, kind, trust_tier) values (${identity}, 'human', ${tier})
+    on conflict (identity) do update set trust_tier = excluded.trust_tier`);
+}
+
+/** Re-hashes the whole audit chain; returns the id of the first broken row, or null. */
+export async function brokenAuditRow(db: Database): Promise<number | null> {
+  let prev = GENESIS_HASH;
+  let after = 0;
+  for (;;) {
+    const rows = await scanAuditRecords(db, after, 5000);
+    for (const r of rows) {
+      const { hash, ...rest } = r;
+      if (r.prev_hash !== prev || hashAuditRecord(rest) !== hash || r.id !== after + 1) return r.id;
+      prev = hash;
+      after = r.id;
+    }
+    if (rows.length < 5000) return null;
+  }
+}
+
+/** The audit actions recorded for a request, oldest first. */
+export async function auditActions(db: Database, requestId: string): Promise<string[]> {
+  const rows = await queryAuditRecords(db, { requestId, limit: 1000 });
+  return rows.reverse().map((r) => r.action);
+}
+
+/** The audit rows for a request, oldest first. */
+export async function auditRows(db: Database, requestId: string) {
+  return (await queryAuditRecords(db, { requestId, limit: 1000 })).reverse();
+}
+
+/** Awaits `p` and returns the AppError it rejected with (fails the test otherwise). */
+export async function appError(p: Promise<unknown>): Promise<AppError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof AppError) return e;
+    throw e;
+  }
+  throw new Error('expected an AppError, but the call succeeded');
+}
+
+/** Counts rows in the requests table for a requester (proves "nothing was created"). */
+export async function countRows(db: Database, requester: string): Promise<number> {
+  const res = (await db.execute(
+    sql`select count(*)::int as n from requests where requester_identity = ${requester}`,
+  )) as unknown;
+  const rows = (Array.isArray(res) ? res : (res as { rows: { n: number }[] }).rows) as { n: number }[];
+  return Number(rows[0]!.n);
+}
+
+/** The stored encrypted credentials column of a request (null once wiped). */
+export async function storedCredentials(db: Database, id: string): Promise<string | null> {
+  const res = (await db.execute(sql`select credentials_enc from requests where id = ${id}`)) as unknown;
+  const rows = (Array.isArray(res) ? res : (res as { rows: { credentials_enc: string | null }[] }).rows) as {
+    credentials_enc: string | null;
+  }[];
+  return rows[0]!.credentials_enc;
+}
