@@ -128,7 +128,13 @@ function toYamlData(v: Value): unknown {
 }
 
 function marshalYAML(v: Value): string {
-  const doc = new Document(toYamlData(v), { version: '1.1' });
+  // Without the omap/pairs tags, a JS Map is written as a plain (ordered) mapping.
+  const customTags = (tags: Tags) =>
+    tags.filter(
+      (t) =>
+        !['tag:yaml.org,2002:omap', 'tag:yaml.org,2002:pairs'].includes((t as { tag?: string }).tag ?? ''),
+    );
+  const doc = new Document(toYamlData(v), { version: '1.1', customTags });
   if (doc.contents instanceof YAMLMap) doc.contents.flow = false;
   return doc.toString({ indentSeq: false, lineWidth: 80 });
 }
