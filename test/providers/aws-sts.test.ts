@@ -166,23 +166,30 @@ describe('aws sts_assume_role', () => {
     expect(await canUse(b)).toBe(false);
   });
 
-  it('adds no deny after natural expiry, keeps the deny until expiry + grace, then cleanup removes it', async () => {
+  it('adds no deny after natural expiry, keeps the deny until expiry, then cleanup removes it', async () => {
     let now = Date.now();
-    const p = awsProvider(fake, { cleanup_grace_seconds: 60 }, { now: () => new Date(now) });
+    const p = awsProvider(fake, {}, { now: () => new Date(now) });
     const r1 = awsRequest();
     const g1 = await p.grant(r1);
     await p.revoke(refOf(r1, g1));
     const name = `jitsudo-deny-jitsudo-${r1.requestId}`;
     await p.cleanup!(refOf(r1, g1));
     expect(role.inline.has(name)).toBe(true); // still needed: the credential has not expired
-    now = g1.expiresAt.getTime() + 61_000;
+    now = g1.expiresAt.getTime() - 1;
+    await p.cleanup!(refOf(r1, g1));
+    expect(role.inline.has(name)).toBe(true);
+    now = g1.expiresAt.getTime(); // the sweeper's after-end check runs at expiry
     await p.cleanup!(refOf(r1, g1));
     expect(role.inline.has(name)).toBe(false);
+    // Cleanup of a grant that was never revoked has nothing to remove, even before expiry.
+    const r3 = awsRequest();
+    const g3 = await p.grant(r3);
+    await expect(p.cleanup!(refOf(r3, g3))).resolves.toBeUndefined();
     // The sweeper revoking an expired grant must not pile up inline policies.
     const r2 = awsRequest();
     const g2 = await awsProvider(fake).grant(r2);
     const puts = fake.http.count('iam:PutRolePolicy');
-    now = g2.expiresAt.getTime() + 61_000;
+    now = g2.expiresAt.getTime();
     await p.revoke(refOf(r2, g2));
     expect(fake.http.count('iam:PutRolePolicy')).toBe(puts);
     expect(await p.isActive(refOf(r2, g2))).toBe(false);

@@ -44,8 +44,6 @@ export const AwsSection = z
     /** Request metadata keys holding a down-scoping session policy (JSON) and managed policy ARNs. */
     session_policy_key: z.string().default('aws_session_policy'),
     session_policy_arns_key: z.string().default('aws_session_policy_arns'),
-    /** Revocation denies stay this long past the credential's expiry (clock skew), then cleanup drops them. */
-    cleanup_grace_seconds: z.number().int().min(0).default(300),
     identity_center: IdentityCenter.optional(),
     ...CommonSection,
   })

@@ -49,8 +49,12 @@ export function createStsProvider(cfg: AwsSection, clients: AwsClients, deps: Pr
     return { mode: 'sts_assume_role', ...plan, assumedRoleId: `${role.Role!.RoleId}:${sessionName}` };
   }
 
-  const credentialGone = (ref: GrantRef) =>
-    now().getTime() > ref.expiresAt.getTime() + cfg.cleanup_grace_seconds * 1000;
+  /**
+   * STS's own expiry has passed (by our clock, which must be NTP-synced: a clock running ahead of
+   * AWS's would drop a deny a few seconds early). Exactly at expiry, so the sweeper's after-end
+   * check, which runs at expiry, always finds the deny removable.
+   */
+  const credentialGone = (ref: GrantRef) => now().getTime() >= ref.expiresAt.getTime();
 
   return {
     name: 'aws',
@@ -167,7 +171,7 @@ export function createStsProvider(cfg: AwsSection, clients: AwsClients, deps: Pr
     },
 
     async cleanup(ref) {
-      // Before the credential's own expiry (plus skew margin) the deny is the only thing stopping it.
+      // Before the credential's own expiry the deny is the only thing stopping a revoked session.
       if (!credentialGone(ref)) return;
       const h = await handleOf(ref);
       const iam = clients.iamFor(h.account);
