@@ -121,6 +121,9 @@ describe('json.patch', () => {
       o({ foo: ['bar', 'qux', 'baz'] }),
     );
     expect(patch([1, 2], { op: 'add', path: '/-', value: 3 })).toEqual([1, 2, 3]);
+    expect(patch(o({ foo: null }), { op: 'test', path: '/foo', value: null })).toEqual(o({ foo: null }));
+    expect(patch(o({ foo: null }), { op: 'move', from: '/foo', path: '/bar' })).toEqual(o({ bar: null }));
+    expect(patch([''], { op: 'replace', path: '/0', value: null })).toEqual([null]);
     expect(patch(o({}), { op: 'add', path: '/', value: 1 })).toEqual(o({ '': 1 }));
     expect(patch(o({ a: 1 }), { op: 'replace', path: '', value: [] })).toEqual([]);
     expect(

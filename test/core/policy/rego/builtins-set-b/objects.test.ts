@@ -15,6 +15,8 @@ describe('object.get and object.keys', () => {
     expect(call('object.get', o({ a: o({ b: [1, 2, 3] }) }), ['a', 'b', 'a'], 2)).toBe(2);
     expect(call('object.get', obj([[1, o({ b: obj([[[1, 2, 3], 1]]) })]]), [1, 'b', [1, 2, 3]], 2)).toBe(1);
     expect(call('object.get', o({ s: RSet.from(['x']) }), ['s', 'x'], 2)).toBe('x');
+    expect(call('object.get', o({ n: null }), 'n', 2)).toBeNull();
+    expect(call('object.get', o({ n: o({ m: null }) }), ['n', 'm'], 2)).toBeNull();
     expect(errorOf('object.get', 'object', ['a'], 2)).toBe(
       'eval_type_error: operand 1 must be object but got string',
     );

@@ -31,7 +31,10 @@ function toIndex(length: number, key: Value): number {
 
 /** The value at `key` inside container `c`, or an error when absent. */
 function child(c: Value, key: Value): Value {
-  if (c instanceof RObject) return c.get(key) ?? fail('path does not exist in object');
+  if (c instanceof RObject) {
+    const v = c.get(key);
+    return v === undefined ? fail('path does not exist in object') : v;
+  }
   if (c instanceof RSet) return c.has(key) ? key : fail('path does not exist in set');
   if (Array.isArray(c)) {
     const i = toIndex(c.length, key);
@@ -113,7 +116,8 @@ function getAt(doc: Value, path: Value[]): Value {
 const OPS = new Set(['add', 'remove', 'replace', 'move', 'copy', 'test']);
 
 function attribute(op: RObject, name: string): Value {
-  return op.get(name) ?? fail(`missing '${name}' attribute`);
+  const v = op.get(name);
+  return v === undefined ? fail(`missing '${name}' attribute`) : v;
 }
 
 function applyPatch(doc: Value | undefined, patch: Value): Value | undefined {

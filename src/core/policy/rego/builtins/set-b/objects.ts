@@ -124,9 +124,9 @@ export const objectBuiltins: BuiltinDef[] = [
     arity: 3,
     impl: ([obj, key, dflt]) => {
       const o = expectType<RObject>(obj!, 1, 'object');
-      if (!Array.isArray(key)) return o.get(key!) ?? dflt!;
-      if (key.length === 0) return o;
-      return findPath(o, key) ?? dflt!;
+      // A stored null is a value, not a miss: compare with undefined, never use `??`.
+      const found = !Array.isArray(key) ? o.get(key!) : key.length === 0 ? o : findPath(o, key);
+      return found === undefined ? dflt! : found;
     },
   },
   {
