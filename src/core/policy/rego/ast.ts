@@ -64,7 +64,9 @@ export type ExprBody =
       readonly coll: Term;
       readonly body: Expr[];
     }
-  | { readonly type: 'not'; readonly expr: Expr };
+  | { readonly type: 'not'; readonly expr: Expr }
+  /** `not { … }` (with `import future.keywords.not`): negates a whole body. */
+  | { readonly type: 'notbody'; readonly body: Expr[] };
 
 export type Expr = ExprBody & { readonly with: With[]; readonly loc: Loc };
 

@@ -289,7 +289,6 @@ class Lexer {
         parts.push(this.templateExpr());
         continue;
       }
-      if (c === 125) this.fail('unexpected } in template string (use \\} to escape)');
       lit += s[this.i];
       this.advanceChar();
     }

@@ -33,6 +33,7 @@ function member3(k: Value, v: Value, coll: Value): boolean {
     const x = coll.get(k);
     return x !== undefined && equal(x, v);
   }
+  if (coll !== null && typeof coll === 'object') return coll.has(k) && equal(k, v);
   return false;
 }
 

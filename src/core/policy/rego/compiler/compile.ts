@@ -14,8 +14,8 @@ import { checkRecursion } from './recursion.js';
 import { compileError, type ModuleEnv, Resolver } from './resolve.js';
 import { compileRule } from './rules.js';
 import { reorderBody } from './safety.js';
-import { directNames, Frame, Scope } from './scope.js';
-import { finalizeTree, newNode, pathText, placeRule } from './tree.js';
+import { declaredNames, directNames, Frame, Scope } from './scope.js';
+import { ensureNode, finalizeTree, newNode, pathText, placeRule } from './tree.js';
 
 export interface Program {
   readonly root: RNode;
@@ -37,7 +37,8 @@ function shell(
   isDefault: boolean,
   rule: Rule,
 ): CRule {
-  return { kind, name, node, ground, suffix: [], body: [], nslots: 0, isDefault, loc: rule.loc };
+  const arity = rule.args?.length ?? 0;
+  return { kind, name, node, ground, suffix: [], body: [], nslots: 0, isDefault, arity, loc: rule.loc };
 }
 
 /** Compiles modules into a program; throws RegoError (with `.others`) on any error. */
@@ -60,6 +61,7 @@ export function compileModules(modules: readonly RegoModule[], opts: CompileOpti
   const globals = new Map<string, Set<string>>();
   const work: { rule: Rule; mod: Module; cr: CRule; dynamic: Rule['ref'] }[] = [];
   for (const mod of parsed) {
+    ensureNode(root, mod.pkg);
     const pkgKey = mod.pkg.join('.');
     if (!globals.has(pkgKey)) globals.set(pkgKey, new Set());
     for (const rule of mod.rules) {
@@ -150,7 +152,7 @@ export function compileQuery(program: Program, source: string): CQuery {
     tree: program.root,
   };
   const frame = new Frame();
-  const scope = new Scope(undefined, directNames(exprs));
+  const scope = new Scope(undefined, directNames(exprs), declaredNames(exprs));
   const r = new Resolver(env, frame, scope);
   const body = reorderBody(r.body(exprs), {
     outer: () => false,

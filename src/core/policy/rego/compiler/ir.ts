@@ -58,7 +58,8 @@ export type IRExpr = (
   | { readonly k: 'term'; readonly t: IRTerm }
   /** A call as a statement; with `out`, the result is unified with it instead of tested. */
   | { readonly k: 'call'; readonly call: CallIR; readonly out?: IRTerm }
-  | { readonly k: 'not'; readonly inner: IRExpr }
+  /** Negation of a body: one expression (`not e`), or a block (`not { … }`, with its free slots). */
+  | { readonly k: 'not'; readonly body: IRExpr[]; readonly free?: number[] }
   | {
       readonly k: 'every';
       readonly key?: IRTerm;
@@ -91,6 +92,8 @@ export interface CRule {
   body: IRExpr[];
   nslots: number;
   readonly isDefault: boolean;
+  /** Number of arguments (functions). */
+  readonly arity: number;
   elseRule?: CRule;
   readonly loc: Loc;
 }

@@ -7,20 +7,23 @@ import { keyOf } from '../value.js';
 import type { CRule, IRTerm, RNode } from './ir.js';
 import { pathText, ruleNodesBelow } from './tree.js';
 
-/** The rule nodes a data ref may evaluate. */
-function refDeps(root: RNode, path: IRTerm[], out: Set<RNode>): void {
-  let n = root;
-  for (const seg of path) {
-    if (seg.k !== 'const') break;
-    const c = n.children.get(keyOf(seg.v));
-    if (!c) return;
-    n = c;
-    if (n.kind) {
-      out.add(n);
-      return;
-    }
+/** The rule nodes a data ref may evaluate (a dynamic segment matches every child). */
+function refDeps(n: RNode, path: IRTerm[], i: number, out: Set<RNode>): void {
+  if (n.kind) {
+    out.add(n);
+    return;
   }
-  for (const d of ruleNodesBelow(n)) out.add(d);
+  if (i === path.length) {
+    for (const d of ruleNodesBelow(n)) out.add(d);
+    return;
+  }
+  const seg = path[i]!;
+  if (seg.k === 'const') {
+    const c = n.children.get(keyOf(seg.v));
+    if (c) refDeps(c, path, i + 1, out);
+    return;
+  }
+  for (const c of n.children.values()) refDeps(c, path, i + 1, out);
 }
 
 function collect(x: unknown, root: RNode, out: Set<RNode>): void {
@@ -31,7 +34,7 @@ function collect(x: unknown, root: RNode, out: Set<RNode>): void {
   }
   const o = x as Record<string, unknown>;
   if (o.k === 'const') return;
-  if (o.k === 'ref' && o.root === 'data') refDeps(root, o.path as IRTerm[], out);
+  if (o.k === 'ref' && o.root === 'data') refDeps(root, o.path as IRTerm[], 0, out);
   if ((o.kind === 'user' || o.kind === 'mock') && o.node) out.add(o.node as RNode);
   for (const key in o) {
     if (key === 'loc' || key === 'def' || key === 'node' || key === 'free' || key === 'elseRule') continue;

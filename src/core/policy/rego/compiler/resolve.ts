@@ -8,7 +8,7 @@ import { RegoError } from '../errors.js';
 import { keyOf, RObject, RSet, type Value } from '../value.js';
 import type { CallIR, FnTarget, IRExpr, IRTerm, IRWith, RNode, TemplatePart } from './ir.js';
 import { reorderBody, slotsOf } from './safety.js';
-import { directNames, type Frame, Scope } from './scope.js';
+import { declaredNames, directNames, type Frame, Scope } from './scope.js';
 
 export interface ModuleEnv {
   readonly file: string;
@@ -38,7 +38,7 @@ export function findNode(root: RNode, path: readonly Value[]): RNode | undefined
 
 export function fnArity(node: RNode): number {
   const r = node.rules[0] ?? node.defaultRule;
-  return r?.args?.length ?? 0;
+  return r?.arity ?? 0;
 }
 
 export class Resolver {
@@ -122,7 +122,7 @@ export class Resolver {
         return this.call(t.op, t.args, t.loc, t.infix, false);
       case 'arraycomp':
       case 'setcomp':
-        return this.closure(directNames(t.body, [t.head]), () => {
+        return this.closure(t.body, [t.head], () => {
           const body = this.body(t.body);
           const head = this.term(t.head);
           return {
@@ -132,7 +132,7 @@ export class Resolver {
           };
         });
       case 'objcomp':
-        return this.closure(directNames(t.body, [t.key, t.value]), () => {
+        return this.closure(t.body, [t.key, t.value], () => {
           const body = this.body(t.body);
           const key = this.term(t.key);
           const value = this.term(t.value);
@@ -148,7 +148,7 @@ export class Resolver {
 
   private templatePart(e: Expr): TemplatePart {
     if (e.type !== 'term') throw compileError('template expressions must be terms', e.loc);
-    return this.closure(directNames([e]), () => {
+    return this.closure([e], [], () => {
       const slot = this.frame.alloc('__template__', this.scope);
       const expr: IRExpr = {
         k: 'unify',
@@ -162,9 +162,9 @@ export class Resolver {
   }
 
   /** Builds IR in a nested scope and records the closure's free (outer) slots. */
-  private closure<T extends object>(direct: Set<string>, build: () => T): T & { free: number[] } {
+  private closure<T extends object>(body: Expr[], terms: Term[], build: () => T): T & { free: number[] } {
     const saved = this.scope;
-    const inner = new Scope(saved, direct);
+    const inner = new Scope(saved, directNames(body, terms), declaredNames(body));
     this.scope = inner;
     try {
       const ir = build();
@@ -176,10 +176,10 @@ export class Resolver {
   }
 
   /** Reorders a closure body; slots declared outside the current scope count as bound. */
-  private order(body: IRExpr[], head: IRTerm[], loc: Loc): IRExpr[] {
+  private order(body: IRExpr[], head: IRTerm[], loc: Loc, initial: number[] = []): IRExpr[] {
     const scope = this.scope;
     const outer = (slot: number) => !scope.contains(this.frame.slotScopes[slot]!);
-    return reorderBody(body, { outer, head, names: this.frame.slotNames, loc });
+    return reorderBody(body, { outer, head, names: this.frame.slotNames, loc, initial });
   }
 
   private ref(head: Term, path: Term[], loc: Loc): IRTerm {
@@ -242,22 +242,23 @@ export class Resolver {
   }
 
   /** A pattern whose variables are declared here (`:=` left side, `some … in`, every). */
-  pattern(t: Term): IRTerm {
+  pattern(t: Term, allowTerms = false): IRTerm {
     switch (t.type) {
       case 'var':
         return { k: 'var', slot: this.declare(t.name, t.loc, t.name !== '_'), name: t.name };
       case 'array': {
-        const items = t.items.map((x) => this.pattern(x));
+        const items = t.items.map((x) => this.pattern(x, allowTerms));
         return allConst(items) ? { k: 'const', v: items.map(constOf) } : { k: 'array', items };
       }
       case 'object': {
         const keys = t.items.map(([k]) => this.term(k));
-        const values = t.items.map(([, v]) => this.pattern(v));
+        const values = t.items.map(([, v]) => this.pattern(v, allowTerms));
         return { k: 'object', keys, values };
       }
       case 'scalar':
         return { k: 'const', v: t.value };
       default:
+        if (allowTerms) return this.term(t);
         throw compileError(
           'cannot assign to a ref, call or comprehension (left side of := must be variables)',
           t.loc,
@@ -310,21 +311,29 @@ export class Resolver {
         return { k: 'nop', loc };
       case 'somein': {
         const coll = this.term(e.coll);
-        const key = e.key ? this.pattern(e.key) : this.pattern({ type: 'var', name: '_', loc });
-        const value = this.pattern(e.value);
+        const key = e.key ? this.pattern(e.key, true) : this.pattern({ type: 'var', name: '_', loc });
+        const value = this.pattern(e.value, true);
         return { k: 'unify', a: value, b: indexInto(coll, key, loc), loc, ...this.withs(e) };
       }
       case 'every': {
         const domain = this.term(e.coll);
-        return this.closure(directNames(e.body), () => {
+        return this.closure(e.body, [], () => {
           const key = e.key ? this.pattern(e.key) : undefined;
           const value = this.pattern(e.value);
-          const body = this.order(this.body(e.body), [], loc);
+          const bound = [...slotsOf([key, value])];
+          const body = this.order(this.body(e.body), [], loc, bound);
           return { k: 'every', ...(key ? { key } : {}), value, domain, body, loc, ...this.withs(e) };
         });
       }
       case 'not':
-        return { k: 'not', inner: this.expr(e.expr), loc, ...this.withs(e) };
+        return { k: 'not', body: [this.expr(e.expr)], loc, ...this.withs(e) };
+      case 'notbody':
+        return this.closure(e.body, [], () => ({
+          k: 'not' as const,
+          body: this.order(this.body(e.body), [], loc),
+          loc,
+          ...this.withs(e),
+        }));
     }
   }
 

@@ -6,7 +6,7 @@ import type { Rule, Term } from '../ast.js';
 import type { CRule, IRExpr, IRTerm } from './ir.js';
 import { type ModuleEnv, Resolver } from './resolve.js';
 import { reorderBody } from './safety.js';
-import { directNames, Frame, Scope } from './scope.js';
+import { declaredNames, directNames, Frame, Scope } from './scope.js';
 
 /** Terms the evaluator can build directly once the body has run (no refs, calls, closures). */
 function simple(t: IRTerm): boolean {
@@ -43,7 +43,7 @@ function patternLike(t: Term): boolean {
 export function compileRule(rule: Rule, dynamic: Term[], env: ModuleEnv, cr: CRule): void {
   const frame = new Frame();
   const headTerms = [...dynamic, rule.key, rule.value, ...(rule.args ?? [])];
-  const scope = new Scope(undefined, directNames(rule.body, headTerms));
+  const scope = new Scope(undefined, directNames(rule.body, headTerms), declaredNames(rule.body));
   const r = new Resolver(env, frame, scope);
   const extra: IRExpr[] = [];
   const bindVia = (t: IRTerm): IRTerm => {

@@ -55,14 +55,7 @@ export function termVars(t: IRTerm, all: Slots, outs: Slots): void {
       return;
     case 'ref':
       if (t.root !== 'data' && t.root !== 'input') termVars(t.root, all, outs);
-      for (const p of t.path) {
-        if (p.k === 'var') {
-          all.add(p.slot);
-          outs.add(p.slot);
-        } else {
-          termVars(p, all, outs);
-        }
-      }
+      for (const p of t.path) pathVars(p, all, outs);
       return;
     case 'array':
     case 'set':
@@ -83,6 +76,21 @@ export function termVars(t: IRTerm, all: Slots, outs: Slots): void {
     case 'template':
       for (const p of t.parts) if (typeof p !== 'string') for (const s of p.free) all.add(s);
       return;
+  }
+}
+
+/** A ref path segment: variables in pattern positions are bound by enumeration. */
+function pathVars(p: IRTerm, all: Slots, outs: Slots): void {
+  if (p.k === 'var') {
+    all.add(p.slot);
+    outs.add(p.slot);
+  } else if (p.k === 'array') {
+    for (const x of p.items) pathVars(x, all, outs);
+  } else if (p.k === 'object') {
+    for (const x of p.keys) termVars(x, all, outs);
+    for (const x of p.values) pathVars(x, all, outs);
+  } else {
+    termVars(p, all, outs);
   }
 }
 
@@ -125,16 +133,19 @@ export function unifyOuts(a: IRTerm, b: IRTerm, isSafe: (s: number) => boolean):
       for (let i = 0; i < x.items.length; i++) visit(x.items[i]!, y.items[i]!);
     } else if (x.k === 'object' && y.k === 'object') {
       x.keys.forEach((xk, i) => {
-        if (xk.k !== 'const') return;
-        const j = y.keys.findIndex((yk) => yk.k === 'const' && keyOf(yk.v) === keyOf(xk.v));
+        const j = y.keys.findIndex(
+          (yk) =>
+            (xk.k === 'const' && yk.k === 'const' && keyOf(yk.v) === keyOf(xk.v)) ||
+            (xk.k === 'var' && yk.k === 'var' && xk.slot === yk.slot),
+        );
         if (j >= 0) visit(x.values[i]!, y.values[j]!);
       });
     }
-    if (isGen(x) && evaluable(x, safe)) {
+    if ((isGen(x) || (x.k === 'var' && safe(x.slot))) && evaluable(x, safe)) {
       termVars(x, new Set(), outs);
       patternOuts(y, safe, outs);
     }
-    if (isGen(y) && evaluable(y, safe)) {
+    if ((isGen(y) || (y.k === 'var' && safe(y.slot))) && evaluable(y, safe)) {
       termVars(y, new Set(), outs);
       patternOuts(x, safe, outs);
     }
@@ -175,7 +186,8 @@ function analyze(e: IRExpr, isSafe: (s: number) => boolean, shared: (s: number) 
       break;
     }
     case 'not':
-      for (const s of slotsOf(e.inner)) if (shared(s)) all.add(s);
+      if (e.free) for (const s of e.free) all.add(s);
+      else for (const s of slotsOf(e.body)) if (shared(s)) all.add(s);
       break;
     case 'every':
       termVars(e.domain, all, new Set());
@@ -209,15 +221,16 @@ export function reorderBody(body: IRExpr[], o: OrderOptions): IRExpr[] {
     for (const s of slots) uses.set(s, (uses.get(s) ?? 0) + 1);
   };
   for (const e of body) count(slotsOf(e));
-  count(slotsOf(o.head));
-  const headSlots = slotsOf(o.head);
+  const headSlots: Slots = new Set();
+  for (const h of o.head) termVars(h, headSlots, new Set());
+  count(headSlots);
   const remaining = body.slice();
   const out: IRExpr[] = [];
   while (remaining.length > 0) {
     let progressed = false;
     for (let i = 0; i < remaining.length; ) {
       const e = remaining[i]!;
-      const own = e.k === 'not' ? slotsOf(e.inner) : undefined;
+      const own = e.k === 'not' ? slotsOf(e.body) : undefined;
       const shared = (s: number) =>
         o.outer(s) || headSlots.has(s) || (uses.get(s) ?? 0) > (own?.has(s) ? 1 : 0);
       const { outs, unsafe } = analyze(e, isSafe, shared);
@@ -232,7 +245,7 @@ export function reorderBody(body: IRExpr[], o: OrderOptions): IRExpr[] {
     }
     if (!progressed) {
       const errs = remaining.map((e) => {
-        const own = e.k === 'not' ? slotsOf(e.inner) : undefined;
+        const own = e.k === 'not' ? slotsOf(e.body) : undefined;
         const shared = (s: number) =>
           o.outer(s) || headSlots.has(s) || (uses.get(s) ?? 0) > (own?.has(s) ? 1 : 0);
         const { unsafe } = analyze(e, isSafe, shared);

@@ -15,6 +15,8 @@ export class Scope {
     readonly parent: Scope | undefined,
     /** Names that occur here outside nested closures, not counting declarations. */
     readonly direct: Set<string>,
+    /** Names declared here (`:=`, `some`): closures before the declaration do not share them. */
+    readonly declared: Set<string> = new Set(),
   ) {}
 
   lookup(name: string): number | undefined {
@@ -28,7 +30,9 @@ export class Scope {
   /** The outermost scope of the chain that mentions `name` directly; this scope if none does. */
   home(name: string): Scope {
     let found: Scope = this;
-    for (let s: Scope | undefined = this; s; s = s.parent) if (s.direct.has(name)) found = s;
+    for (let s: Scope | undefined = this; s; s = s.parent) {
+      if (s.direct.has(name) && !s.declared.has(name)) found = s;
+    }
     return found;
   }
 
@@ -64,6 +68,20 @@ export function directNames(exprs: readonly Expr[], terms: readonly (Term | unde
   return out;
 }
 
+/** Names declared directly in a body (`:=` left sides, `some`, `some … in` patterns). */
+export function declaredNames(exprs: readonly Expr[]): Set<string> {
+  const out = new Set<string>();
+  for (const e of exprs) {
+    if (e.type === 'unify' && e.assign) termNames(e.left, out);
+    else if (e.type === 'some') for (const v of e.vars) out.add(v.name);
+    else if (e.type === 'somein') {
+      termNames(e.value, out);
+      if (e.key) termNames(e.key, out);
+    }
+  }
+  return out;
+}
+
 function exprNames(e: Expr, out: Set<string>): void {
   switch (e.type) {
     case 'term':
@@ -72,6 +90,8 @@ function exprNames(e: Expr, out: Set<string>): void {
     case 'unify':
       if (!e.assign) termNames(e.left, out);
       termNames(e.right, out);
+      break;
+    case 'notbody':
       break;
     case 'somein':
       termNames(e.coll, out);

@@ -22,6 +22,13 @@ function child(n: RNode, key: Value): RNode {
   return c;
 }
 
+/** The node at `path`, created (with its ancestors) if missing: packages exist even when empty. */
+export function ensureNode(root: RNode, path: readonly Value[]): RNode {
+  let n = root;
+  for (const k of path) n = child(n, k);
+  return n;
+}
+
 export const pathText = (path: readonly Value[]) =>
   `data${path.map((k) => (typeof k === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`)).join('')}`;
 

@@ -34,7 +34,7 @@ function evalStep(ev: Ev, ctx: Ctx, e: IRExpr, f: F, k: K): boolean {
     }
     case 'not': {
       let found = false;
-      evalStep(ev, ctx, e.inner, f, () => {
+      evalBody(ev, ctx, e.body, 0, f, () => {
         found = true;
         return true;
       });

@@ -96,10 +96,10 @@ function walkData(
       if (ovc) v = applyOverlay(v, ovc);
       return v === undefined ? false : walkValue(ev, ctx, v, path, i + 1, f, k);
     }
-    base = base === undefined ? undefined : lookup(base, key);
+    base = base === undefined ? undefined : baseLookup(base, key);
     node = child;
     ov = ovc;
-    if (!node && !ov) return base === undefined ? false : walkValue(ev, ctx, base, path, i + 1, f, k);
+    if (!node && !ov && base === undefined) return false;
   }
   const v = extent(ev, ctx, node, base, ov);
   return v === undefined ? false : k(v);
@@ -141,6 +141,14 @@ function enumerateData(
     if (unifyVal(ev, ctx, seg, key, f, () => step(key))) return true;
   }
   return false;
+}
+
+/** Base documents are JSON: OPA addresses their object keys by the text of a number key. */
+function baseLookup(base: Value, key: Value): Value | undefined {
+  const v = lookup(base, key);
+  if (v !== undefined || !(base instanceof RObject) || (typeof key !== 'number' && typeof key !== 'bigint'))
+    return v;
+  return base.get(String(key));
 }
 
 function sortedChildren(node: RNode): RNode[] {

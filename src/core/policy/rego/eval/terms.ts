@@ -103,17 +103,16 @@ export function evalArgs(
     const t = terms[i]!;
     if (t.k === 'const') {
       vals[i] = t.v;
-    } else if (t.k === 'var') {
-      const v = f[t.slot];
-      if (v === undefined) return false;
-      vals[i] = v;
+    } else if (t.k === 'var' && f[t.slot] !== undefined) {
+      vals[i] = f[t.slot]!;
     } else {
-      return argsFrom(ev, ctx, terms, i, vals, f, k);
+      return argsFrom(ev, ctx, terms, 0, vals, f, k);
     }
   }
   return k(vals);
 }
 
+/** Slow path: composite terms first (they may bind variables), plain variables last. */
 function argsFrom(
   ev: Ev,
   ctx: Ctx,
@@ -123,7 +122,21 @@ function argsFrom(
   f: F,
   k: (vals: Value[]) => boolean,
 ): boolean {
-  if (i === terms.length) return k(vals.slice());
+  while (i < terms.length && (terms[i]!.k === 'var' || terms[i]!.k === 'const')) i++;
+  if (i === terms.length) {
+    const out = vals.slice();
+    for (let j = 0; j < terms.length; j++) {
+      const t = terms[j]!;
+      if (t.k === 'var') {
+        const v = f[t.slot];
+        if (v === undefined) return false;
+        out[j] = v;
+      } else if (t.k === 'const') {
+        out[j] = t.v;
+      }
+    }
+    return k(out);
+  }
   return evalTerm(ev, ctx, terms[i]!, f, (v) => {
     vals[i] = v;
     return argsFrom(ev, ctx, terms, i + 1, vals, f, k);

@@ -66,6 +66,8 @@ export class ParserBase {
     if (t.kind !== 'ident') return false;
     const after = this.peek(n + 1);
     if (after.kind === 'op' && after.text === '.' && !after.ws) return false;
+    // `contains(s, x)` is the builtin, not the keyword.
+    if (t.text === 'contains' && after.kind === 'op' && after.text === '(' && !after.ws) return false;
     return this.keywords.has(t.text) || t.text === 'true' || t.text === 'false' || t.text === 'null';
   }
 

@@ -90,22 +90,17 @@ export class ExprParser extends TermParser {
     if (this.isKw('not')) {
       const loc = this.loc();
       this.next();
+      if (this.isOp('{') && this.keywords.has('not{}')) {
+        this.next();
+        return { type: 'notbody', body: this.parseBody('}') };
+      }
       const inner = this.parseExprBody();
       if (inner.type === 'some' || inner.type === 'somein')
         throw this.error('some declarations cannot be negated');
       return { type: 'not', expr: { ...inner, with: [], loc } };
     }
-    const first = this.parseTermIn();
-    if (this.isOp(',')) {
-      // `k, v in xs` as an expression
-      const loc = this.loc();
-      this.next();
-      const value = this.parseRelation();
-      if (!this.isKw('in')) this.unexpected('in');
-      this.next();
-      const coll = this.parseRelation();
-      return { type: 'term', term: this.infix('internal.member_3', 'in', [first, value, coll], loc) };
-    }
+    let first = this.parseTermIn();
+    if (this.isOp(',')) first = this.keyValueIn(first);
     if (this.isOp('=') || this.isOp(':=')) {
       const assign = this.next().text === ':=';
       const right = this.parseTermIn();

@@ -76,7 +76,9 @@ export class ModuleParser extends ExprParser {
         throw this.error(`invalid import ${text}: unknown future keyword`);
       }
       const kw = segs[1];
-      for (const k of kw ? [String((kw as { value: unknown }).value)] : FUTURE_KEYWORDS) this.keywords.add(k);
+      for (const k of kw ? [String((kw as { value: unknown }).value)] : FUTURE_KEYWORDS) {
+        this.keywords.add(k === 'not' ? 'not{}' : k);
+      }
     } else if (head.name === 'rego') {
       if (text !== 'rego.v1') throw this.error(`invalid import ${text}: only rego.v1 exists`);
       for (const k of FUTURE_KEYWORDS) this.keywords.add(k);
@@ -175,8 +177,19 @@ export class ModuleParser extends ExprParser {
     if (this.isKw('if')) {
       this.next();
       if (this.isOp('{')) {
-        this.next();
-        return this.parseBody('}');
+        const start = this.pos;
+        try {
+          this.next();
+          return this.parseBody('}');
+        } catch (e) {
+          // `if {x: 1 | …}` is a single expression starting with a brace term.
+          this.pos = start;
+          try {
+            return [this.parseLiteral()];
+          } catch {
+            throw e;
+          }
+        }
       }
       return [this.parseLiteral()];
     }

@@ -39,7 +39,11 @@ export abstract class TermParser extends ParserBase {
 
   /** Full term including the `in` operator: `x in xs`. */
   parseTermIn(): Term {
-    let lhs = this.parseRelation();
+    return this.continueIn(this.parseRelation());
+  }
+
+  /** `lhs in xs in ys …` (left-associative). */
+  protected continueIn(lhs: Term): Term {
     while (this.isKw('in')) {
       const loc = this.loc();
       this.next();
@@ -109,6 +113,17 @@ export abstract class TermParser extends ParserBase {
   }
 
   /** A primary term with its ref/call suffixes. */
+  /** After `key` and a comma: `key, value in coll [in …]`. */
+  protected keyValueIn(key: Term): Term {
+    const loc = this.loc();
+    this.next();
+    const value = this.parseRelation();
+    if (!this.isKw('in')) this.unexpected('in');
+    this.next();
+    const coll = this.parseRelation();
+    return this.continueIn(this.infix('internal.member_3', 'in', [key, value, coll], loc));
+  }
+
   parsePrimary(): Term {
     this.enter();
     try {
@@ -144,7 +159,8 @@ export abstract class TermParser extends ParserBase {
           this.next();
           const saved = this.stopAtBar;
           this.stopAtBar = false;
-          const inner = this.parseTermIn();
+          let inner = this.parseTermIn();
+          if (this.isOp(',')) inner = this.keyValueIn(inner);
           this.stopAtBar = saved;
           this.expectOp(')');
           return inner;
