@@ -3,9 +3,10 @@
  * (strings are encoded as UTF-8; decoded bytes that are not UTF-8 become U+FFFD).
  */
 
-import { RObject, RSet, toJSONText, type Value } from '../../value.js';
+import { RObject, RSet, type Value } from '../../value.js';
 import { type BuiltinDef, builtinError, operandTypeError } from '../types.js';
 import { CorruptInputError, goBase64Decode, goBase64Encode } from './go-base64.js';
+import { goKeyText } from './go-json.js';
 import { encodeQuery, parseQuery, queryEscape, queryUnescape } from './go-url.js';
 import { fromUtf8, isGoPrintable, operandError, stringArg, utf8 } from './util.js';
 
@@ -87,7 +88,7 @@ function encodeObject(v: Value): string {
   if (!(v instanceof RObject)) throw operandTypeError(1, 'object', v);
   const values = new Map<string, string[]>();
   for (const [k, x] of v.entries()) {
-    const key = typeof k === 'string' ? k : toJSONText(k);
+    const key = goKeyText(k);
     if (typeof x === 'string') values.set(key, [x]);
     else if (Array.isArray(x) || x instanceof RSet) {
       const items = Array.isArray(x) ? x : x.sorted();

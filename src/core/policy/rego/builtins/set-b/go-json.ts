@@ -3,7 +3,7 @@
  * exact numbers both ways, Go's indentation, and Go's decoder error messages.
  */
 
-import { formatNumber, RObject, RSet, toJSONText, type Value } from '../../value.js';
+import { formatNumber, RObject, RSet, type Value } from '../../value.js';
 import { builtinError } from '../types.js';
 import { fromBin, goQuote, parseDecimal, toBin } from './util.js';
 
@@ -28,10 +28,15 @@ function compareCodePoints(a: string, b: string): number {
   return x.length - y.length;
 }
 
-/** Object entries keyed by their JSON-map string (non-string keys become JSON text), sorted. */
+/** The string an object key becomes when OPA converts a value to JSON: non-strings as their JSON text. */
+export function goKeyText(k: Value): string {
+  return typeof k === 'string' ? k : goMarshal(k);
+}
+
+/** Object entries keyed by their JSON-map string, sorted as Go sorts map keys. */
 function stringKeyedEntries(o: RObject): [string, Value][] {
   const m = new Map<string, Value>();
-  for (const [k, v] of o.entries()) m.set(typeof k === 'string' ? k : toJSONText(k), v);
+  for (const [k, v] of o.entries()) m.set(goKeyText(k), v);
   return [...m.entries()].sort((a, b) => compareCodePoints(a[0], b[0]));
 }
 

@@ -73,7 +73,28 @@ function ianaOffset(iana: string, sec: number): number {
   return Math.round((local.getTime() - ms) / 1000);
 }
 
-const LOCALES = ['en-US', 'en-GB', 'en-IN', 'en-AU', 'en-NZ', 'en-ZA', 'en-SG'];
+/**
+ * Which locale names a region's zones the way tzdata abbreviates them (en-US knows only American
+ * zones; tzdata uses numeric "+09"-style names wherever no English abbreviation is established).
+ */
+const REGION_LOCALES: [RegExp, string][] = [
+  [/^(Europe|Atlantic)\//, 'en-GB'],
+  [/^Asia\/(Kolkata|Calcutta)$/, 'en-IN'],
+  [/^Australia\//, 'en-AU'],
+  [/^(Pacific\/(Auckland|Chatham)|NZ)$/, 'en-NZ'],
+  [/^Africa\/(Johannesburg|Maseru|Mbabane)$/, 'en-ZA'],
+];
+
+/** Zones whose tzdata abbreviation no English locale reproduces. */
+const FIXED_ABBR: Record<string, string> = {
+  'Asia/Tokyo': 'JST',
+  'Asia/Seoul': 'KST',
+  'Asia/Shanghai': 'CST',
+  'Asia/Hong_Kong': 'HKT',
+  'Asia/Karachi': 'PKT',
+  'Asia/Jakarta': 'WIB',
+  'Europe/Moscow': 'MSK',
+};
 
 function numericAbbr(offset: number): string {
   const sign = offset < 0 ? '-' : '+';
@@ -84,8 +105,11 @@ function numericAbbr(offset: number): string {
 }
 
 function ianaAbbr(iana: string, sec: number, offset: number): string {
+  const fixed = FIXED_ABBR[iana];
+  if (fixed) return fixed;
   const date = new Date(Math.max(-MS_LIMIT, Math.min(MS_LIMIT, sec * 1000)));
-  for (const locale of LOCALES) {
+  const locales = ['en-US', ...REGION_LOCALES.filter(([re]) => re.test(iana)).map(([, l]) => l)];
+  for (const locale of locales.reverse()) {
     const name = formatter(iana, locale, 'short')
       .formatToParts(date)
       .find((p) => p.type === 'timeZoneName')?.value;

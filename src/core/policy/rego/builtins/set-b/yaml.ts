@@ -4,8 +4,9 @@
  * package is configured to match, and its errors are reworded the way go-yaml reports them.
  */
 import { Document, parseAllDocuments, type Tags, type YAMLError, YAMLMap } from 'yaml';
-import { normNumber, RObject, RSet, toJSONText, type Value } from '../../value.js';
+import { normNumber, RObject, RSet, type Value } from '../../value.js';
 import { type BuiltinDef, builtinError } from '../types.js';
+import { goKeyText } from './go-json.js';
 import { stringArg } from './util.js';
 
 /** go-yaml v2 keeps timestamps and sexagesimal numbers as plain strings. */
@@ -38,7 +39,7 @@ function keyText(k: unknown): string {
   if (typeof k === 'string') return k;
   if (k === null || k === undefined) return 'null';
   if (typeof k === 'number' || typeof k === 'bigint' || typeof k === 'boolean') return String(k);
-  return toJSONText(jsToValue(k));
+  return goKeyText(jsToValue(k));
 }
 
 /** YAML data (from `toJS({mapAsMap: true})`) to a Value, as the YAML→JSON→Value trip in OPA does. */
@@ -122,7 +123,7 @@ function toYamlData(v: Value): unknown {
   if (Array.isArray(v)) return v.map(toYamlData);
   if (v instanceof RSet) return v.sorted().map(toYamlData);
   const entries = new Map<string, unknown>();
-  for (const [k, x] of v.entries()) entries.set(typeof k === 'string' ? k : toJSONText(k), toYamlData(x));
+  for (const [k, x] of v.entries()) entries.set(goKeyText(k), toYamlData(x));
   const keys = [...entries.keys()].sort((a, b) => (goYamlKeyLess(a, b) ? -1 : goYamlKeyLess(b, a) ? 1 : 0));
   return new Map(keys.map((k) => [k, entries.get(k)]));
 }
