@@ -108,11 +108,13 @@ export interface LeafSpec<S extends z.ZodType> {
   args: Record<string, Def>;
   schema: S;
   run: (input: z.infer<S>, extra: { rest: string[] }) => Promise<void>;
+  /** Add --server and --output (default true; false for jitsudod). */
+  globals?: boolean;
 }
 
 /** A leaf command with global flags, strict flag checking and zod validation. */
 export function leaf<S extends z.ZodType>(spec: LeafSpec<S>) {
-  const defs = { ...spec.args, ...globalArgs } as Record<string, Def>;
+  const defs = (spec.globals === false ? spec.args : { ...spec.args, ...globalArgs }) as Record<string, Def>;
   return defineCommand({
     meta: { name: spec.name, description: spec.description },
     args: defs as ArgsDef,

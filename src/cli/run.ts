@@ -36,10 +36,11 @@ export async function runCli(root: CommandDef, argv: string[], version: string):
   const dd = argv.indexOf('--');
   const head = dd < 0 ? argv : argv.slice(0, dd);
   try {
-    if (head.includes('--help') || head.includes('-h') || argv.length === 0) {
+    const bare = argv.length === 0 && !root.default;
+    if (head.includes('--help') || head.includes('-h') || bare) {
       const [cmd, parent] = await subcommandFor(root, head);
       process.stdout.write(`${await renderUsage(cmd, parent)}\n`);
-      return argv.length === 0 ? EXIT.USAGE : EXIT.OK;
+      return bare ? EXIT.USAGE : EXIT.OK;
     }
     if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
       process.stdout.write(`${version}\n`);

@@ -34,8 +34,13 @@ export const AuditQuery = z.object({
 export const AuditVerifyResult = z
   .object({
     ok: z.boolean(),
-    rows: z.number().int(),
-    first_broken: z.record(z.string(), z.unknown()).nullable().optional(),
+    rows_checked: z.number().int(),
+    head: z.object({ id: z.number().int(), hash: z.string() }).nullable().optional(),
+    checkpoints: z.record(z.string(), z.unknown()).optional(),
+    first_broken: z
+      .object({ id: z.number().int(), kind: z.string(), message: z.string() })
+      .nullable()
+      .optional(),
   })
   .passthrough()
   .openapi('AuditVerifyResult');

@@ -4,6 +4,7 @@ import { authedClient } from '../../context.js';
 import { CliError } from '../../errors.js';
 import { EXIT } from '../../exit-codes.js';
 import { emit, labelled } from '../../output.js';
+import type { VerifyReport } from './verify-file.js';
 
 export const auditVerifyCommand = leaf({
   name: 'verify',
@@ -11,14 +12,21 @@ export const auditVerifyCommand = leaf({
   args: { file: { type: 'string', alias: 'f', description: 'verify an `audit export` file offline' } },
   schema: z.object({ file: z.string().min(1).optional(), ...globalFields }).strict(),
   async run(a) {
-    const r: { ok: boolean; rows: number; first_broken?: unknown; [k: string]: unknown } = a.file
+    const r: VerifyReport = a.file
       ? await (await import('./verify-file.js')).verifyFile(a.file)
       : await authedClient(a.server).verifyAudit();
     emit(a.output, r, () =>
       labelled([
         ['Result', r.ok ? 'OK — chain intact' : 'BROKEN'],
-        ['Rows', r.rows],
-        ['First broken', r.first_broken ?? undefined],
+        ['Rows checked', r.rows_checked],
+        ['Head', r.head ? `#${r.head.id} ${r.head.hash}` : undefined],
+        ['Unanchored rows', (r.checkpoints as { unanchored_rows?: number } | undefined)?.unanchored_rows],
+        [
+          'First broken',
+          r.first_broken
+            ? `#${r.first_broken.id} ${r.first_broken.kind}: ${r.first_broken.message}`
+            : undefined,
+        ],
       ]),
     );
     if (!r.ok) throw new CliError('audit chain verification failed', EXIT.AUDIT_BROKEN);

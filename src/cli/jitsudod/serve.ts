@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { type Config, loadConfig } from '../../core/config.js';
+import { DEV_MODE_WARNING, startServer } from '../../server/start-server.js';
+import { leaf } from '../args.js';
+import { note } from '../output.js';
+
+/** What `--dev` (and `npm start`) adds: the mock provider. Dev identity and policies/ are defaults anyway. */
+const EMBEDDED_DEFAULTS = { providers: { mock: {} }, auth: { mode: 'dev' } } as const;
+
+export const serveCommand = leaf({
+  name: 'serve',
+  description: 'Run jitsudod (migrations first; stops cleanly on SIGINT/SIGTERM)',
+  args: {
+    config: { type: 'string', alias: 'c', description: 'config file (default $JITSUDOD_CONFIG)' },
+    addr: { type: 'string', description: 'listen address host:port (default 127.0.0.1:8080 or http.addr)' },
+    dev: {
+      type: 'boolean',
+      description:
+        'embedded developer default: PGlite in $JITSUDO_HOME, mock provider, dev identity, policies/',
+    },
+  },
+  schema: z
+    .object({
+      config: z.string().min(1).optional(),
+      addr: z.string().min(1).optional(),
+      dev: z.boolean().default(false),
+    })
+    .strict(),
+  globals: false,
+  async run(a) {
+    const overrides: Record<string, unknown> = a.dev ? structuredClone(EMBEDDED_DEFAULTS) : {};
+    if (a.addr) overrides.http = { addr: a.addr };
+    const config: Readonly<Config> = loadConfig({ file: a.config, overrides });
+    const server = await startServer({ config });
+    banner(server.url, config);
+    await new Promise<void>((resolve) => {
+      const stop = (sig: string) => {
+        note(`jitsudod: ${sig}, shutting down…`);
+        server.close().then(resolve, (e) => {
+          note(`jitsudod: error while stopping: ${(e as Error).message}`);
+          process.exitCode = 1;
+          resolve();
+        });
+      };
+      process.once('SIGINT', () => stop('SIGINT'));
+      process.once('SIGTERM', () => stop('SIGTERM'));
+    });
+  },
+});
+
+function banner(url: string, config: Readonly<Config>): void {
+  const dev = config.auth.mode === 'dev';
+  const server = url === 'http://127.0.0.1:8080' ? '' : ` --server ${url}`;
+  const lines = [
+    `jitsudod listening on ${url}  (home: ${config.home}; database: ${config.database.url ? 'postgresql' : 'embedded PGlite'})`,
+  ];
+  if (dev) {
+    lines.push('', `!!! ${DEV_MODE_WARNING} !!!`, '', 'Try it (in another terminal):');
+    lines.push(`  npx jitsudo login --dev --user alice@example.com --groups sre${server}`);
+    if ('mock' in config.providers)
+      lines.push(
+        `  npx jitsudo request --provider mock --role admin --scope sandbox --duration 30m --reason "trying jitsudo"`,
+      );
+    lines.push('  npx jitsudo status        # then, once approved: npx jitsudo exec <id> -- env');
+  }
+  note(lines.join('\n'));
+}

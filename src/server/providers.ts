@@ -1,0 +1,16 @@
+/**
+ * Builds the configured providers, importing cloud SDKs only when a cloud provider is configured:
+ * the embedded default (mock only) then starts without loading the AWS, Azure and GCP SDKs.
+ */
+import type { Config } from '../core/config.js';
+import type { Provider } from '../core/providers/types.js';
+
+export async function loadProviders(sections: Config['providers']): Promise<Provider[]> {
+  const names = Object.keys(sections);
+  if (names.every((n) => n === 'mock')) {
+    const { createMockProvider } = await import('../providers/mock/index.js');
+    return names.map((n) => createMockProvider(sections[n]));
+  }
+  const { createProviders } = await import('../providers/index.js');
+  return createProviders(sections);
+}

@@ -1,0 +1,149 @@
+/**
+ * Composition of a running jitsudod: config → logger → database (opened, migrated) → keys →
+ * policies → providers → core (+ sweeper) → HTTP app on @hono/node-server. Returns a handle whose
+ * close() drains HTTP, stops the sweeper and closes the database (releasing the PGlite lock).
+ */
+import type { AddressInfo } from 'node:net';
+import { type ServerType, serve } from '@hono/node-server';
+import type { Logger } from 'pino';
+import type { Config } from '../core/config.js';
+import { type Core, createCore } from '../core/create-core.js';
+import { migrate, openDatabase } from '../core/db/client.js';
+import { AppError } from '../core/errors.js';
+import { createAuthenticator } from '../core/identity/index.js';
+import { createApp } from '../http/app.js';
+import { sweeperBackground } from '../sweeper/index.js';
+import { isLoopback, parseListenAddress } from './listen-address.js';
+import { createLogger } from './logger.js';
+import { filePolicyHolder } from './policy-holder.js';
+import { loadProviders } from './providers.js';
+import { httpVerbs } from './verbs.js';
+
+export interface StartServerOptions {
+  config: Readonly<Config>;
+  log?: Logger;
+}
+
+export interface RunningServer {
+  /** Base URL, e.g. http://127.0.0.1:8080 (the real port when the config said :0). */
+  url: string;
+  core: Core;
+  /** Drains HTTP (up to `graceMs`), stops background work, closes the database. Idempotent. */
+  close(graceMs?: number): Promise<void>;
+}
+
+export const DEV_MODE_WARNING =
+  'DEV IDENTITY MODE: anyone who can reach this server can mint a token for any identity, admins included. ' +
+  'Loopback only; never use it for a shared or production server (set auth.mode: oidc).';
+
+/** Starts jitsudod; throws AppError VALIDATION for an unsafe or invalid configuration. */
+export async function startServer(opts: StartServerOptions): Promise<RunningServer> {
+  const { config } = opts;
+  const addr = parseListenAddress(config.http.addr);
+  const dev = config.auth.mode === 'dev';
+  if (dev && !isLoopback(addr.host))
+    throw new AppError(
+      'VALIDATION',
+      `invalid config key http.addr: dev identity mode listens on loopback only (127.0.0.1, ::1, localhost), not "${config.http.addr}"`,
+    );
+  const log = opts.log ?? createLogger(config.log.level);
+  if (dev) log.warn({ auth_mode: 'dev' }, DEV_MODE_WARNING);
+  // Fail before opening anything when the auth mode cannot work.
+  if (!dev) createAuthenticator({ config, keys: { tokenKey: new Uint8Array(32) } });
+
+  // Independent start-up work runs side by side: opening PGlite compiles WebAssembly.
+  const [opened, providers] = await Promise.all([
+    openDatabase(config).then(async (o) => {
+      try {
+        await migrate(o.db);
+        return o;
+      } catch (e) {
+        await o.close();
+        throw e;
+      }
+    }),
+    loadProviders(config.providers),
+  ]);
+  let core: Core;
+  try {
+    core = await createCore({
+      config,
+      log,
+      db: opened,
+      providers,
+      policies: filePolicyHolder(config, log),
+      background: [sweeperBackground()],
+    });
+  } catch (e) {
+    await opened.close();
+    throw e;
+  }
+  let server: ServerType | undefined;
+  try {
+    const identity = { config, keys: core.deps.keys };
+    const app = createApp({
+      verbs: httpVerbs(core),
+      authenticator: createAuthenticator(identity),
+      log,
+      ready: async () => {
+        await core.deps.db.execute('select 1');
+      },
+      devTokens: dev ? identity : undefined,
+    });
+    server = await listen(app.fetch, addr.host, addr.port);
+  } catch (e) {
+    await core.close();
+    await opened.close();
+    throw e;
+  }
+  const port = (server.address() as AddressInfo).port;
+  const host = addr.host.includes(':') ? `[${addr.host}]` : addr.host === '0.0.0.0' ? '127.0.0.1' : addr.host;
+  const url = `http://${host}:${port}`;
+  core.start();
+  log.info({ url, driver: core.deps.driver, providers: core.deps.providers.names() }, 'jitsudod listening');
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    core,
+    close(graceMs = 10_000) {
+      closing ??= (async () => {
+        await drain(server!, graceMs);
+        await core.close();
+        await opened.close();
+        log.info('jitsudod stopped');
+      })();
+      return closing;
+    },
+  };
+}
+
+function listen(
+  fetch: (req: Request) => Response | Promise<Response>,
+  hostname: string,
+  port: number,
+): Promise<ServerType> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch, hostname, port }, () => resolve(server));
+    server.once('error', (e: NodeJS.ErrnoException) =>
+      reject(
+        e.code === 'EADDRINUSE'
+          ? new AppError('VALIDATION', `cannot listen on ${hostname}:${port}: address already in use`)
+          : e,
+      ),
+    );
+  });
+}
+
+/** Stops accepting, lets requests in flight finish, then cuts what is left after `graceMs`. */
+function drain(server: ServerType, graceMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const s = server as import('node:http').Server;
+    const timer = setTimeout(() => s.closeAllConnections?.(), graceMs);
+    s.close(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+    s.closeIdleConnections?.();
+  });
+}
