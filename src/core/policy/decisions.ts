@@ -54,10 +54,11 @@ export function toDecision(kind: PolicyKind, read: RuleReader, index?: RuleIndex
   ];
   let text: string;
   if (typeof reason === 'string' && reason !== '') text = reason;
-  else if (allowValue === undefined) text = 'no policy result';
   else if (allow) text = 'allowed by policy';
+  else if (reasons.length > 0) text = reasons.join('; ');
+  else if (allowValue === undefined) text = 'no policy result';
   else if (typeof allowValue !== 'boolean') text = `${DENIED[kind]} (allow is not a boolean)`;
-  else text = reasons.length > 0 ? reasons.join('; ') : DENIED[kind];
+  else text = DENIED[kind];
   return {
     allow,
     reason: text,
