@@ -1,5 +1,5 @@
 /**
- * Emits a JS RegExp (flag `u`, plus `i` when the whole pattern is case-folded) that matches what
+ * Emits a JS RegExp (flag `u`) that matches what
  * Go's regexp matches for a parsed RE2 pattern. Everything JS spells differently is made explicit:
  * `.` never matches `\n` (JS also stops at `\r`, U+2028, U+2029), line anchors look for `\n`
  * only, and quantified assertions are wrapped (JS refuses `^*`).
@@ -17,40 +17,35 @@ function rangeText([lo, hi]: Range): string {
   return `${esc(lo)}-${esc(hi)}`;
 }
 
-/** Which fold modes the case-sensitive parts of the pattern use. */
-function foldModes(n: Re2Node, acc: Set<boolean>): void {
+/** Whether a node holds a capture group (repeating it would duplicate the group). */
+function hasCapture(n: Re2Node): boolean {
   switch (n.k) {
-    case 'lit':
-      acc.add(n.fold);
-      return;
-    case 'class':
-      acc.add(n.fold);
-      return;
     case 'group':
+      return n.cap >= 0 || hasCapture(n.sub);
     case 'repeat':
-      foldModes(n.sub, acc);
-      return;
+      return hasCapture(n.sub);
     case 'concat':
     case 'alt':
-      for (const s of n.subs) foldModes(s, acc);
+      return n.subs.some(hasCapture);
+    default:
+      return false;
   }
 }
 
 class Emitter {
-  /** In mixed mode (no global `i`), folded literals are spelled out as classes. */
-  constructor(private readonly expandFold: boolean) {}
-
   emit(n: Re2Node): string {
     switch (n.k) {
       case 'lit': {
-        if (!this.expandFold || !n.fold) return esc(n.c);
+        if (!n.fold) return esc(n.c);
         const orbit = foldOrbit(n.c);
         return orbit.length === 1 ? esc(n.c) : `[${orbit.map(esc).join('')}]`;
       }
       case 'class': {
         if (!n.neg && n.native.length === 0 && n.ranges.length === 1 && n.ranges[0]![0] === n.ranges[0]![1])
           return esc(n.ranges[0]![0]);
-        return `[${n.neg ? '^' : ''}${n.ranges.map(rangeText).join('')}${n.native.join('')}]`;
+        // Go folds Unicode tables under (?i); for the case categories that means any cased letter.
+        const native = n.fold ? n.native.map((x) => x.replace(/\{L[ult]\}/, '{LC}')) : n.native;
+        return `[${n.neg ? '^' : ''}${n.ranges.map(rangeText).join('')}${native.join('')}]`;
       }
       case 'any':
         return n.nl ? '[^]' : '[^\\n]';
@@ -76,29 +71,59 @@ class Emitter {
         return n.subs.map((s) => this.emit(s)).join('');
       case 'alt':
         return n.subs.map((s) => this.emit(s)).join('|');
-      case 'repeat': {
-        const atomic = n.sub.k === 'lit' || n.sub.k === 'class' || n.sub.k === 'any' || n.sub.k === 'group';
-        const sub = this.emit(n.sub);
-        const body = atomic ? sub : `(?:${sub})`;
-        let q: string;
-        if (n.min === 0 && n.max === -1) q = '*';
-        else if (n.min === 1 && n.max === -1) q = '+';
-        else if (n.min === 0 && n.max === 1) q = '?';
-        else if (n.max === -1) q = `{${n.min},}`;
-        else if (n.min === n.max) q = `{${n.min}}`;
-        else q = `{${n.min},${n.max}}`;
-        return body + q + (n.greedy ? '' : '?');
-      }
+      case 'repeat':
+        return this.repeat(n);
     }
     return '';
   }
+
+  private repeat(n: Extract<Re2Node, { k: 'repeat' }>): string {
+    const atomic = n.sub.k === 'lit' || n.sub.k === 'class' || n.sub.k === 'any' || n.sub.k === 'group';
+    const sub = this.emit(n.sub);
+    const body = atomic ? sub : `(?:${sub})`;
+    const lazy = n.greedy ? '' : '?';
+    const copies = (n.min > 0 ? 1 : 0) + n.max - n.min;
+    if (n.max >= 0 && n.max > n.min && nullable(n.sub) && (copies <= 1 || !hasCapture(n.sub))) {
+      // JS refuses an empty iteration past the minimum and backtracks into the body for a longer
+      // one; RE2 accepts it. Spelling the optional iterations as alternations keeps RE2's choice.
+      let opt = '';
+      for (let i = n.min; i < n.max; i++) opt = n.greedy ? `(?:${sub}${opt}|)` : `(?:|${sub}${opt})`;
+      return (n.min === 0 ? '' : n.min === 1 ? body : `${body}{${n.min}}`) + opt;
+    }
+    let q: string;
+    if (n.min === 0 && n.max === -1) q = '*';
+    else if (n.min === 1 && n.max === -1) q = '+';
+    else if (n.min === 0 && n.max === 1) q = '?';
+    else if (n.max === -1) q = `{${n.min},}`;
+    else if (n.min === n.max) q = `{${n.min}}`;
+    else q = `{${n.min},${n.max}}`;
+    return body + q + lazy;
+  }
 }
 
-/** JS source and flags for a parsed RE2 pattern. */
-export function emitRe2(node: Re2Node): { source: string; flags: string } {
-  const modes = new Set<boolean>();
-  foldModes(node, modes);
-  const allFold = modes.size === 1 && modes.has(true);
-  const source = new Emitter(!allFold && modes.has(true)).emit(node);
-  return { source, flags: allFold ? 'iu' : 'u' };
+/** Whether a node can match the empty string. */
+function nullable(n: Re2Node): boolean {
+  switch (n.k) {
+    case 'lit':
+    case 'class':
+    case 'any':
+      return false;
+    case 'assert':
+      return true;
+    case 'group':
+      return nullable(n.sub);
+    case 'concat':
+      return n.subs.every(nullable);
+    case 'alt':
+      return n.subs.some(nullable);
+    case 'repeat':
+      return n.min === 0 || nullable(n.sub);
+  }
+}
+
+/** JS source (for flags `u`) of a parsed RE2 pattern. */
+export function emitRe2(node: Re2Node): string {
+  // No JS `i` flag: under it `\b` would also treat U+017F and U+212A as word characters. Folded
+  // literals become classes of their case-fold orbit; classes were folded by the parser.
+  return new Emitter().emit(node);
 }

@@ -24,8 +24,7 @@ export function compileRe2(pattern: string): Re2 {
   if (hit === undefined) {
     try {
       const ast = parseRe2(pattern);
-      const { source, flags } = emitRe2(ast.node);
-      hit = { re: new RegExp(source, `g${flags}`), names: ast.names };
+      hit = { re: new RegExp(emitRe2(ast.node), 'gu'), names: ast.names };
     } catch (e) {
       if (!(e instanceof Re2SyntaxError)) throw e;
       hit = e;
