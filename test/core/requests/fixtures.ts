@@ -113,7 +113,14 @@ export interface Harness {
 /** A core on a fresh test database (or `shared`), with its own clock and mock provider. */
 export async function makeHarness(
   driver: Driver,
-  opts: { shared?: TestDb; config?: Record<string, unknown>; mock?: MockProvider; clock?: Clock } = {},
+  opts: {
+    shared?: TestDb;
+    /** Another connection (pool) to the shared database: a second server process. */
+    db?: { db: Database; driver: Driver };
+    config?: Record<string, unknown>;
+    mock?: MockProvider;
+    clock?: Clock;
+  } = {},
 ): Promise<Harness> {
   const testDb = opts.shared ?? (await createTestDb(driver));
   const clock = opts.clock ?? new Clock();
@@ -127,7 +134,7 @@ export async function makeHarness(
   });
   const core = await createCore({
     config,
-    db: testDb,
+    db: opts.db ?? testDb,
     providers: [mock],
     policies: testPolicies(),
     keys: deriveServerKeys(createHash('sha256').update('test-master-key').digest()),
@@ -136,7 +143,7 @@ export async function makeHarness(
   });
   return {
     core,
-    db: testDb.db,
+    db: opts.db?.db ?? testDb.db,
     driver,
     mock,
     clock,
