@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCaseFile } from '../../../src/core/policy/rego/conformance/cases.js';
 import { actualKeys, expectedKeys, toResultJSON } from '../../../src/core/policy/rego/conformance/compare.js';
+import { runPool } from '../../../src/core/policy/rego/conformance/pool.js';
 import { formatReport, summarize } from '../../../src/core/policy/rego/conformance/report.js';
 import { judge } from '../../../src/core/policy/rego/conformance/run-case.js';
 import { parseGoDurationMs } from '../../../src/core/policy/rego/conformance/test-builtins.js';
@@ -89,5 +90,31 @@ describe('conformance harness: helpers', () => {
     const text = formatReport(s);
     expect(text.split('\n').at(-1)).toBe('1 passed, 1 failed');
     expect(text).toMatch(/logic_operators \(experimental.*1\/1/);
+  });
+});
+
+describe('conformance harness: isolation', () => {
+  const entry = (id: string, yaml: string) => ({
+    id,
+    category: 'isolation',
+    hasInput: false,
+    case: parseCaseFile(yaml)[0]!,
+  });
+
+  it('kills a case that hangs and carries on with the next one', { timeout: 30_000 }, async () => {
+    const hang = entry(
+      'hang#0',
+      'cases:\n  - query: test.sleep("4s"); x = 1\n    want_result:\n      - x: 1\n',
+    );
+    const ok = entry('ok#0', 'cases:\n  - query: x = 1 + 1\n    want_result:\n      - x: 2\n');
+    const broken = entry('broken#0', 'cases:\n  - query: x = \n    want_result:\n      - x: 2\n');
+    const results = await runPool([hang, ok, broken], { jobs: 1, timeoutMs: 200 });
+    expect(results.map((r) => [r.id, r.pass])).toEqual([
+      ['hang#0', false],
+      ['ok#0', true],
+      ['broken#0', false],
+    ]);
+    expect(results[0]!.error).toMatch(/^timeout/);
+    expect(results[2]!.error).toMatch(/rego_parse_error/);
   });
 });
