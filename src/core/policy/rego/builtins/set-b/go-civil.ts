@@ -53,8 +53,10 @@ export function civilFromDays(days: number): [number, number, number] {
   return [m <= 2 ? era * 400 + yoe + 1 : era * 400 + yoe, m, d];
 }
 
+/** Gregorian leap year. */
 export const isLeap = (y: number) => y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
 
+/** Days in `month` (1..12) of `year`. */
 export function daysIn(month: number, year: number): number {
   if (month === 2) return isLeap(year) ? 29 : 28;
   return [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]!;
