@@ -8,6 +8,7 @@ import type { Provider } from '../core/providers/types.js';
 import { createAwsProvider } from './aws/index.js';
 import { createAzureProvider } from './azure/index.js';
 import { createGcpProvider } from './gcp/index.js';
+import { createKubernetesProvider } from './kubernetes/index.js';
 import { createMockProvider } from './mock/index.js';
 import type { ProviderDeps } from './shared/deps.js';
 
@@ -20,6 +21,7 @@ export const builtinProviderFactories: Readonly<Record<string, ProviderFactory>>
   aws: (section, deps) => createAwsProvider(section, deps),
   azure: (section, deps) => createAzureProvider(section, deps),
   gcp: (section, deps) => createGcpProvider(section, deps),
+  kubernetes: (section, deps) => createKubernetesProvider(section, deps),
 });
 
 /** Builds the provider configured under `providers.<name>`; unknown names are a config error. */
