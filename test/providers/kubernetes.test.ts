@@ -35,8 +35,8 @@ const withTokens = () =>
 /** `kubectl get pods` with a generated kubeconfig, through the official client. */
 async function listPods(kubeconfig: string, ns: string): Promise<number> {
   const kc = new KubeConfig();
-  kc.loadFromString(kubeconfig);
-  kc.clusters[0]!.server = fake.http.url; // the kubeconfig names the public URL; dial the fake
+  // The kubeconfig names the public URL; dial the fake instead.
+  kc.loadFromString(kubeconfig.replace('https://k8s.example.com', fake.http.url));
   try {
     await kc.makeApiClient(CoreV1Api).listNamespacedPod({ namespace: ns });
     return 200;
