@@ -1,12 +1,21 @@
 /**
  * Turning a package's result document into a broker decision. Shared by both engines, so the rego
  * interpreter and an OPA-compiled wasm bundle decide identically on identical documents.
+ *
+ * This runs on every decision: no closures per call (under tsx every function expression costs a
+ * `__name` call) and no work beyond reading the few rules the broker uses.
  */
-import type { PolicyKind, RuleIndex } from './policy-set.js';
+import type { PackageRules, PolicyKind, RuleIndex } from './policy-set.js';
 import type { ApprovalDecision, ApproverTier, Decision } from './types.js';
 
-/** Reads one rule's value from the package document (plain JSON data; undefined = not defined). */
-export type RuleReader = (rule: string) => unknown;
+/** The rules a decision reads, as plain JSON data (`undefined` = the rule is not defined). */
+export interface DecisionFields {
+  allow: unknown;
+  reason: unknown;
+  reasons: unknown;
+  deny: unknown;
+  approver_tier: unknown;
+}
 
 const TIERS: ReadonlySet<string> = new Set<ApproverTier>(['auto', 'ai_review', 'human']);
 
@@ -15,65 +24,91 @@ const DENIED: Record<PolicyKind, string> = {
   approval: 'approval policy denied',
 };
 
-/** Strings from `reasons`/`deny`: a set (a sorted array once serialized), an array, or object keys. */
-function strings(v: unknown): string[] {
-  if (Array.isArray(v)) return v.filter((x): x is string => typeof x === 'string');
-  if (v !== null && typeof v === 'object') return Object.keys(v);
-  return typeof v === 'string' ? [v] : [];
+const NONE: readonly string[] = [];
+
+/** Adds the strings of `reasons`/`deny`: a set (a sorted array once serialized), an array, or object keys. */
+function addStrings(out: string[], v: unknown): void {
+  if (typeof v === 'string') {
+    if (!out.includes(v)) out.push(v);
+  } else if (Array.isArray(v)) {
+    for (const x of v) if (typeof x === 'string' && !out.includes(x)) out.push(x);
+  } else if (v !== null && typeof v === 'object') {
+    for (const k of Object.keys(v)) if (!out.includes(k)) out.push(k);
+  }
+}
+
+function addModules(out: string[], list: readonly string[] | undefined): void {
+  if (list) for (const m of list) if (!out.includes(m)) out.push(m);
 }
 
 /** Who decided: the modules that define the rules that produced the outcome (textual, cheap). */
-function decidedBy(index: RuleIndex | undefined, pkg: string, read: RuleReader, allow: unknown): string[] {
-  const entry = index?.packages.get(pkg);
-  if (!entry || allow === undefined) return [];
-  const rulesOf = (r: string) => entry.rules.get(r) ?? [];
-  const defaultsOf = (r: string) => entry.defaults.get(r) ?? [];
-  let out: string[];
-  if (allow === true) {
-    out = rulesOf('allow');
-    if (out.length === 0) out = defaultsOf('allow');
+function decidedBy(entry: PackageRules | undefined, f: DecisionFields): string[] {
+  if (!entry || f.allow === undefined) return [];
+  const out: string[] = [];
+  if (f.allow === true) {
+    addModules(out, entry.rules.get('allow') ?? entry.defaults.get('allow'));
   } else {
-    out = ['reason', 'reasons', 'deny'].filter((r) => read(r) !== undefined).flatMap(rulesOf);
-    if (out.length === 0) out = [...defaultsOf('allow'), ...rulesOf('allow')];
+    if (f.reason !== undefined) addModules(out, entry.rules.get('reason'));
+    if (f.reasons !== undefined) addModules(out, entry.rules.get('reasons'));
+    if (f.deny !== undefined) addModules(out, entry.rules.get('deny'));
+    if (out.length === 0) {
+      addModules(out, entry.defaults.get('allow'));
+      addModules(out, entry.rules.get('allow'));
+    }
   }
-  if (typeof read('approver_tier') === 'string') out = [...out, ...rulesOf('approver_tier')];
-  return [...new Set(out)];
+  if (typeof f.approver_tier === 'string') addModules(out, entry.rules.get('approver_tier'));
+  return out;
 }
 
 /** The decision for one package document; never throws, and anything but `allow == true` denies. */
-export function toDecision(kind: PolicyKind, read: RuleReader, index?: RuleIndex): Decision {
-  const allowValue = read('allow');
-  const allow = allowValue === true;
-  const reason = read('reason');
-  const reasons = [
-    ...new Set([
-      ...(typeof reason === 'string' && reason !== '' ? [reason] : []),
-      ...strings(read('reasons')),
-      ...strings(read('deny')),
-    ]),
-  ];
+export function toDecision(kind: PolicyKind, f: DecisionFields, index?: RuleIndex): Decision {
+  const allow = f.allow === true;
+  const reasons: string[] = [];
+  const reason = typeof f.reason === 'string' && f.reason !== '' ? f.reason : undefined;
+  if (reason !== undefined) reasons.push(reason);
+  addStrings(reasons, f.reasons);
+  addStrings(reasons, f.deny);
   let text: string;
-  if (typeof reason === 'string' && reason !== '') text = reason;
+  if (reason !== undefined) text = reason;
   else if (allow) text = 'allowed by policy';
   else if (reasons.length > 0) text = reasons.join('; ');
-  else if (allowValue === undefined) text = 'no policy result';
-  else if (typeof allowValue !== 'boolean') text = `${DENIED[kind]} (allow is not a boolean)`;
+  else if (f.allow === undefined) text = 'no policy result';
+  else if (typeof f.allow !== 'boolean') text = `${DENIED[kind]} (allow is not a boolean)`;
   else text = DENIED[kind];
   return {
     allow,
     reason: text,
     reasons,
-    decidedBy: decidedBy(index, `jitsudo.${kind}`, read, allowValue),
-    defined: allowValue !== undefined,
+    decidedBy: decidedBy(index?.packages.get(`jitsudo.${kind}`), f),
+    defined: f.allow !== undefined,
   };
 }
 
 /** Approval adds the routing tier: exactly `auto`, `ai_review` or `human`; anything else is `human`. */
-export function toApprovalDecision(read: RuleReader, index?: RuleIndex): ApprovalDecision {
-  const tier = read('approver_tier');
+export function toApprovalDecision(f: DecisionFields, index?: RuleIndex): ApprovalDecision {
+  const d = toDecision('approval', f, index) as ApprovalDecision;
+  const tier = f.approver_tier;
+  d.approverTier = typeof tier === 'string' && TIERS.has(tier) ? (tier as ApproverTier) : 'human';
+  return d;
+}
+
+/** Reads the decision rules out of a plain JSON package document (what wasm and dry runs give). */
+export function fieldsOf(doc: unknown): DecisionFields {
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc))
+    return {
+      allow: undefined,
+      reason: undefined,
+      reasons: undefined,
+      deny: undefined,
+      approver_tier: undefined,
+    };
+  const d = doc as Record<string, unknown>;
   return {
-    ...toDecision('approval', read, index),
-    approverTier: typeof tier === 'string' && TIERS.has(tier) ? (tier as ApproverTier) : 'human',
+    allow: d.allow,
+    reason: d.reason,
+    reasons: d.reasons,
+    deny: d.deny,
+    approver_tier: d.approver_tier,
   };
 }
 
@@ -85,7 +120,7 @@ export function missingPackage(kind: PolicyKind): Decision | ApprovalDecision {
     allow: false,
     reason: `no ${kind} policy is loaded (default deny)`,
     reasons: [],
-    decidedBy: [],
+    decidedBy: [...NONE],
     defined: false,
   };
   return kind === 'approval' ? { ...base, approverTier: 'human' } : base;

@@ -3,7 +3,7 @@
  * one package compose as in OPA), and each decision evaluates its package document once.
  */
 import { AppError } from '../errors.js';
-import { missingPackage, type RuleReader, toApprovalDecision, toDecision } from './decisions.js';
+import { type DecisionFields, missingPackage, toApprovalDecision, toDecision } from './decisions.js';
 import { indexRules, PACKAGE_OF, type PolicyKind, toModules } from './policy-set.js';
 import type { CompiledPolicy, RegoVersion } from './rego/api.js';
 import { RegoError } from './rego/errors.js';
@@ -69,6 +69,30 @@ function inputValue(x: unknown): Value {
   return o;
 }
 
+const field = (doc: RObject, rule: string): unknown => {
+  const v = doc.get(rule);
+  return v === undefined ? undefined : toJS(v);
+};
+
+/** The decision rules of a package document; converts only those, not the whole document. */
+function fieldsOfValue(doc: Value | undefined): DecisionFields {
+  if (!(doc instanceof RObject))
+    return {
+      allow: undefined,
+      reason: undefined,
+      reasons: undefined,
+      deny: undefined,
+      approver_tier: undefined,
+    };
+  return {
+    allow: field(doc, 'allow'),
+    reason: field(doc, 'reason'),
+    reasons: field(doc, 'reasons'),
+    deny: field(doc, 'deny'),
+    approver_tier: field(doc, 'approver_tier'),
+  };
+}
+
 /** A compile error in user policy, with every location the compiler reported. */
 function compileError(e: RegoError): AppError {
   const all = [e, ...e.others];
@@ -116,26 +140,20 @@ export function loadRegoPolicySet(
       });
     }
   };
-  const reader = (doc: Value | undefined): RuleReader => {
-    if (!(doc instanceof RObject)) return () => undefined;
-    return (rule) => {
-      const v = doc.get(rule);
-      return v === undefined ? undefined : toJS(v);
-    };
-  };
-  const has = (kind: PolicyKind) => declared.has(PACKAGE_OF[kind].join('.'));
+  const hasEligibility = declared.has(PACKAGE_OF.eligibility.join('.'));
+  const hasApproval = declared.has(PACKAGE_OF.approval.join('.'));
 
   return {
     engine: 'rego',
     sources: [...sources],
     packages: compiled.packages,
     eligibility(input, o): Decision {
-      if (!has('eligibility')) return missingPackage('eligibility');
-      return toDecision('eligibility', reader(evaluate(PACKAGE_OF.eligibility, input, o)), index);
+      if (!hasEligibility) return missingPackage('eligibility');
+      return toDecision('eligibility', fieldsOfValue(evaluate(PACKAGE_OF.eligibility, input, o)), index);
     },
     approval(input, o): ApprovalDecision {
-      if (!has('approval')) return missingPackage('approval');
-      return toApprovalDecision(reader(evaluate(PACKAGE_OF.approval, input, o)), index);
+      if (!hasApproval) return missingPackage('approval');
+      return toApprovalDecision(fieldsOfValue(evaluate(PACKAGE_OF.approval, input, o)), index);
     },
     document(path, input, o) {
       // Anything inside a declared package, or a prefix of one (`data.jitsudo`), has a document.

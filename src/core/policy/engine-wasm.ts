@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { loadPolicy } from '@open-policy-agent/opa-wasm';
 import { AppError } from '../errors.js';
-import { missingPackage, type RuleReader, toApprovalDecision, toDecision } from './decisions.js';
+import { fieldsOf, missingPackage, toApprovalDecision, toDecision } from './decisions.js';
 import type { InspectablePolicySet, PolicyDocument } from './engine-rego.js';
 import { PACKAGE_OF, type PolicyKind } from './policy-set.js';
 import type { ApprovalDecision, DecideOptions, Decision } from './types.js';
@@ -67,10 +67,6 @@ export async function loadWasmPolicySet(
       now = undefined;
     }
   };
-  const reader = (doc: unknown): RuleReader =>
-    doc !== null && typeof doc === 'object' && !Array.isArray(doc)
-      ? (rule) => (doc as Record<string, unknown>)[rule]
-      : () => undefined;
   const entry = (kind: PolicyKind) => PACKAGE_OF[kind].join('/');
   const withName = <D extends Decision>(d: D): D => (d.defined ? { ...d, decidedBy: [name] } : d);
 
@@ -81,11 +77,11 @@ export async function loadWasmPolicySet(
     packages: entrypoints.map((e) => e.replaceAll('/', '.')),
     eligibility(input, o): Decision {
       if (!entrypoints.includes(entry('eligibility'))) return missingPackage('eligibility');
-      return withName(toDecision('eligibility', reader(evaluate(entry('eligibility'), input, o))));
+      return withName(toDecision('eligibility', fieldsOf(evaluate(entry('eligibility'), input, o))));
     },
     approval(input, o): ApprovalDecision {
       if (!entrypoints.includes(entry('approval'))) return missingPackage('approval');
-      return withName(toApprovalDecision(reader(evaluate(entry('approval'), input, o))));
+      return withName(toApprovalDecision(fieldsOf(evaluate(entry('approval'), input, o))));
     },
     document(path, input, o): PolicyDocument | undefined {
       const ep = path.join('/');

@@ -3,7 +3,7 @@
  * the live set or on a candidate policy that is not saved yet.
  */
 import { AppError } from '../errors.js';
-import { toApprovalDecision, toDecision } from './decisions.js';
+import { fieldsOf, toApprovalDecision, toDecision } from './decisions.js';
 import { type InspectablePolicySet, loadRegoPolicySet, type RegoLoadOptions } from './engine-rego.js';
 import { candidateSources, indexRules, type PolicyKind } from './policy-set.js';
 import type { ApproverTier, DecideOptions, Decision, PolicySource } from './types.js';
@@ -56,14 +56,11 @@ export function evaluatePolicyDocument(
   const path = packagePath(pkg);
   const doc = set.document(path, input, opts);
   const value = doc?.value;
-  const read = (rule: string) =>
-    value !== null && typeof value === 'object' && !Array.isArray(value)
-      ? (value as Record<string, unknown>)[rule]
-      : undefined;
+  const fields = fieldsOf(value);
   const dotted = path.join('.');
   const kind: PolicyKind = dotted === 'jitsudo.approval' ? 'approval' : 'eligibility';
-  const approval = kind === 'approval' ? toApprovalDecision(read, index) : undefined;
-  const decision = approval ?? toDecision(kind, read, index);
+  const approval = kind === 'approval' ? toApprovalDecision(fields, index) : undefined;
+  const decision = approval ?? toDecision(kind, fields, index);
   return {
     package: dotted,
     allow: decision.allow,
