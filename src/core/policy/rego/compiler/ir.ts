@@ -69,7 +69,15 @@ export type IRExpr = (
       readonly free: number[];
     }
   | { readonly k: 'nop' }
-) & { readonly with?: IRWith[]; readonly loc: Loc };
+) & {
+  readonly with?: IRWith[];
+  readonly loc: Loc;
+  /**
+   * Set by the compiler when the expression yields at most one solution given the variables bound
+   * before it (no enumeration): the evaluator then runs it inline, without a continuation.
+   */
+  det?: boolean;
+};
 
 export type RuleKind = 'complete' | 'multi' | 'object' | 'func';
 
@@ -112,6 +120,13 @@ export interface RNode {
   allRules?: CRule[];
   /** Ground multi-value rules only: the document is a set. */
   isSet?: boolean;
+  /** Children in OPA's key order (documents are built in this order). */
+  sorted?: RNode[];
+  /** Object nodes: for each contributing rule, the path from this node to the rule's node. */
+  prefixes?: Map<CRule, Value[]>;
+  /** Memo of the last evaluation context's value (evaluations are synchronous, never interleaved). */
+  memoCtx?: object;
+  memoVal?: Value | symbol;
 }
 
 /** A compiled query: its body and the user-visible variables it binds. */

@@ -202,6 +202,72 @@ function analyze(e: IRExpr, isSafe: (s: number) => boolean, shared: (s: number) 
   return { outs, unsafe };
 }
 
+/** `t` evaluates to at most one value without binding anything, given the safe slots. */
+function syncTerm(t: IRTerm, safe: (s: number) => boolean): boolean {
+  switch (t.k) {
+    case 'const':
+      return true;
+    case 'var':
+      return safe(t.slot);
+    case 'ref':
+      return (
+        (t.root === 'data' || t.root === 'input' || syncTerm(t.root, safe)) &&
+        t.path.every((p) => syncTerm(p, safe))
+      );
+    case 'array':
+    case 'set':
+      return t.items.every((x) => syncTerm(x, safe));
+    case 'object':
+      return t.keys.every((x) => syncTerm(x, safe)) && t.values.every((x) => syncTerm(x, safe));
+    case 'call':
+      return !(t.fn.kind === 'builtin' && t.fn.def.relation) && t.args.every((x) => syncTerm(x, safe));
+    case 'acomp':
+    case 'scomp':
+    case 'ocomp':
+      return t.free.every(safe);
+    case 'template':
+      return t.parts.every((p) => typeof p === 'string' || p.free.every(safe));
+  }
+}
+
+/** `t` can be matched against one value: variables, constants, arrays/objects of those. */
+function patternTerm(t: IRTerm, safe: (s: number) => boolean): boolean {
+  if (t.k === 'var' || t.k === 'const') return true;
+  if (t.k === 'array') return t.items.every((x) => patternTerm(x, safe));
+  if (t.k === 'object')
+    return t.keys.every((x) => syncTerm(x, safe)) && t.values.every((x) => patternTerm(x, safe));
+  return syncTerm(t, safe);
+}
+
+/** Marks whether `e` yields at most one solution (the evaluator then runs it inline). */
+function markDet(e: IRExpr, safe: (s: number) => boolean): void {
+  if (e.with) {
+    e.det = false;
+    return;
+  }
+  switch (e.k) {
+    case 'term':
+      e.det = syncTerm(e.t, safe);
+      return;
+    case 'call':
+      e.det =
+        !(e.call.fn.kind === 'builtin' && e.call.fn.def.relation) &&
+        e.call.args.every((a) => syncTerm(a, safe)) &&
+        (e.out === undefined || patternTerm(e.out, safe));
+      return;
+    case 'unify':
+      e.det =
+        (syncTerm(e.a, safe) && patternTerm(e.b, safe)) || (syncTerm(e.b, safe) && patternTerm(e.a, safe));
+      return;
+    case 'not':
+      if (!e.free) for (const x of e.body) markDet(x, safe);
+      e.det = true;
+      return;
+    default:
+      e.det = true;
+  }
+}
+
 export interface OrderOptions {
   /** Slots bound outside this body (closure inputs, function arguments). */
   readonly outer: (slot: number) => boolean;
@@ -235,6 +301,7 @@ export function reorderBody(body: IRExpr[], o: OrderOptions): IRExpr[] {
         o.outer(s) || headSlots.has(s) || (uses.get(s) ?? 0) > (own?.has(s) ? 1 : 0);
       const { outs, unsafe } = analyze(e, isSafe, shared);
       if (unsafe.length === 0) {
+        markDet(e, isSafe);
         out.push(e);
         for (const s of outs) safe.add(s);
         remaining.splice(i, 1);

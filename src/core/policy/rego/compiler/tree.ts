@@ -5,7 +5,7 @@
  */
 import type { Loc, Rule, Term } from '../ast.js';
 import { RegoError } from '../errors.js';
-import { keyOf, type Value } from '../value.js';
+import { compare, keyOf, type Value } from '../value.js';
 import type { CRule, RNode, RuleKind } from './ir.js';
 
 export function newNode(key: Value, path: Value[]): RNode {
@@ -109,8 +109,12 @@ export function finalizeTree(root: RNode): RegoError[] {
       ) {
         errors.push(conflict(`rule ${where} conflicts with rules defined below it`, first.loc));
       }
-      if (n.kind === 'object') n.allRules = [...n.rules, ...rulesBelow(n)];
+      if (n.kind === 'object') {
+        n.allRules = [...n.rules, ...rulesBelow(n)];
+        n.prefixes = new Map(n.allRules.map((r) => [r, r.node.path.slice(n.path.length)]));
+      }
     }
+    n.sorted = [...n.children.values()].sort((a, b) => compare(a.key, b.key));
     for (const c of n.children.values()) visit(c, underRules || n.kind === 'object');
   };
   visit(root, false);

@@ -53,7 +53,7 @@ function emit(fn: FnTarget, v: Value, k: KV): boolean {
   return k(v);
 }
 
-function invoke(ev: Ev, ctx: Ctx, fn: FnTarget, args: Value[], call: CallIR): Value | undefined {
+export function invoke(ev: Ev, ctx: Ctx, fn: FnTarget, args: Value[], call: CallIR): Value | undefined {
   if (fn.kind === 'user') return callUser(ev, ctx, fn.node, args);
   if (fn.kind === 'print') return true;
   try {

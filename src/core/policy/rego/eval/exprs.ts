@@ -6,13 +6,39 @@ import { keyOf, RObject, type Value } from '../value.js';
 import { evalCall } from './calls.js';
 import { forEachEntry, isCollection } from './collections.js';
 import type { Ctx, Ev, F, K, Mock, Overlay } from './state.js';
+import { evalDet } from './sync.js';
 import { evalTerm } from './terms.js';
 import { unify, unifyVal } from './unify.js';
 
-/** Evaluates `body[i…]` and calls `k` once per solution. */
+/**
+ * Evaluates `body[i…]` and calls `k` once per solution. Deterministic expressions run inline in
+ * this loop; the first one that may enumerate continues by continuation.
+ */
 export function evalBody(ev: Ev, ctx: Ctx, body: readonly IRExpr[], i: number, f: F, k: K): boolean {
-  if (i === body.length) return k();
-  return evalExpr(ev, ctx, body[i]!, f, () => evalBody(ev, ctx, body, i + 1, f, k));
+  const n = body.length;
+  let undo: number[] | undefined;
+  let r: boolean;
+  for (;;) {
+    if (i === n) {
+      r = k();
+      break;
+    }
+    const e = body[i]!;
+    if (e.det !== true) {
+      const next = i + 1;
+      r = evalExpr(ev, ctx, e, f, () => evalBody(ev, ctx, body, next, f, k));
+      break;
+    }
+    ev.tick();
+    if (undo === undefined) undo = [];
+    if (!evalDet(ev, ctx, e, f, undo)) {
+      r = false;
+      break;
+    }
+    i++;
+  }
+  if (undo !== undefined) for (const s of undo) f[s] = undefined;
+  return r;
 }
 
 export function evalExpr(ev: Ev, ctx: Ctx, e: IRExpr, f: F, k: K): boolean {
@@ -21,7 +47,7 @@ export function evalExpr(ev: Ev, ctx: Ctx, e: IRExpr, f: F, k: K): boolean {
   return evalStep(ev, ctx, e, f, k);
 }
 
-function evalStep(ev: Ev, ctx: Ctx, e: IRExpr, f: F, k: K): boolean {
+export function evalStep(ev: Ev, ctx: Ctx, e: IRExpr, f: F, k: K): boolean {
   switch (e.k) {
     case 'unify':
       return unify(ev, ctx, e.a, e.b, f, k);

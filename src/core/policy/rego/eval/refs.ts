@@ -152,7 +152,7 @@ function baseLookup(base: Value, key: Value): Value | undefined {
 }
 
 function sortedChildren(node: RNode): RNode[] {
-  return [...node.children.values()].sort((a, b) => compare(a.key, b.key));
+  return node.sorted ?? [...node.children.values()].sort((a, b) => compare(a.key, b.key));
 }
 
 /** The whole document at a position: virtual documents merged into the base (base wins). */

@@ -18,8 +18,7 @@ export function evalNodeValue(ev: Ev, ctx: Ctx, node: RNode): Value | undefined 
 }
 
 function evalComplete(ev: Ev, ctx: Ctx, node: RNode): Value | undefined {
-  const hit = ctx.cache.get(node);
-  if (hit !== undefined) return hit === UNDEF ? undefined : hit;
+  if (node.memoCtx === ctx) return node.memoVal === UNDEF ? undefined : (node.memoVal as Value);
   let result: Value | undefined;
   for (const rule of node.rules) {
     const v = chainValue(ev, ctx, rule, undefined, 'complete rules must not produce multiple outputs');
@@ -30,7 +29,8 @@ function evalComplete(ev: Ev, ctx: Ctx, node: RNode): Value | undefined {
     result = v;
   }
   if (result === undefined && node.defaultRule) result = chainValue(ev, ctx, node.defaultRule, undefined, '');
-  ctx.cache.set(node, result === undefined ? UNDEF : result);
+  node.memoCtx = ctx;
+  node.memoVal = result === undefined ? UNDEF : result;
   return result;
 }
 
@@ -65,19 +65,23 @@ function chainValue(
 
 function ruleValue(ev: Ev, ctx: Ctx, r: CRule, args: Value[] | undefined, msg: string): Value | undefined {
   const f: F = new Array(r.nslots);
+  const acc: { out: Value | undefined } = { out: undefined };
+  const k = collector(r, f, acc, msg);
+  if (args && r.args) bindArgs(ev, ctx, r.args, args, 0, f, () => evalBody(ev, ctx, r.body, 0, f, k));
+  else evalBody(ev, ctx, r.body, 0, f, k);
+  return acc.out;
+}
+
+/** Continuation collecting a rule's value; stops early when the value is a constant. */
+function collector(r: CRule, f: F, acc: { out: Value | undefined }, msg: string): () => boolean {
   const head = r.value;
   const constant = head === undefined || head.k === 'const';
-  let out: Value | undefined;
-  const onSolution = () => {
+  return () => {
     const v = head === undefined ? true : build(head, f);
-    if (out === undefined) out = v;
-    else if (!equal(out, v)) throw conflict(msg, r.loc);
+    if (acc.out === undefined) acc.out = v;
+    else if (!equal(acc.out, v)) throw conflict(msg, r.loc);
     return constant;
   };
-  const run = () => evalBody(ev, ctx, r.body, 0, f, onSolution);
-  if (args && r.args) bindArgs(ev, ctx, r.args, args, 0, f, run);
-  else run();
-  return out;
 }
 
 function bindArgs(
@@ -112,12 +116,11 @@ export function build(t: IRTerm, f: F): Value {
 }
 
 function evalPartial(ev: Ev, ctx: Ctx, node: RNode): Value {
-  const hit = ctx.cache.get(node);
-  if (hit !== undefined && hit !== UNDEF) return hit;
+  if (node.memoCtx === ctx) return node.memoVal as Value;
   const result = node.isSet ? new RSet() : new RObject();
   const visited = new Set<string>();
   for (const rule of node.allRules ?? node.rules) {
-    const prefix = rule.node.path.slice(node.path.length);
+    const prefix = node.prefixes?.get(rule) ?? [];
     for (let r: CRule | undefined = rule; r; r = r.elseRule) {
       const f: F = new Array(r.nslots);
       let any = false;
@@ -130,7 +133,8 @@ function evalPartial(ev: Ev, ctx: Ctx, node: RNode): Value {
       if (any) break;
     }
   }
-  ctx.cache.set(node, result);
+  node.memoCtx = ctx;
+  node.memoVal = result;
   return result;
 }
 
