@@ -15,7 +15,7 @@ import { evalTerm } from './terms.js';
 const TRUE = () => true;
 
 /** The single value of a term that cannot enumerate; undefined when it has none. */
-export function valueOf(ev: Ev, ctx: Ctx, t: IRTerm, f: F): Value | undefined {
+export function termValue(ev: Ev, ctx: Ctx, t: IRTerm, f: F): Value | undefined {
   switch (t.k) {
     case 'const':
       return t.v;
@@ -27,7 +27,7 @@ export function valueOf(ev: Ev, ctx: Ctx, t: IRTerm, f: F): Value | undefined {
       const path = t.path;
       for (let i = 0; i < path.length && v !== undefined; i++) {
         const seg = path[i]!;
-        const key = seg.k === 'const' ? seg.v : valueOf(ev, ctx, seg, f);
+        const key = seg.k === 'const' ? seg.v : termValue(ev, ctx, seg, f);
         if (key === undefined) return undefined;
         v = lookup(v, key);
       }
@@ -36,7 +36,7 @@ export function valueOf(ev: Ev, ctx: Ctx, t: IRTerm, f: F): Value | undefined {
     case 'array': {
       const out: Value[] = new Array(t.items.length);
       for (let i = 0; i < t.items.length; i++) {
-        const v = valueOf(ev, ctx, t.items[i]!, f);
+        const v = termValue(ev, ctx, t.items[i]!, f);
         if (v === undefined) return undefined;
         out[i] = v;
       }
@@ -45,7 +45,7 @@ export function valueOf(ev: Ev, ctx: Ctx, t: IRTerm, f: F): Value | undefined {
     case 'set': {
       const out = new RSet();
       for (const x of t.items) {
-        const v = valueOf(ev, ctx, x, f);
+        const v = termValue(ev, ctx, x, f);
         if (v === undefined) return undefined;
         out.add(v);
       }
@@ -54,8 +54,8 @@ export function valueOf(ev: Ev, ctx: Ctx, t: IRTerm, f: F): Value | undefined {
     case 'object': {
       const out = new RObject();
       for (let i = 0; i < t.keys.length; i++) {
-        const key = valueOf(ev, ctx, t.keys[i]!, f);
-        const v = key === undefined ? undefined : valueOf(ev, ctx, t.values[i]!, f);
+        const key = termValue(ev, ctx, t.keys[i]!, f);
+        const v = key === undefined ? undefined : termValue(ev, ctx, t.values[i]!, f);
         if (v === undefined) return undefined;
         out.set(key!, v);
       }
@@ -96,7 +96,7 @@ function callValue(ev: Ev, ctx: Ctx, call: CallIR, f: F): Value | undefined {
   const n = call.args.length;
   const args: Value[] = new Array(n);
   for (let i = 0; i < n; i++) {
-    const v = valueOf(ev, ctx, call.args[i]!, f);
+    const v = termValue(ev, ctx, call.args[i]!, f);
     if (v === undefined) return undefined;
     args[i] = v;
   }
@@ -123,14 +123,14 @@ function match(ev: Ev, ctx: Ctx, t: IRTerm, v: Value, f: F, undo: number[]): boo
     case 'object': {
       if (!(v instanceof RObject) || v.size !== t.keys.length) return false;
       for (let i = 0; i < t.keys.length; i++) {
-        const key = valueOf(ev, ctx, t.keys[i]!, f);
+        const key = termValue(ev, ctx, t.keys[i]!, f);
         const x = key === undefined ? undefined : v.get(key);
         if (x === undefined || !match(ev, ctx, t.values[i]!, x, f, undo)) return false;
       }
       return true;
     }
     default: {
-      const w = valueOf(ev, ctx, t, f);
+      const w = termValue(ev, ctx, t, f);
       return w !== undefined && equal(w, v);
     }
   }
@@ -140,7 +140,7 @@ function match(ev: Ev, ctx: Ctx, t: IRTerm, v: Value, f: F, undo: number[]): boo
 export function evalDet(ev: Ev, ctx: Ctx, e: IRExpr, f: F, undo: number[]): boolean {
   switch (e.k) {
     case 'term': {
-      const v = valueOf(ev, ctx, e.t, f);
+      const v = termValue(ev, ctx, e.t, f);
       return v !== undefined && v !== false;
     }
     case 'call': {
@@ -152,10 +152,10 @@ export function evalDet(ev: Ev, ctx: Ctx, e: IRExpr, f: F, undo: number[]): bool
       const a = e.a;
       const b = e.b;
       if (settled(a, f)) {
-        const v = valueOf(ev, ctx, a, f);
+        const v = termValue(ev, ctx, a, f);
         return v !== undefined && match(ev, ctx, b, v, f, undo);
       }
-      const v = valueOf(ev, ctx, b, f);
+      const v = termValue(ev, ctx, b, f);
       return v !== undefined && match(ev, ctx, a, v, f, undo);
     }
     default:
