@@ -21,9 +21,16 @@ import { createTestDb, type TestDb } from '../../helpers/db.js';
 export interface CallResult {
   status: number;
   headers: Headers;
-  // biome-ignore lint/suspicious/noExplicitAny: test assertions read arbitrary JSON.
   body: any;
   text: string;
+}
+
+export interface Counts {
+  requests: number;
+  approvals: number;
+  audit_events: number;
+  principals: number;
+  policies: number;
 }
 
 export interface CallOptions {
@@ -43,7 +50,7 @@ export interface Harness {
   token(email: string, groups?: string[]): Promise<string>;
   call(method: string, path: string, opts?: CallOptions): Promise<CallResult>;
   /** Row counts of the tables a bad request must not touch. */
-  counts(): Promise<Record<string, number>>;
+  counts(): Promise<Counts>;
   /** Sets a principal's trust tier directly in the database (test setup only). */
   setTier(identity: string, tier: number): Promise<void>;
   close(): Promise<void>;
@@ -110,7 +117,7 @@ export async function startHarness(
       const out: Record<string, number> = {};
       for (const t of ['requests', 'approvals', 'audit_events', 'principals', 'policies'])
         out[t] = Number((await rows(`select count(*) as n from ${t}`))[0]!.n);
-      return out;
+      return out as unknown as Counts;
     },
     async setTier(identity, tier) {
       await rows(
