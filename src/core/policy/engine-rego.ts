@@ -4,7 +4,7 @@
  */
 import { AppError } from '../errors.js';
 import { type DecisionFields, missingPackage, toApprovalDecision, toDecision } from './decisions.js';
-import { indexRules, PACKAGE_OF, type PolicyKind, toModules } from './policy-set.js';
+import { indexRules, PACKAGE_OF, toModules } from './policy-set.js';
 import type { CompiledPolicy, RegoVersion } from './rego/api.js';
 import { RegoError } from './rego/errors.js';
 import { compile } from './rego/index.js';
