@@ -43,6 +43,20 @@ function shell(
 
 /** Compiles modules into a program; throws RegoError (with `.others`) on any error. */
 export function compileModules(modules: readonly RegoModule[], opts: CompileOptions = {}): Program {
+  try {
+    return compileAll(modules, opts);
+  } catch (e) {
+    if (e instanceof RangeError) {
+      throw new RegoError(
+        'rego_parse_error',
+        'policy is nested too deeply to compile (simplify deeply nested terms)',
+      );
+    }
+    throw e;
+  }
+}
+
+function compileAll(modules: readonly RegoModule[], opts: CompileOptions): Program {
   const builtins = allBuiltins();
   for (const b of opts.extraBuiltins ?? []) builtins.set(b.name, b);
   const errors: RegoError[] = [];
@@ -142,6 +156,15 @@ function moduleEnv(
 
 /** Compiles a query against a program; user variables are reported in `vars`. */
 export function compileQuery(program: Program, source: string): CQuery {
+  try {
+    return compileQueryBody(program, source);
+  } catch (e) {
+    if (e instanceof RangeError) throw new RegoError('rego_parse_error', 'query is nested too deeply');
+    throw e;
+  }
+}
+
+function compileQueryBody(program: Program, source: string): CQuery {
   const exprs = parseQuery(source);
   const env: ModuleEnv = {
     file: 'query',

@@ -86,7 +86,7 @@ export function finalizeTree(root: RNode): RegoError[] {
         errors.push(conflict(`conflicting rules ${where} found`, first.loc));
       } else if (kinds.has('func')) {
         n.kind = 'func';
-        const arities = new Set(rules.map((r) => r.args?.length ?? 0));
+        const arities = new Set(rules.map((r) => r.arity));
         if (arities.size > 1)
           errors.push(conflict(`conflicting rules ${where} found (different arities)`, first.loc));
       } else if (kinds.size === 1 && kinds.has('complete')) {

@@ -11,7 +11,7 @@ export const BASE_KEYWORDS = ['some', 'not', 'with', 'as', 'default', 'else', 'i
 export const FUTURE_KEYWORDS = ['in', 'every', 'contains', 'if'];
 
 /** Nesting depth beyond which the parser refuses the input instead of exhausting the JS stack. */
-export const MAX_DEPTH = 1000;
+export const MAX_DEPTH = 200;
 
 export class ParserBase {
   protected pos = 0;

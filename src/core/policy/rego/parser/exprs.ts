@@ -57,6 +57,7 @@ export class ExprParser extends TermParser {
   protected parseTemplateExpr(src: TemplateExprSrc): Expr {
     const toks = tokenize(src.src, this.file, src);
     const sub = new ExprParser(toks, this.file, this.keywords);
+    sub.depth = this.depth;
     const expr = sub.parseLiteral();
     if (sub.tok.kind !== 'eof') sub.unexpected('} to close template expression');
     return expr;

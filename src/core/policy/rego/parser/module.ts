@@ -214,7 +214,9 @@ export class ModuleParser extends ExprParser {
       this.next();
       value = this.parseTermIn();
     }
-    const body = this.parseRuleBody(true) ?? [];
+    const body = this.parseRuleBody(true);
+    if (!body && !value)
+      throw this.error('else must be followed by a value (else := …) or a body (else if …)');
     const next = this.isKw('else') ? this.parseElse(ref, args) : undefined;
     return {
       default: false,
@@ -222,7 +224,7 @@ export class ModuleParser extends ExprParser {
       ...(args ? { args } : {}),
       kind: 'single',
       ...(value ? { value } : {}),
-      body,
+      body: body ?? [],
       ...(next ? { else: next } : {}),
       loc,
     };

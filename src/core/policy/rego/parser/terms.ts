@@ -106,8 +106,13 @@ export abstract class TermParser extends ParserBase {
         const n = parseNumber(this.next().text);
         return this.postfix({ type: 'scalar', value: typeof n === 'bigint' ? -n : -n, loc });
       }
-      const operand = this.parseUnary();
-      return this.infix('minus', '-', [{ type: 'scalar', value: 0, loc }, operand], loc);
+      this.enter();
+      try {
+        const operand = this.parseUnary();
+        return this.infix('minus', '-', [{ type: 'scalar', value: 0, loc }, operand], loc);
+      } finally {
+        this.leave();
+      }
     }
     return this.parsePrimary();
   }
