@@ -47,7 +47,11 @@ export function describeError(e: unknown): { line: string; exitCode: number } {
     return { line: oneLine(line), exitCode: BY_CODE[e.code] };
   }
   // A citty usage error (unknown command, missing positional).
-  if (e instanceof Error && (e as { code?: string }).code?.startsWith('E_'))
+  if (
+    e instanceof Error &&
+    e.name === 'CLIError' &&
+    /^E[A-Z_]+$/.test(String((e as { code?: unknown }).code))
+  )
     return { line: oneLine(`error: ${stripAnsi(e.message)} (see --help)`), exitCode: EXIT.USAGE };
   return {
     line: `error: unexpected failure: ${oneLine(e instanceof Error ? e.message : String(e))}`,

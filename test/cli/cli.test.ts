@@ -1,0 +1,338 @@
+/** The real `jitsudo` command as a child process against a real `jitsudod` process. */
+import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import {
+  type CliResult,
+  jitsudo,
+  type ServerProcess,
+  startJitsudod,
+  tempHome,
+} from '../e2e/support/processes.js';
+
+let server: ServerProcess;
+const homes = {
+  alice: tempHome('alice'),
+  bob: tempHome('bob'),
+  admin: tempHome('admin'),
+  nobody: tempHome('nobody'),
+};
+type User = keyof typeof homes;
+const as = (user: User, ...args: string[]) => jitsudo(args, { home: homes[user], server: server.url });
+
+/** Exactly one `error: …` line on stderr. */
+const oneErrorLine = (r: CliResult) => {
+  const lines = r.stderr.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(/^error: /);
+};
+
+const newRequest = async (extra: string[] = []) => {
+  const r = await as(
+    'alice',
+    'request',
+    '--provider',
+    'mock',
+    '--role',
+    'admin',
+    '--scope',
+    'sandbox',
+    '--reason',
+    'cli test',
+    '-o',
+    'json',
+    ...extra,
+  );
+  expect(r.stderr).toBe('');
+  return JSON.parse(r.stdout) as { id: string; state: string };
+};
+
+beforeAll(async () => {
+  server = await startJitsudod();
+  await Promise.all([
+    as('alice', 'login', '--dev', '--user', 'alice@example.com', '--groups', 'sre'),
+    as('bob', 'login', '--dev', '--user', 'bob@example.com'),
+    as('admin', 'login', '--dev', '--user', 'root@example.com', '--groups', 'jitsudo-admins,sre'),
+  ]);
+});
+afterAll(async () => {
+  expect(await server?.stop()).toBe(0);
+});
+
+describe('jitsudo CLI', () => {
+  it('login stores a 0600 credentials file in a 0700 JITSUDO_HOME; whoami reads it', async () => {
+    const file = join(homes.alice, 'credentials');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(statSync(homes.alice).mode & 0o077).toBe(0);
+    const creds = parseYaml(readFileSync(file, 'utf8'));
+    expect(creds).toMatchObject({ server_url: server.url, email: 'alice@example.com' });
+    const me = await as('alice', 'whoami', '-o', 'json');
+    expect(JSON.parse(me.stdout)).toMatchObject({
+      identity: 'alice@example.com',
+      groups: ['sre'],
+      is_admin: false,
+    });
+    const admin = await as('admin', 'whoami');
+    expect(admin.stdout).toMatch(/Admin:\s+yes/);
+  });
+
+  it('request → approve by another → exec with credentials in the child only; exit codes propagate', async () => {
+    const req = await newRequest([
+      '--duration',
+      '30m',
+      '--metadata',
+      'ticket=INC-7',
+      '--metadata',
+      'team=core',
+    ]);
+    expect(req).toMatchObject({
+      state: 'PENDING',
+      metadata: { ticket: 'INC-7', team: 'core' },
+      duration_seconds: 1800,
+    });
+    const own = await as('alice', 'approve', req.id);
+    expect(own.code).toBe(4);
+    oneErrorLine(own);
+    const ok = await as('bob', 'approve', req.id, '--comment', 'fine');
+    expect(ok).toMatchObject({ code: 0, stdout: `Request ${req.id} → ACTIVE\n` });
+
+    const run = await as(
+      'alice',
+      'exec',
+      req.id,
+      '--',
+      process.execPath,
+      '-e',
+      'console.log(process.env.MOCK_ACCESS_KEY ? "has-key" : "no-key"); process.exit(7)',
+    );
+    expect(run.code).toBe(7);
+    expect(run.stdout).toBe('has-key\n');
+    expect(run.stderr).toBe('');
+    // The secret never reaches jitsudo's own output, and the parent environment is untouched.
+    const quiet = await as('alice', 'exec', req.id, '--', 'true');
+    expect(quiet).toMatchObject({ code: 0, stdout: '', stderr: '' });
+    const sig = await as('alice', 'exec', req.id, '--', 'sh', '-c', 'kill -TERM $$');
+    expect(sig.signal).toBe('SIGTERM');
+    const missing = await as('alice', 'exec', req.id, '--', 'no-such-command-xyz');
+    expect(missing.code).toBe(127);
+    oneErrorLine(missing);
+    const helpForChild = await as('alice', 'exec', req.id, '--', 'sh', '-c', 'echo "$0 $1"', 'x', '--help');
+    expect(helpForChild.stdout).toBe('x --help\n');
+    const notMine = await as('bob', 'exec', req.id, '--', 'true');
+    expect(notMine.code).toBe(4);
+
+    const rv = await as('alice', 'revoke', req.id, '--reason', 'done');
+    expect(rv.stdout).toBe(`Request ${req.id} → REVOKED\n`);
+    const gone = await as('alice', 'exec', req.id, '--', 'true');
+    expect(gone.code).toBe(6);
+  });
+
+  it('request --wait returns once approved, exits 9 when denied and 10 on timeout', async () => {
+    const waitArgs = [
+      'request',
+      '--provider',
+      'mock',
+      '--role',
+      'admin',
+      '--scope',
+      's',
+      '--reason',
+      'wait',
+      '--wait',
+      '-o',
+      'json',
+    ];
+    const waiting = as('alice', ...waitArgs, '--timeout', '60s');
+    let pending: { id: string } | undefined;
+    for (let i = 0; i < 100 && !pending; i++) {
+      const list = JSON.parse((await as('bob', 'status', '--pending', '-o', 'json')).stdout) as {
+        requests: { id: string; reason: string }[];
+      };
+      pending = list.requests.find((r) => r.reason === 'wait');
+      if (!pending) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(pending).toBeDefined();
+    await as('bob', 'approve', pending!.id);
+    const done = await waiting;
+    expect(done.code).toBe(0);
+    expect(JSON.parse(done.stdout)).toMatchObject({ id: pending!.id, state: 'ACTIVE' });
+
+    const denied = as('alice', ...waitArgs.map((a) => (a === 'wait' ? 'wait-deny' : a)), '--timeout', '60s');
+    let p2: { id: string } | undefined;
+    for (let i = 0; i < 100 && !p2; i++) {
+      const list = JSON.parse((await as('bob', 'status', '--pending', '-o', 'json')).stdout) as {
+        requests: { id: string; reason: string }[];
+      };
+      p2 = list.requests.find((r) => r.reason === 'wait-deny');
+      if (!p2) await new Promise((r) => setTimeout(r, 200));
+    }
+    await as('bob', 'deny', p2!.id, '--reason', 'no');
+    const d = await denied;
+    expect(d.code).toBe(9);
+    oneErrorLine(d);
+
+    const t = await as('alice', ...waitArgs, '--timeout', '1s');
+    expect(t.code).toBe(10);
+    oneErrorLine(t);
+  });
+
+  it('status lists, filters and shows one request; cancel and deny work', async () => {
+    const a = await newRequest();
+    const b = await newRequest();
+    const mine = await as('alice', 'status', '--mine');
+    expect(mine.stdout.split('\n')[0]).toMatch(/^ID\s+STATE\s+REQUESTER/);
+    expect(mine.stdout).toContain(a.id);
+    const one = await as('alice', 'status', a.id);
+    expect(one.stdout).toMatch(/^ID:\s+req_/);
+    expect(one.stdout).toMatch(/State:\s+PENDING/);
+    expect((await as('alice', 'cancel', a.id)).stdout).toBe(`Request ${a.id} → CANCELLED\n`);
+    expect((await as('bob', 'deny', b.id, '--reason', 'nope')).stdout).toBe(`Request ${b.id} → REJECTED\n`);
+    const cancelled = JSON.parse((await as('alice', 'status', '--state', 'cancelled', '-o', 'json')).stdout);
+    expect(cancelled.requests.map((r: { id: string }) => r.id)).toContain(a.id);
+    const yaml = parseYaml((await as('alice', 'status', b.id, '-o', 'yaml')).stdout);
+    expect(yaml).toMatchObject({ id: b.id, state: 'REJECTED' });
+  });
+
+  // Independent of each other: run side by side (each is a process start).
+  it.concurrent.each([
+    ['unknown flag', ['status', '--bogus'], 2],
+    [
+      'unknown flag after valid ones',
+      ['request', '--provider', 'mock', '--role', 'r', '--scope', 's', '--reason', 'x', '--frobnicate'],
+      2,
+    ],
+    ['missing required flag', ['request', '--provider', 'mock'], 2],
+    ['surplus positional', ['approve', 'req_1', 'req_2'], 2],
+    ['unknown command', ['frobnicate'], 2],
+    ['bad output format', ['status', '-o', 'xml'], 2],
+    ['flag without value', ['status', '--state'], 2],
+    [
+      'bad metadata',
+      [
+        'request',
+        '--provider',
+        'mock',
+        '--role',
+        'r',
+        '--scope',
+        's',
+        '--reason',
+        'x',
+        '--metadata',
+        'novalue',
+      ],
+      2,
+    ],
+    [
+      'negative duration (server rejects)',
+      [
+        'request',
+        '--provider',
+        'mock',
+        '--role',
+        'admin',
+        '--scope',
+        's',
+        '--reason',
+        'x',
+        '--duration',
+        '-5m',
+      ],
+      2,
+    ],
+    [
+      'absurd duration (server rejects)',
+      [
+        'request',
+        '--provider',
+        'mock',
+        '--role',
+        'admin',
+        '--scope',
+        's',
+        '--reason',
+        'x',
+        '--duration',
+        '9999999d',
+      ],
+      2,
+    ],
+    [
+      'unknown provider',
+      ['request', '--provider', 'nope', '--role', 'admin', '--scope', 's', '--reason', 'x'],
+      2,
+    ],
+    ['unknown id', ['status', 'req_01J9Z7X3R4T5V6W7X8Y9Z0ABCD'], 5],
+    ['bad id', ['approve', 'not an id!'], 2],
+    ['limit out of range', ['status', '--limit', '0'], 2],
+    [
+      'not eligible',
+      [
+        'request',
+        '--provider',
+        'mock',
+        '--role',
+        'admin',
+        '--scope',
+        's',
+        '--reason',
+        'x',
+        '--server',
+        'SERVER_AS_BOB',
+      ],
+      4,
+    ],
+  ])('%s: %j → exit %i with one error line', async (_name, args, code) => {
+    const user: User = args.includes('SERVER_AS_BOB') ? 'bob' : 'alice';
+    const r = await as(user, ...args.map((a) => (a === 'SERVER_AS_BOB' ? server.url : a)));
+    expect(r.code).toBe(code);
+    oneErrorLine(r);
+    expect(r.stdout).toBe('');
+  });
+
+  it.concurrent('a huge reason is refused cleanly', async () => {
+    const r = await as(
+      'alice',
+      'request',
+      '--provider',
+      'mock',
+      '--role',
+      'admin',
+      '--scope',
+      's',
+      '--reason',
+      'x'.repeat(100_000),
+    );
+    expect(r.code).toBe(2);
+    oneErrorLine(r);
+  });
+
+  it('not logged in → 3; server down → 7; world-readable credentials are refused', async () => {
+    const r = await as('nobody', 'status');
+    expect(r.code).toBe(3);
+    oneErrorLine(r);
+    const down = await jitsudo(['status'], { home: homes.alice, server: 'http://127.0.0.1:9' });
+    expect(down.code).toBe(7);
+    oneErrorLine(down);
+    const home = tempHome('leaky');
+    writeFileSync(join(home, 'credentials'), readFileSync(join(homes.alice, 'credentials')));
+    chmodSync(join(home, 'credentials'), 0o644);
+    const leaky = await jitsudo(['status'], { home, server: server.url });
+    expect(leaky.code).toBe(3);
+    expect(leaky.stderr).toMatch(/readable by other users/);
+  });
+
+  it('server status / version need no login; logout forgets the token', async () => {
+    const st = await jitsudo(['server', 'status'], { home: homes.nobody, server: server.url });
+    expect(st.code).toBe(0);
+    expect(st.stdout).toMatch(/liveness\s+UP/);
+    expect(st.stdout).toMatch(/readiness\s+UP/);
+    const v = await jitsudo(['server', 'version', '-o', 'json'], { home: homes.nobody, server: server.url });
+    expect(JSON.parse(v.stdout).api_versions).toEqual(['v1alpha1']);
+    const home = tempHome('logout');
+    await jitsudo(['login', '--dev', '--user', 'temp@example.com'], { home, server: server.url });
+    expect((await jitsudo(['logout'], { home })).stdout).toMatch(/Logged out/);
+    expect((await jitsudo(['whoami'], { home, server: server.url })).code).toBe(3);
+  });
+});
