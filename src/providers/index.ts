@@ -10,6 +10,7 @@ import { createAzureProvider } from './azure/index.js';
 import { createGcpProvider } from './gcp/index.js';
 import { createKubernetesProvider } from './kubernetes/index.js';
 import { createMockProvider } from './mock/index.js';
+import { createPostgresProvider } from './postgres/index.js';
 import type { ProviderDeps } from './shared/deps.js';
 
 export type { ProviderDeps } from './shared/deps.js';
@@ -22,6 +23,7 @@ export const builtinProviderFactories: Readonly<Record<string, ProviderFactory>>
   azure: (section, deps) => createAzureProvider(section, deps),
   gcp: (section, deps) => createGcpProvider(section, deps),
   kubernetes: (section, deps) => createKubernetesProvider(section, deps),
+  postgres: (section, deps) => createPostgresProvider(section, deps),
 });
 
 /** Builds the provider configured under `providers.<name>`; unknown names are a config error. */

@@ -1,0 +1,103 @@
+/**
+ * PostgreSQL: database roles for a limited time, in one of two modes (see temporary-login.ts and
+ * grant-role.ts). PostgreSQL itself refuses password logins after VALID UNTIL; live sessions and
+ * memberships end when the sweeper revokes, which terminates the sessions it cut off.
+ */
+import type { GrantRef, GrantRequest, GrantResult, Provider } from '../../core/providers/types.js';
+import { clock, type ProviderDeps } from '../shared/deps.js';
+import { withRetry } from '../shared/retry.js';
+import { toRetryPolicy } from '../shared/section.js';
+import { cappedDuration, validateCommon } from '../shared/validate.js';
+import type { PostgresSection } from './config.js';
+import type { Connections } from './connections.js';
+import { toPgError } from './errors.js';
+import { grantRole, revokeRole, roleGrantActive } from './grant-role.js';
+import { checkRequest, loginRoleFor } from './names.js';
+import { grantTemporaryLogin, revokeTemporaryLogin, temporaryLoginActive } from './temporary-login.js';
+
+export interface PostgresProvider extends Provider {
+  /** Closes the connection pools (tests, shutdown). */
+  close(): Promise<void>;
+}
+
+export function createPostgresProvider(
+  cfg: PostgresSection,
+  c: Connections,
+  deps: ProviderDeps,
+): PostgresProvider {
+  const now = clock(deps);
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const call = <T>(what: string, op: () => Promise<T>) =>
+    withRetry(op, toRetryPolicy(cfg.retry), (e) => toPgError(e, what), deps);
+  const check = (req: GrantRequest) => {
+    validateCommon('postgres', req);
+    const t = checkRequest(cfg, req);
+    return { ...t, member: cfg.mode === 'grant_role' ? loginRoleFor(cfg, req) : undefined };
+  };
+
+  return {
+    name: 'postgres',
+    validate(req) {
+      check(req);
+    },
+
+    async grant(req): Promise<GrantResult> {
+      const { database, role, member } = check(req);
+      // VALID UNTIL has microsecond precision; whole seconds keep the stored and reported expiry equal.
+      const wanted = new Date(
+        Math.floor(now().getTime() / 1000 + cappedDuration(req, cfg.max_duration_seconds)) * 1000,
+      );
+      if (member) {
+        const expiresAt = await call(`grant ${role} to ${member}`, () =>
+          grantRole(c, req, database, role, member, wanted),
+        );
+        return {
+          expiresAt,
+          credentials: {
+            PGHOST: c.host,
+            PGPORT: String(c.port),
+            PGUSER: member,
+            PGDATABASE: database,
+            ...(cfg.sslmode ? { PGSSLMODE: cfg.sslmode } : {}),
+          },
+          handle: { mode: 'grant_role' },
+          notice: `Role ${role} is granted to your own login role ${member}; sign in with your usual password. Your sessions are terminated when the grant ends.`,
+        };
+      }
+      const out = await call(`create a temporary login for ${role}`, () =>
+        grantTemporaryLogin(cfg, c, req, database, role, wanted),
+      );
+      return {
+        ...out,
+        handle: { mode: 'temporary_login' },
+        notice: `A temporary login role with the privileges of ${role}; PostgreSQL refuses it after ${out.expiresAt.toISOString()} and jitsudo ends its sessions then.`,
+      };
+    },
+
+    async revoke(ref: GrantRef) {
+      const { database, role, member } = check(ref.request);
+      if (member)
+        await call(`revoke ${role} from ${member}`, () =>
+          revokeRole(cfg, c, ref.request, role, member, sleep),
+        );
+      else
+        await call(`revoke the temporary login for ${role}`, () =>
+          revokeTemporaryLogin(cfg, c, ref.request, database, role, sleep),
+        );
+    },
+
+    async isActive(ref: GrantRef) {
+      const { role, member } = check(ref.request);
+      return call('read role state', () =>
+        member ? roleGrantActive(c, ref.request, role, member) : temporaryLoginActive(cfg, c, ref.request),
+      );
+    },
+
+    async cleanup(ref: GrantRef) {
+      // After expiry a temporary role may linger (revoke could not drop it); revoking again drops it.
+      if (cfg.mode === 'temporary_login' && now() >= ref.expiresAt) await this.revoke(ref);
+    },
+
+    close: () => c.close(),
+  };
+}
