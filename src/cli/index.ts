@@ -15,6 +15,7 @@ export const jitsudoCommand = defineCommand({
     revoke: () => import('./commands/decide.js').then((m) => m.revokeCommand),
     exec: () => import('./commands/exec.js').then((m) => m.execCommand),
     shell: () => import('./commands/exec.js').then((m) => m.shellCommand),
+    mcp: () => import('./commands/mcp.js').then((m) => m.mcpCommand),
     audit: () => import('./commands/audit/index.js').then((m) => m.auditCommand),
     policy: () => import('./commands/policy/index.js').then((m) => m.policyCommand),
     server: () => import('./commands/server/index.js').then((m) => m.serverCommand),

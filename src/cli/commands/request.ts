@@ -5,7 +5,7 @@ import { globalFields, leaf } from '../args.js';
 import { authedClient } from '../context.js';
 import { CliError, usageError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
-import { emit, note } from '../output.js';
+import { emit, note, write } from '../output.js';
 import { requestDetail } from '../render.js';
 
 const WaitTimeout = z
@@ -36,6 +36,7 @@ export const requestCommand = leaf({
     },
     wait: { type: 'boolean', description: 'wait until the request is ACTIVE (or ends)' },
     timeout: { type: 'string', description: 'with --wait: give up after this long', default: '10m' },
+    quiet: { type: 'boolean', alias: 'q', description: 'print only the request id (for scripts)' },
   },
   schema: z
     .object({
@@ -51,6 +52,7 @@ export const requestCommand = leaf({
         .default([]),
       wait: z.boolean().default(false),
       timeout: WaitTimeout.default(600_000),
+      quiet: z.boolean().default(false),
       ...globalFields,
     })
     .strict(),
@@ -75,7 +77,8 @@ export const requestCommand = leaf({
         note(`Request ${r.id} is ${r.state}; waiting (up to ${Math.round(a.timeout / 1000)}s)…`);
       r = await waitForActive(client, r, a.timeout);
     }
-    emit(a.output, r, () => requestDetail(r));
+    if (a.quiet) write(r.id);
+    else emit(a.output, r, () => requestDetail(r));
     if (a.wait && r.state !== 'ACTIVE')
       throw new CliError(`request ${r.id} ended ${r.state}${r.error ? `: ${r.error}` : ''}`, EXIT.NOT_ACTIVE);
   },
