@@ -109,38 +109,27 @@ class Lexer {
       const start = this.i;
       const row = this.row;
       const col = start - this.lineStart + 1;
-      const push = (kind: TokKind, text: string, parts?: Token['parts']) =>
-        this.out.push({
-          kind,
-          text,
-          offset: this.base.offset + start,
-          row,
-          col,
-          ws,
-          len: this.i - start,
-          ...(parts ? { parts } : {}),
-        });
       if (isIdentStart(c)) {
         while (this.i < s.length && isIdentPart(s.charCodeAt(this.i))) this.i++;
-        push('ident', s.slice(start, this.i));
+        this.push('ident', s.slice(start, this.i), start, row, col, ws);
       } else if (isDigit(c)) {
-        push('number', this.number());
+        this.push('number', this.number(), start, row, col, ws);
       } else if (c === 34) {
-        push('string', this.quoted(false));
+        this.push('string', this.quoted(false), start, row, col, ws);
       } else if (c === 96) {
-        push('string', this.raw());
+        this.push('string', this.raw(), start, row, col, ws);
       } else if (c === 36 && (s.charCodeAt(this.i + 1) === 34 || s.charCodeAt(this.i + 1) === 96)) {
         this.i++;
         const parts = this.template(s.charCodeAt(this.i) === 96);
-        push('template', s.slice(start, this.i), parts);
+        this.push('template', s.slice(start, this.i), start, row, col, ws, parts);
       } else {
         const two = s.slice(this.i, this.i + 2);
         if (OPS2.has(two)) {
           this.i += 2;
-          push('op', two);
+          this.push('op', two, start, row, col, ws);
         } else if (OPS1.has(s[this.i]!)) {
           this.i++;
-          push('op', s[start]!);
+          this.push('op', s[start]!, start, row, col, ws);
         } else {
           this.fail(`illegal token ${JSON.stringify(s[this.i])}`);
         }
@@ -157,6 +146,19 @@ class Lexer {
       len: 0,
     });
     return this.out;
+  }
+
+  private push(
+    kind: TokKind,
+    text: string,
+    start: number,
+    row: number,
+    col: number,
+    ws: boolean,
+    parts?: Token['parts'],
+  ): void {
+    const tok: Token = { kind, text, offset: this.base.offset + start, row, col, ws, len: this.i - start };
+    this.out.push(parts ? { ...tok, parts } : tok);
   }
 
   private number(): string {

@@ -3,95 +3,24 @@
  * package rules and imports become `data` refs, calls are bound to builtins or user functions.
  */
 import type { Expr, Loc, Term } from '../ast.js';
-import type { BuiltinDef } from '../builtins/types.js';
-import { RegoError } from '../errors.js';
-import { keyOf, RObject, RSet, type Value } from '../value.js';
-import type { CallIR, FnTarget, IRExpr, IRTerm, IRWith, RNode, TemplatePart } from './ir.js';
-import { reorderBody, slotsOf } from './safety.js';
-import { declaredNames, directNames, type Frame, Scope } from './scope.js';
+import { RObject, RSet } from '../value.js';
+import type { CallIR, FnTarget, IRExpr, IRTerm, IRWith, TemplatePart } from './ir.js';
+import {
+  allConst,
+  compileError,
+  constOf,
+  findNode,
+  fnArity,
+  indexInto,
+  NameResolver,
+  opParts,
+} from './names.js';
+import { slotsOf } from './safety.js';
 
-export interface ModuleEnv {
-  readonly file: string;
-  readonly pkg: string[];
-  /** Import alias → the ref it stands for. */
-  readonly imports: Map<string, { root: 'data' | 'input'; path: Value[] }>;
-  /** First head segments of the rules of this package (across modules). */
-  readonly globals: Set<string>;
-  readonly builtins: Map<string, BuiltinDef>;
-  readonly tree: RNode;
-}
+export type { ModuleEnv } from './names.js';
+export { compileError, findNode, fnArity } from './names.js';
 
-const CONST_TRUE: IRTerm = { k: 'const', v: true };
-
-export const compileError = (detail: string, loc: Loc, code: RegoError['code'] = 'rego_compile_error') =>
-  new RegoError(code, detail, loc);
-
-/** Walks the rule tree along constant keys. */
-export function findNode(root: RNode, path: readonly Value[]): RNode | undefined {
-  let n: RNode | undefined = root;
-  for (const k of path) {
-    n = n.children.get(keyOf(k));
-    if (!n) return undefined;
-  }
-  return n;
-}
-
-export function fnArity(node: RNode): number {
-  const r = node.rules[0] ?? node.defaultRule;
-  return r?.arity ?? 0;
-}
-
-export class Resolver {
-  scope: Scope;
-
-  constructor(
-    readonly env: ModuleEnv,
-    readonly frame: Frame,
-    root: Scope,
-  ) {
-    this.scope = root;
-  }
-
-  // ---- names -------------------------------------------------------------------------------
-
-  private declare(name: string, loc: Loc, explicit: boolean): number {
-    if (explicit) {
-      if (name === 'input' || name === 'data') {
-        throw compileError(`variables must not shadow ${name} (use a different variable name)`, loc);
-      }
-      if (this.scope.explicit.has(name)) throw compileError(`var ${name} assigned above`, loc);
-      if (this.scope.names.has(name)) throw compileError(`var ${name} referenced above`, loc);
-    }
-    const slot = this.frame.alloc(name, this.scope);
-    if (name !== '_') this.scope.names.set(name, slot);
-    if (explicit) this.scope.explicit.add(name);
-    return slot;
-  }
-
-  /** A global name's ref (rule of this package, import, input, data), or undefined if local. */
-  private globalRef(name: string): { root: 'data' | 'input'; path: Value[] } | undefined {
-    if (name === 'input') return { root: 'input', path: [] };
-    if (name === 'data') return { root: 'data', path: [] };
-    const imp = this.env.imports.get(name);
-    if (imp) return imp;
-    if (this.env.globals.has(name)) return { root: 'data', path: [...this.env.pkg, name] };
-    return undefined;
-  }
-
-  private resolveName(name: string, loc: Loc): IRTerm {
-    if (name === '_') return { k: 'var', slot: this.declare('_', loc, false), name };
-    const slot = this.scope.lookup(name);
-    if (slot !== undefined) return { k: 'var', slot, name };
-    const g = this.globalRef(name);
-    if (g) return { k: 'ref', root: g.root, path: g.path.map((v) => ({ k: 'const', v })), loc };
-    const home = this.scope.home(name);
-    const saved = this.scope;
-    this.scope = home;
-    const s = this.declare(name, loc, false);
-    this.scope = saved;
-    return { k: 'var', slot: s, name };
-  }
-
+export class Resolver extends NameResolver {
   // ---- terms -------------------------------------------------------------------------------
 
   term(t: Term): IRTerm {
@@ -161,27 +90,6 @@ export class Resolver {
     });
   }
 
-  /** Builds IR in a nested scope and records the closure's free (outer) slots. */
-  private closure<T extends object>(body: Expr[], terms: Term[], build: () => T): T & { free: number[] } {
-    const saved = this.scope;
-    const inner = new Scope(saved, directNames(body, terms), declaredNames(body));
-    this.scope = inner;
-    try {
-      const ir = build();
-      const free = [...slotsOf(ir)].filter((s) => !inner.contains(this.frame.slotScopes[s]!));
-      return { ...ir, free };
-    } finally {
-      this.scope = saved;
-    }
-  }
-
-  /** Reorders a closure body; slots declared outside the current scope count as bound. */
-  private order(body: IRExpr[], head: IRTerm[], loc: Loc, initial: number[] = []): IRExpr[] {
-    const scope = this.scope;
-    const outer = (slot: number) => !scope.contains(this.frame.slotScopes[slot]!);
-    return reorderBody(body, { outer, head, names: this.frame.slotNames, loc, initial });
-  }
-
   private ref(head: Term, path: Term[], loc: Loc): IRTerm {
     const segs = path.map((p) => this.term(p));
     if (head.type === 'var' && head.name !== '_') {
@@ -215,8 +123,7 @@ export class Resolver {
       const path = [...g.path, ...rest];
       const node = g.root === 'data' ? findNode(this.env.tree, path) : undefined;
       const name = `data.${path.join('.')}`;
-      if (!node || node.kind !== 'func')
-        throw compileError(`undefined function ${name}`, loc, 'rego_type_error');
+      if (node?.kind !== 'func') throw compileError(`undefined function ${name}`, loc, 'rego_type_error');
       return { kind: 'user', name, node };
     }
     const name = parts.join('.');
@@ -386,25 +293,3 @@ export class Resolver {
     return { kind: 'mock', name, value: this.term(value) };
   }
 }
-
-/** `coll[key]` as a ref term (extending coll's path when it is a ref). */
-export function indexInto(coll: IRTerm, key: IRTerm, loc: Loc): IRTerm {
-  if (coll.k === 'ref') return { k: 'ref', root: coll.root, path: [...coll.path, key], loc };
-  return { k: 'ref', root: coll, path: [key], loc };
-}
-
-/** Dotted segments of a var/ref made of names only, else undefined. */
-export function opParts(t: Term): string[] | undefined {
-  if (t.type === 'var') return [t.name];
-  if (t.type !== 'ref' || t.head.type !== 'var') return undefined;
-  const out = [t.head.name];
-  for (const p of t.path) {
-    if (p.type !== 'scalar' || typeof p.value !== 'string') return undefined;
-    out.push(p.value);
-  }
-  return out;
-}
-
-export const allConst = (ts: IRTerm[]) => ts.every((t) => t.k === 'const');
-export const constOf = (t: IRTerm): Value => (t as { v: Value }).v;
-export { CONST_TRUE };

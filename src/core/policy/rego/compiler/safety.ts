@@ -125,36 +125,42 @@ function patternOuts(t: IRTerm, safe: (s: number) => boolean, out: Slots): void 
 /** Variables a unification binds, given the safe set (iterated to a fixpoint like OPA). */
 export function unifyOuts(a: IRTerm, b: IRTerm, isSafe: (s: number) => boolean): Slots {
   const outs: Slots = new Set();
-  const safe = (s: number) => isSafe(s) || outs.has(s);
-  const visit = (x: IRTerm, y: IRTerm): void => {
-    if (x.k === 'var' && !safe(x.slot) && evaluable(y, safe)) outs.add(x.slot);
-    if (y.k === 'var' && !safe(y.slot) && evaluable(x, safe)) outs.add(y.slot);
-    if (x.k === 'array' && y.k === 'array' && x.items.length === y.items.length) {
-      for (let i = 0; i < x.items.length; i++) visit(x.items[i]!, y.items[i]!);
-    } else if (x.k === 'object' && y.k === 'object') {
-      x.keys.forEach((xk, i) => {
-        const j = y.keys.findIndex(
-          (yk) =>
-            (xk.k === 'const' && yk.k === 'const' && keyOf(yk.v) === keyOf(xk.v)) ||
-            (xk.k === 'var' && yk.k === 'var' && xk.slot === yk.slot),
-        );
-        if (j >= 0) visit(x.values[i]!, y.values[j]!);
-      });
-    }
-    if ((isGen(x) || (x.k === 'var' && safe(x.slot))) && evaluable(x, safe)) {
-      termVars(x, new Set(), outs);
-      patternOuts(y, safe, outs);
-    }
-    if ((isGen(y) || (y.k === 'var' && safe(y.slot))) && evaluable(y, safe)) {
-      termVars(y, new Set(), outs);
-      patternOuts(x, safe, outs);
-    }
-  };
+  const safe = orIn(isSafe, outs);
   for (let size = -1; size !== outs.size; ) {
     size = outs.size;
-    visit(a, b);
+    visitUnify(a, b, safe, outs);
   }
   return outs;
+}
+
+/** `s` is safe or in `extra` (an anonymous closure: named ones cost a defineProperty under tsx). */
+function orIn(isSafe: (s: number) => boolean, extra: Slots): (s: number) => boolean {
+  return (s) => isSafe(s) || extra.has(s);
+}
+
+function visitUnify(x: IRTerm, y: IRTerm, safe: (s: number) => boolean, outs: Slots): void {
+  if (x.k === 'var' && !safe(x.slot) && evaluable(y, safe)) outs.add(x.slot);
+  if (y.k === 'var' && !safe(y.slot) && evaluable(x, safe)) outs.add(y.slot);
+  if (x.k === 'array' && y.k === 'array' && x.items.length === y.items.length) {
+    for (let i = 0; i < x.items.length; i++) visitUnify(x.items[i]!, y.items[i]!, safe, outs);
+  } else if (x.k === 'object' && y.k === 'object') {
+    x.keys.forEach((xk, i) => {
+      const j = y.keys.findIndex(
+        (yk) =>
+          (xk.k === 'const' && yk.k === 'const' && keyOf(yk.v) === keyOf(xk.v)) ||
+          (xk.k === 'var' && yk.k === 'var' && xk.slot === yk.slot),
+      );
+      if (j >= 0) visitUnify(x.values[i]!, y.values[j]!, safe, outs);
+    });
+  }
+  if ((isGen(x) || (x.k === 'var' && safe(x.slot))) && evaluable(x, safe)) {
+    termVars(x, new Set(), outs);
+    patternOuts(y, safe, outs);
+  }
+  if ((isGen(y) || (y.k === 'var' && safe(y.slot))) && evaluable(y, safe)) {
+    termVars(y, new Set(), outs);
+    patternOuts(x, safe, outs);
+  }
 }
 
 /** Reads and binds of one expression given what is already safe. */
@@ -281,25 +287,19 @@ export interface OrderOptions {
 /** Reorders `body` so each expression runs after the ones binding its inputs; throws on unsafe vars. */
 export function reorderBody(body: IRExpr[], o: OrderOptions): IRExpr[] {
   const safe: Slots = new Set(o.initial ?? []);
-  const isSafe = (s: number) => safe.has(s) || o.outer(s);
+  const isSafe = orIn(o.outer, safe);
   const uses = new Map<number, number>();
-  const count = (slots: Iterable<number>) => {
-    for (const s of slots) uses.set(s, (uses.get(s) ?? 0) + 1);
-  };
-  for (const e of body) count(slotsOf(e));
+  for (const e of body) for (const s of slotsOf(e)) uses.set(s, (uses.get(s) ?? 0) + 1);
   const headSlots: Slots = new Set();
   for (const h of o.head) termVars(h, headSlots, new Set());
-  count(headSlots);
+  for (const s of headSlots) uses.set(s, (uses.get(s) ?? 0) + 1);
   const remaining = body.slice();
   const out: IRExpr[] = [];
   while (remaining.length > 0) {
     let progressed = false;
     for (let i = 0; i < remaining.length; ) {
       const e = remaining[i]!;
-      const own = e.k === 'not' ? slotsOf(e.body) : undefined;
-      const shared = (s: number) =>
-        o.outer(s) || headSlots.has(s) || (uses.get(s) ?? 0) > (own?.has(s) ? 1 : 0);
-      const { outs, unsafe } = analyze(e, isSafe, shared);
+      const { outs, unsafe } = analyze(e, isSafe, sharedFn(e, o, headSlots, uses));
       if (unsafe.length === 0) {
         markDet(e, isSafe);
         out.push(e);
@@ -312,10 +312,7 @@ export function reorderBody(body: IRExpr[], o: OrderOptions): IRExpr[] {
     }
     if (!progressed) {
       const errs = remaining.map((e) => {
-        const own = e.k === 'not' ? slotsOf(e.body) : undefined;
-        const shared = (s: number) =>
-          o.outer(s) || headSlots.has(s) || (uses.get(s) ?? 0) > (own?.has(s) ? 1 : 0);
-        const { unsafe } = analyze(e, isSafe, shared);
+        const { unsafe } = analyze(e, isSafe, sharedFn(e, o, headSlots, uses));
         return unsafeError(o.names[unsafe[0]!] ?? '?', e.loc);
       });
       const first = errs[0]!;
@@ -325,6 +322,18 @@ export function reorderBody(body: IRExpr[], o: OrderOptions): IRExpr[] {
   }
   for (const s of headSlots) if (!isSafe(s)) throw unsafeError(o.names[s] ?? '?', o.loc);
   return out;
+}
+
+/** For `not e`: whether a slot of e is also used outside it (then it must be bound first). */
+function sharedFn(
+  e: IRExpr,
+  o: OrderOptions,
+  headSlots: Slots,
+  uses: Map<number, number>,
+): (s: number) => boolean {
+  if (e.k !== 'not') return o.outer;
+  const own = slotsOf(e.body);
+  return (s) => o.outer(s) || headSlots.has(s) || (uses.get(s) ?? 0) > (own.has(s) ? 1 : 0);
 }
 
 function unsafeError(name: string, loc: Loc): RegoError {

@@ -71,15 +71,7 @@ export function evalStep(ev: Ev, ctx: Ctx, e: IRExpr, f: F, k: K): boolean {
         if (!isCollection(dom)) return false;
         let all = true;
         forEachEntry(dom, (key, value) => {
-          let ok = false;
-          const body = () =>
-            evalBody(ev, ctx, e.body, 0, f, () => {
-              ok = true;
-              return true;
-            });
-          const withValue = () => unifyVal(ev, ctx, e.value, value, f, body);
-          if (e.key) unifyVal(ev, ctx, e.key, key, f, withValue);
-          else withValue();
+          const ok = everyItem(ev, ctx, e, key, value, f);
           if (!ok) all = false;
           return !ok;
         });
@@ -88,6 +80,30 @@ export function evalStep(ev: Ev, ctx: Ctx, e: IRExpr, f: F, k: K): boolean {
     case 'nop':
       return k();
   }
+}
+
+/** One `every` iteration: binds key/value and looks for one solution of the body. */
+function everyItem(
+  ev: Ev,
+  ctx: Ctx,
+  e: Extract<IRExpr, { k: 'every' }>,
+  key: Value,
+  value: Value,
+  f: F,
+): boolean {
+  let ok = false;
+  const found = () => {
+    ok = true;
+    return true;
+  };
+  if (e.key) {
+    unifyVal(ev, ctx, e.key, key, f, () =>
+      unifyVal(ev, ctx, e.value, value, f, () => evalBody(ev, ctx, e.body, 0, f, found)),
+    );
+  } else {
+    unifyVal(ev, ctx, e.value, value, f, () => evalBody(ev, ctx, e.body, 0, f, found));
+  }
+  return ok;
 }
 
 /** Evaluates the `with` values (left to right), then the expression under the modified context. */

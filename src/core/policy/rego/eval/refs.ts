@@ -119,28 +119,35 @@ function enumerateData(
 ): boolean {
   const seg = path[i]!;
   const rest = path.slice(i + 1);
-  const step = (key: Value) => {
-    const one: IRTerm[] = [{ k: 'const', v: key }, ...rest];
-    return walkData(ev, ctx, node, base, ov, one, 0, f, k);
-  };
-  if (seg.k !== 'var' && groundNow(seg, f)) return evalTerm(ev, ctx, seg, f, step);
+  if (seg.k !== 'var' && groundNow(seg, f)) {
+    return evalTerm(ev, ctx, seg, f, (key) =>
+      walkData(ev, ctx, node, base, ov, [{ k: 'const', v: key }, ...rest], 0, f, k),
+    );
+  }
   const keys: Value[] = [];
   const seen = new Set<string>();
-  const add = (key: Value) => {
-    const s = keyOf(key);
-    if (!seen.has(s)) {
-      seen.add(s);
-      keys.push(key);
-    }
-  };
-  if (base !== undefined) forEachEntry(base, (key) => (add(key), false));
-  if (node) for (const c of sortedChildren(node)) add(c.key);
-  if (ov) for (const c of ov.children.values()) add(c.key);
+  if (base !== undefined) {
+    forEachEntry(base, (key) => {
+      addKey(keys, seen, key);
+      return false;
+    });
+  }
+  if (node) for (const c of sortedChildren(node)) addKey(keys, seen, c.key);
+  if (ov) for (const c of ov.children.values()) addKey(keys, seen, c.key);
   for (const key of keys) {
     ev.tick();
-    if (unifyVal(ev, ctx, seg, key, f, () => step(key))) return true;
+    const next: IRTerm[] = [{ k: 'const', v: key }, ...rest];
+    if (unifyVal(ev, ctx, seg, key, f, () => walkData(ev, ctx, node, base, ov, next, 0, f, k))) return true;
   }
   return false;
+}
+
+function addKey(keys: Value[], seen: Set<string>, key: Value): void {
+  const s = keyOf(key);
+  if (!seen.has(s)) {
+    seen.add(s);
+    keys.push(key);
+  }
 }
 
 /** Base documents are JSON: OPA addresses their object keys by the text of a number key. */
