@@ -222,6 +222,17 @@ describe('aws sts_assume_role', () => {
     expect(await canUse(g)).toBe(false);
   });
 
+  it('a grant whose answer never reached core needs no deny: nobody holds its secret', async () => {
+    const p = awsProvider(fake);
+    const req = awsRequest();
+    await p.grant(req); // credentials lost (e.g. jitsudod crashed before storing them)
+    const puts = fake.http.count('iam:PutRolePolicy');
+    const ref = { request: req, handle: {}, expiresAt: new Date(Date.now() + 3_600_000) };
+    await p.revoke(ref);
+    expect(fake.http.count('iam:PutRolePolicy')).toBe(puts);
+    expect(await p.isActive(ref)).toBe(false);
+  });
+
   it('a role deleted out of band counts as revoked and inactive', async () => {
     const r = fake.state.addRole(ACCOUNT, 'doomed');
     const p = awsProvider(fake);

@@ -18,7 +18,7 @@ import { cappedDuration } from '../shared/validate.js';
 import type { AwsClients } from './clients.js';
 import type { AwsSection } from './config.js';
 import { awsErrorName, toAwsError } from './errors.js';
-import { denyDocument, denyPolicyNameFor, planAssumeRole, sessionNameFor } from './sts-request.js';
+import { denyDocument, denyPolicyNameFor, planAssumeRole } from './sts-request.js';
 
 export interface StsHandle {
   mode: 'sts_assume_role';
@@ -36,17 +36,14 @@ export function createStsProvider(cfg: AwsSection, clients: AwsClients, deps: Pr
   const call = <T>(what: string, target: string, op: () => Promise<T>) =>
     withRetry(op, policy, (e) => toAwsError(e, what, target), deps);
 
-  /** The handle stored at grant time, or the same names re-derived when only the request is known. */
-  async function handleOf(ref: GrantRef): Promise<StsHandle> {
+  /**
+   * The handle stored with the grant. Without one no credential was ever handed out (the grant
+   * failed, or its answer was lost before core stored it): an STS secret nobody holds needs no
+   * revocation, so revoke, isActive and cleanup treat the grant as never issued.
+   */
+  function handleOf(ref: GrantRef): StsHandle | undefined {
     const h = ref.handle as Partial<StsHandle>;
-    if (h.roleName && h.assumedRoleId && h.account) return h as StsHandle;
-    const plan = planAssumeRole(cfg, ref.request);
-    const iam = clients.iamFor(plan.account);
-    const role = await call('read', plan.roleArn, () =>
-      iam.send(new GetRoleCommand({ RoleName: plan.roleName }), signal()),
-    );
-    const sessionName = sessionNameFor(ref.request.requestId);
-    return { mode: 'sts_assume_role', ...plan, assumedRoleId: `${role.Role!.RoleId}:${sessionName}` };
+    return h.roleName && h.assumedRoleId && h.account && h.sessionName ? (h as StsHandle) : undefined;
   }
 
   /**
@@ -118,8 +115,8 @@ export function createStsProvider(cfg: AwsSection, clients: AwsClients, deps: Pr
 
     async revoke(ref) {
       // STS itself ended the credential: adding a deny now would only pile up inline policies.
-      if (credentialGone(ref)) return;
-      const h = await handleOf(ref);
+      const h = handleOf(ref);
+      if (!h || credentialGone(ref)) return;
       const iam = clients.iamFor(h.account);
       await call('attach a revocation policy to', h.roleArn, async () => {
         try {
@@ -147,8 +144,8 @@ export function createStsProvider(cfg: AwsSection, clients: AwsClients, deps: Pr
     },
 
     async isActive(ref) {
-      if (now() >= ref.expiresAt) return false;
-      const h = await handleOf(ref);
+      const h = handleOf(ref);
+      if (!h || now() >= ref.expiresAt) return false;
       const iam = clients.iamFor(h.account);
       return call('read', h.roleArn, async () => {
         try {
@@ -172,8 +169,8 @@ export function createStsProvider(cfg: AwsSection, clients: AwsClients, deps: Pr
 
     async cleanup(ref) {
       // Before the credential's own expiry the deny is the only thing stopping a revoked session.
-      if (!credentialGone(ref)) return;
-      const h = await handleOf(ref);
+      const h = handleOf(ref);
+      if (!h || !credentialGone(ref)) return;
       const iam = clients.iamFor(h.account);
       await call('remove the revocation policy from', h.roleArn, async () => {
         try {
