@@ -1,0 +1,227 @@
+/**
+ * The local MCP server behind `jitsudo mcp`: re-exposes the remote jitsudod /mcp tool set as is
+ * (names, schemas, annotations; calls and progress notifications forwarded) and adds
+ * exec_with_access, which runs here because only here can a command get the credentials without
+ * the model seeing them. Holds no logic of the remote tools: jitsudod decides everything.
+ */
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import {
+  StreamableHTTPClientTransport,
+  StreamableHTTPError,
+} from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import {
+  CallToolRequestSchema,
+  type CallToolResult,
+  ErrorCode,
+  ListToolsRequestSchema,
+  McpError,
+  type Tool,
+} from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
+import { createClient } from '../client/client.js';
+import {
+  EXEC_DESCRIPTION,
+  EXEC_TOOL_NAME,
+  type ExecDeps,
+  ExecInput,
+  ExecOutput,
+  execWithAccess,
+} from './exec-tool.js';
+
+export interface ProxyOptions {
+  /** jitsudod base URL (the MCP endpoint is `<server>/mcp`). */
+  server: string;
+  token: string;
+  version: string;
+  maxOutputBytes: number;
+  /** The child's base environment; defaults to ours without JITSUDO_TOKEN. */
+  baseEnv?: NodeJS.ProcessEnv;
+  /** Diagnostics (stderr); never given a secret. */
+  log?: (line: string) => void;
+  fetch?: (url: string | URL, init?: RequestInit) => Promise<Response>;
+  killGraceMs?: number;
+}
+
+/** Long enough for wait_for_request (≤ 5 min) plus slack; progress resets it anyway. */
+const FORWARD_TIMEOUT_MS = 6 * 60_000;
+const EXEC_INSTRUCTIONS =
+  'exec_with_access (local to this machine) runs a command with the credentials of one of your ACTIVE requests; ' +
+  'you never see the credentials, and they are redacted from the output.';
+
+const EXEC_TOOL: Tool = {
+  name: EXEC_TOOL_NAME,
+  title: 'Run a command with an active grant',
+  description: EXEC_DESCRIPTION,
+  inputSchema: jsonSchema(ExecInput, 'input') as Tool['inputSchema'],
+  outputSchema: jsonSchema(ExecOutput, 'output') as Tool['outputSchema'],
+  // It runs an arbitrary command with live cloud credentials.
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
+};
+
+function jsonSchema(s: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
+  const { $schema: _, ...rest } = z.toJSONSchema(s, { target: 'draft-7', io }) as Record<string, unknown>;
+  return rest;
+}
+
+/** The environment a command inherits: ours, minus our own bearer token. */
+export function defaultBaseEnv(): NodeJS.ProcessEnv {
+  const { JITSUDO_TOKEN: _, ...env } = process.env;
+  return env;
+}
+
+export interface StdioProxy {
+  server: Server;
+  close(): Promise<void>;
+}
+
+/** How long start-up waits for jitsudod (to pass on its instructions) before going on without. */
+const WARM_UP_MS = 5000;
+
+/**
+ * Builds the proxy server. Start-up tries the remote once, to pass its instructions on; when
+ * jitsudod is down the server starts anyway and every call retries the connection.
+ * Invariant: exec_with_access results never contain a credential value.
+ */
+export async function createStdioProxy(opts: ProxyOptions): Promise<StdioProxy> {
+  const log = opts.log ?? (() => {});
+  const base = opts.server.replace(/\/+$/, '');
+  const mcpUrl = new URL(`${base}/mcp`);
+  const api = createClient({ server: base, token: opts.token, fetch: opts.fetch as never });
+  const exec: ExecDeps = {
+    fetchGrant: (id) => api.getCredentials(id),
+    baseEnv: opts.baseEnv ?? defaultBaseEnv(),
+    extraSecrets: { JITSUDO_TOKEN: opts.token },
+    maxOutputBytes: opts.maxOutputBytes,
+    killGraceMs: opts.killGraceMs,
+  };
+
+  let remote: Promise<Client> | undefined;
+  let remoteTools: Tool[] | undefined;
+  const connect = () => {
+    remote ??= (async () => {
+      const client = new Client({ name: 'jitsudo-mcp-stdio', version: opts.version });
+      const transport = new StreamableHTTPClientTransport(mcpUrl, {
+        requestInit: { headers: { authorization: `Bearer ${opts.token}` } },
+        fetch: opts.fetch,
+      });
+      await client.connect(transport);
+      return client;
+    })().catch((e) => {
+      remote = undefined;
+      throw unreachable(e);
+    });
+    return remote;
+  };
+
+  let remoteInstructions: string | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const client = await Promise.race([
+      connect(),
+      new Promise<never>((_, rej) => {
+        timer = setTimeout(() => rej(new Error(`no answer within ${WARM_UP_MS / 1000} s`)), WARM_UP_MS);
+      }),
+    ]);
+    remoteInstructions = client.getInstructions();
+  } catch (e) {
+    log(`jitsudo mcp: ${(e as Error).message} (retrying on the next call)`);
+  } finally {
+    clearTimeout(timer);
+  }
+  const server = new Server(
+    { name: 'jitsudo', version: opts.version },
+    {
+      capabilities: { tools: {} },
+      instructions: remoteInstructions ? `${remoteInstructions}\n\n${EXEC_INSTRUCTIONS}` : EXEC_INSTRUCTIONS,
+    },
+  );
+
+  server.setRequestHandler(ListToolsRequestSchema, async () => {
+    const client = await connect();
+    if (!remoteTools) {
+      const tools: Tool[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await client.listTools(cursor ? { cursor } : undefined).catch((e) => {
+          throw unreachable(e);
+        });
+        tools.push(...page.tools);
+        cursor = page.nextCursor;
+      } while (cursor);
+      remoteTools = tools.filter((t) => t.name !== EXEC_TOOL_NAME);
+    }
+    return { tools: [...remoteTools, EXEC_TOOL] };
+  });
+
+  server.setRequestHandler(CallToolRequestSchema, async (req, extra): Promise<CallToolResult> => {
+    const { name, arguments: args } = req.params;
+    const progressToken = req.params._meta?.progressToken;
+    const progress = (p: { progress: number; total?: number; message?: string }) =>
+      progressToken === undefined
+        ? Promise.resolve()
+        : extra.sendNotification({ method: 'notifications/progress', params: { progressToken, ...p } });
+
+    if (name === EXEC_TOOL_NAME) {
+      const parsed = ExecInput.safeParse(args ?? {});
+      if (!parsed.success)
+        return errorResult(`invalid arguments for ${EXEC_TOOL_NAME}: ${describe(parsed.error)}`);
+      const outcome = await execWithAccess(exec, parsed.data, {
+        signal: extra.signal,
+        onTick: (ms) =>
+          void progress({ progress: Math.round(ms / 1000), message: 'command running' }).catch(() => {}),
+      });
+      if (!outcome.ok) return errorResult(outcome.message);
+      const r = outcome.result;
+      log(`exec_with_access ${r.request_id}: exit ${r.exit_code ?? r.signal} in ${r.duration_ms} ms`);
+      return { content: [{ type: 'text', text: JSON.stringify(r) }], structuredContent: r };
+    }
+
+    const client = await connect();
+    try {
+      return (await client.callTool({ name, arguments: args }, undefined, {
+        signal: extra.signal,
+        timeout: FORWARD_TIMEOUT_MS,
+        resetTimeoutOnProgress: true,
+        onprogress: (p) => void progress(p).catch(() => {}),
+      })) as CallToolResult;
+    } catch (e) {
+      if (e instanceof McpError) throw e;
+      return errorResult(unreachable(e).message);
+    }
+  });
+
+  return {
+    server,
+    async close() {
+      await server.close();
+      const r = await remote?.catch(() => undefined);
+      await r?.close();
+    },
+  };
+
+  function unreachable(e: unknown): McpError {
+    if (e instanceof McpError) return e;
+    if (e instanceof StreamableHTTPError && (e.code === 401 || e.code === 403))
+      return new McpError(
+        ErrorCode.InvalidRequest,
+        `jitsudod at ${base} rejected this MCP server's token (HTTP ${e.code}); check JITSUDO_TOKEN or ask the agent's owner for a new one`,
+      );
+    const cause = (e as { cause?: { code?: string } }).cause?.code;
+    return new McpError(
+      ErrorCode.InternalError,
+      `cannot reach jitsudod at ${base}: ${cause ?? (e as Error).message ?? 'network error'}`,
+    );
+  }
+}
+
+function errorResult(text: string): CallToolResult {
+  return { isError: true, content: [{ type: 'text', text }] };
+}
+
+function describe(err: z.ZodError): string {
+  return err.issues
+    .slice(0, 5)
+    .map((i) => `${i.path.join('.') || 'arguments'}: ${i.message}`)
+    .join('; ');
+}
