@@ -4,6 +4,7 @@
  * a token or credential.
  */
 import { ApiError, type ApiErrorCode } from '../client/errors.js';
+import { isAppError } from '../core/errors.js';
 import { EXIT } from './exit-codes.js';
 
 /** An error whose message is meant for the user, with the exit code to use. */
@@ -45,6 +46,10 @@ export function describeError(e: unknown): { line: string; exitCode: number } {
     if (e.requestId && (e.code === 'INTERNAL' || e.code === 'PROVIDER_ERROR'))
       line += ` [request id ${e.requestId}]`;
     return { line: oneLine(line), exitCode: BY_CODE[e.code] };
+  }
+  // jitsudod runs core in-process: its errors carry the same codes and safe messages.
+  if (isAppError(e)) {
+    return { line: oneLine(`error: ${e.message}`), exitCode: BY_CODE[e.code] };
   }
   // A citty usage error (unknown command, missing positional).
   if (
