@@ -13,7 +13,8 @@ import { AppError } from '../core/errors.js';
 import { createAuthenticator } from '../core/identity/index.js';
 import { createApp } from '../http/app.js';
 import { sweeperBackground } from '../sweeper/index.js';
-import { isLoopback, parseListenAddress } from './listen-address.js';
+import { assertSafeListenAddress, DEV_MODE_WARNING } from './dev-mode.js';
+import { parseListenAddress } from './listen-address.js';
 import { createLogger } from './logger.js';
 import { filePolicyHolder } from './policy-holder.js';
 import { loadProviders } from './providers.js';
@@ -32,20 +33,14 @@ export interface RunningServer {
   close(graceMs?: number): Promise<void>;
 }
 
-export const DEV_MODE_WARNING =
-  'DEV IDENTITY MODE: anyone who can reach this server can mint a token for any identity, admins included. ' +
-  'Loopback only; never use it for a shared or production server (set auth.mode: oidc).';
+export { DEV_MODE_WARNING } from './dev-mode.js';
 
 /** Starts jitsudod; throws AppError VALIDATION for an unsafe or invalid configuration. */
 export async function startServer(opts: StartServerOptions): Promise<RunningServer> {
   const { config } = opts;
+  assertSafeListenAddress(config);
   const addr = parseListenAddress(config.http.addr);
   const dev = config.auth.mode === 'dev';
-  if (dev && !isLoopback(addr.host))
-    throw new AppError(
-      'VALIDATION',
-      `invalid config key http.addr: dev identity mode listens on loopback only (127.0.0.1, ::1, localhost), not "${config.http.addr}"`,
-    );
   const log = opts.log ?? createLogger(config.log.level);
   if (dev) log.warn({ auth_mode: 'dev' }, DEV_MODE_WARNING);
   // Fail before opening anything when the auth mode cannot work.

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { type Config, loadConfig } from '../../core/config.js';
-import { DEV_MODE_WARNING, startServer } from '../../server/start-server.js';
+import { assertSafeListenAddress, DEV_MODE_WARNING } from '../../server/dev-mode.js';
 import { leaf } from '../args.js';
 import { note } from '../output.js';
 
@@ -31,6 +31,9 @@ export const serveCommand = leaf({
     const overrides: Record<string, unknown> = a.dev ? structuredClone(EMBEDDED_DEFAULTS) : {};
     if (a.addr) overrides.http = { addr: a.addr };
     const config: Readonly<Config> = loadConfig({ file: a.config, overrides });
+    assertSafeListenAddress(config);
+    // Loaded only now: a bad configuration is reported without loading the server's dependencies.
+    const { startServer } = await import('../../server/start-server.js');
     const server = await startServer({ config });
     banner(server.url, config);
     await new Promise<void>((resolve) => {
