@@ -191,3 +191,24 @@ describe('RE2 semantics on JS', () => {
     expectError('eval_type_error', 'operand 2 must be string but got number', 'regex.match', 'a', 1);
   });
 });
+
+describe('patterns where plain backtracking would depart from RE2', () => {
+  it('stays linear on nested and ambiguous repetition (no ReDoS)', () => {
+    const started = performance.now();
+    expect(match('^(\\w+\\s?)*$', `${'a'.repeat(5000)}!`)).toBe(false);
+    expect(match('^(a|aa)*b$', 'a'.repeat(5000))).toBe(false);
+    expect(match('(x+x+)+y', 'x'.repeat(2000))).toBe(false);
+    // Exponential backtracking would take far longer than this on any machine.
+    expect(performance.now() - started).toBeLessThan(3000);
+    expect(match('^(\\w+\\s?)*$', 'hello world this is fine')).toBe(true);
+  });
+
+  it("takes RE2's choice when a repeated part can match empty", () => {
+    expect(call('regex.find_n', '(?:]+?|[a-z]*?)*', 'a', 1)).toEqual(['']);
+    expect(call('regex.find_n', '(?: *?)+', '  ', 1)).toEqual(['']);
+    expect(call('regex.find_n', '(a??){1,2}', 'a', 1)).toEqual(['']);
+    expect(call('regex.find_all_string_submatch_n', '(a*)*b', 'b', -1)).toEqual([['b', '']]);
+    expect(call('regex.find_n', '^[a-z]+(-[a-z]+)*$', 'my-prod-db', -1)).toEqual(['my-prod-db']);
+    expect(call('regex.replace', 'a-b-c', '(-[a-z])*', '+')).toBe('+a+');
+  });
+});

@@ -1,30 +1,133 @@
 /**
- * Go regexp semantics on top of the RE2 → JS translation: compile with a bounded cache, and the
- * match/find/replace/split operations with Go's rules for empty matches (an empty match right
- * after a previous match is skipped; the scan always advances at least one rune).
+ * Go regexp semantics for the regex builtins. A pattern is parsed as Go parses it, then run by
+ * V8's RegExp (translated, fast) when plain backtracking is safe for it, or by a linear-time
+ * backtracker (Go's bit-state algorithm) when nested or ambiguous repetition could make V8's
+ * backtracking explode on hostile input, which Go's RE2 engine never does. The operations follow
+ * Go's rules for empty matches (an empty match right after a match is skipped; the scan always
+ * advances at least one rune).
  */
 import { builtinError } from '../types.js';
+import { backtrack, canBacktrack } from './re2-backtrack.js';
 import { emitRe2 } from './re2-emit.js';
-import { parseRe2, Re2SyntaxError } from './re2-parse.js';
+import { parseRe2, type Re2Node, Re2SyntaxError } from './re2-parse.js';
+import { compileProg, type Prog } from './re2-prog.js';
+
+export interface Re2Match {
+  index: number;
+  end: number;
+  /** Group texts, [0] being the whole match; undefined for a group that did not take part. */
+  groups: (string | undefined)[];
+}
 
 export interface Re2 {
-  /** Global, Unicode RegExp; callers set lastIndex before every use. */
-  readonly re: RegExp;
   /** Capture names by group index ('' when unnamed). */
   readonly names: readonly string[];
+  /** True when the pattern matches anywhere in s. */
+  test(s: string): boolean;
+  /** The leftmost-first match starting at or after `from` (the text before `from` is context). */
+  exec(s: string, from: number): Re2Match | null;
+}
+
+const isLoop = (n: Re2Node) => n.k === 'repeat' && (n.max === -1 || n.max > 1);
+
+function contains(n: Re2Node, pred: (n: Re2Node) => boolean): boolean {
+  if (pred(n)) return true;
+  if (n.k === 'group' || n.k === 'repeat') return contains(n.sub, pred);
+  if (n.k === 'concat' || n.k === 'alt') return n.subs.some((s) => contains(s, pred));
+  return false;
+}
+
+function nullable(n: Re2Node): boolean {
+  switch (n.k) {
+    case 'assert':
+      return true;
+    case 'group':
+      return nullable(n.sub);
+    case 'concat':
+      return n.subs.every(nullable);
+    case 'alt':
+      return n.subs.some(nullable);
+    case 'repeat':
+      return n.min === 0 || nullable(n.sub);
+    default:
+      return false;
+  }
+}
+
+/**
+ * Whether V8's backtracking is safe and Go-exact for the pattern: no repetition of something that
+ * itself repeats, alternates or can match empty (the shapes that backtrack exponentially, and
+ * where JS's empty-iteration rule departs from RE2's), and few unbounded repeats in a row.
+ */
+function v8Safe(node: Re2Node): boolean {
+  let unbounded = 0;
+  const risky = contains(node, (n) => {
+    if (n.k !== 'repeat' || !isLoop(n)) return false;
+    if (n.max === -1) unbounded++;
+    return (
+      contains(n.sub, (m) => m !== n.sub && isLoop(m)) ||
+      isLoop(n.sub) ||
+      contains(n.sub, (m) => m.k === 'alt') ||
+      nullable(n.sub)
+    );
+  });
+  return !risky && unbounded <= 3;
+}
+
+function fromJs(re: RegExp, names: string[]): Re2 {
+  return {
+    names,
+    test(s) {
+      re.lastIndex = 0;
+      return re.test(s);
+    },
+    exec(s, from) {
+      re.lastIndex = from;
+      const m = re.exec(s);
+      return m && { index: m.index, end: m.index + m[0].length, groups: m };
+    },
+  };
+}
+
+function fromProg(prog: Prog, fallback: () => Re2, names: string[]): Re2 {
+  return {
+    names,
+    test(s) {
+      if (!canBacktrack(prog, s)) return fallback().test(s);
+      return backtrack(prog, s, 0, false) !== null;
+    },
+    exec(s, from) {
+      if (!canBacktrack(prog, s)) return fallback().exec(s, from);
+      const slots = backtrack(prog, s, from, true);
+      if (!slots) return null;
+      const groups: (string | undefined)[] = [];
+      for (let i = 0; i < slots.length; i += 2)
+        groups.push(slots[i]! < 0 || slots[i + 1]! < 0 ? undefined : s.slice(slots[i], slots[i + 1]));
+      return { index: slots[0]!, end: slots[1]!, groups };
+    },
+  };
 }
 
 /** Compiled patterns survive across evaluations: policies reuse a handful of patterns. */
 const CACHE_MAX = 500;
 const cache = new Map<string, Re2 | Re2SyntaxError>();
 
+function build(pattern: string): Re2 {
+  const ast = parseRe2(pattern);
+  const js = () => fromJs(new RegExp(emitRe2(ast.node), 'gu'), ast.names);
+  if (v8Safe(ast.node)) return js();
+  const prog = compileProg(ast.node, ast.names.length);
+  if (!prog) return js();
+  let lazyJs: Re2 | undefined;
+  return fromProg(prog, () => (lazyJs ??= js()), ast.names);
+}
+
 /** Compiles `pattern` with Go's syntax; throws Re2SyntaxError for what Go refuses. */
 export function compileRe2(pattern: string): Re2 {
   let hit = cache.get(pattern);
   if (hit === undefined) {
     try {
-      const ast = parseRe2(pattern);
-      hit = { re: new RegExp(emitRe2(ast.node), 'gu'), names: ast.names };
+      hit = build(pattern);
     } catch (e) {
       if (!(e instanceof Re2SyntaxError)) throw e;
       hit = e;
@@ -48,8 +151,7 @@ export function regexOperand(pattern: string): Re2 {
 
 /** True when the pattern matches anywhere in s. */
 export function matchString(r: Re2, s: string): boolean {
-  r.re.lastIndex = 0;
-  return r.re.test(s);
+  return r.test(s);
 }
 
 /** Width in UTF-16 units of the rune at i (1 at the end, like Go's step past the end). */
@@ -63,25 +165,22 @@ function runeWidth(s: string, i: number): number {
 }
 
 /** Go's allMatches: successive non-overlapping matches, at most n (all when n < 0). */
-export function findAll(r: Re2, s: string, n: number): RegExpExecArray[] {
-  const out: RegExpExecArray[] = [];
-  const { re } = r;
+export function findAll(r: Re2, s: string, n: number): Re2Match[] {
+  const out: Re2Match[] = [];
   let pos = 0;
   let prevEnd = -1;
   while ((n < 0 || out.length < n) && pos <= s.length) {
-    re.lastIndex = pos;
-    const m = re.exec(s);
+    const m = r.exec(s, pos);
     if (!m) break;
-    const end = m.index + m[0].length;
     let accept = true;
-    if (end === pos) {
+    if (m.end === pos) {
       // An empty match: not right after the previous match, and step one rune past it.
       if (m.index === prevEnd) accept = false;
       pos += runeWidth(s, pos);
     } else {
-      pos = end;
+      pos = m.end;
     }
-    prevEnd = end;
+    prevEnd = m.end;
     if (accept) out.push(m);
   }
   return out;
@@ -95,9 +194,8 @@ export function splitAll(r: Re2, pattern: string, s: string): string[] {
   let end = 0;
   for (const m of findAll(r, s, -1)) {
     end = m.index;
-    const mEnd = m.index + m[0].length;
-    if (mEnd !== 0) out.push(s.slice(beg, end));
-    beg = mEnd;
+    if (m.end !== 0) out.push(s.slice(beg, end));
+    beg = m.end;
   }
   if (end !== s.length) out.push(s.slice(beg));
   return out;
@@ -106,7 +204,7 @@ export function splitAll(r: Re2, pattern: string, s: string): string[] {
 const NAME_CHAR = /[\p{L}\p{Nd}_]/u;
 
 /** Go's Regexp.Expand: `$1`, `${1}`, `$name`, `${name}`, `$$`; unknown groups expand to ''. */
-export function expandTemplate(r: Re2, template: string, m: RegExpExecArray): string {
+export function expandTemplate(r: Re2, template: string, m: Re2Match): string {
   let out = '';
   let i = 0;
   while (i < template.length) {
@@ -135,10 +233,10 @@ export function expandTemplate(r: Re2, template: string, m: RegExpExecArray): st
     i = brace ? j + 1 : j;
     const num =
       /^\d+$/.test(name) && !(name.length > 1 && name[0] === '0') && name.length < 9 ? Number(name) : -1;
-    if (num >= 0) out += m[num] ?? '';
+    if (num >= 0) out += m.groups[num] ?? '';
     else {
       const idx = r.names.indexOf(name);
-      if (idx > 0) out += m[idx] ?? '';
+      if (idx > 0) out += m.groups[idx] ?? '';
     }
   }
   return out + template.slice(i);
@@ -146,24 +244,20 @@ export function expandTemplate(r: Re2, template: string, m: RegExpExecArray): st
 
 /** Go's Regexp.ReplaceAllString. */
 export function replaceAll(r: Re2, s: string, template: string): string {
-  const { re } = r;
   let out = '';
   let lastEnd = 0;
   let searchPos = 0;
   while (searchPos <= s.length) {
-    re.lastIndex = searchPos;
-    const m = re.exec(s);
+    const m = r.exec(s, searchPos);
     if (!m) break;
-    const start = m.index;
-    const end = start + m[0].length;
-    out += s.slice(lastEnd, start);
+    out += s.slice(lastEnd, m.index);
     // No replacement for an empty match right after the previous match.
-    if (end > lastEnd || start === 0) out += expandTemplate(r, template, m);
-    lastEnd = end;
+    if (m.end > lastEnd || m.index === 0) out += expandTemplate(r, template, m);
+    lastEnd = m.end;
     const width = searchPos < s.length ? runeWidth(s, searchPos) : 0;
-    if (searchPos + width > end) searchPos += width;
-    else if (searchPos + 1 > end) searchPos++;
-    else searchPos = end;
+    if (searchPos + width > m.end) searchPos += width;
+    else if (searchPos + 1 > m.end) searchPos++;
+    else searchPos = m.end;
   }
   return out + s.slice(lastEnd);
 }

@@ -96,7 +96,7 @@ export const regexBuiltins: BuiltinDef[] = [
       const pattern = str(a!, 1);
       const s = str(b!, 2);
       const n = intOperand(c!, 3);
-      return findAll(regexOperand(pattern), s, n).map((m) => m[0]);
+      return findAll(regexOperand(pattern), s, n).map((m) => m.groups[0]!);
     },
   },
   {
@@ -106,7 +106,7 @@ export const regexBuiltins: BuiltinDef[] = [
       const pattern = str(a!, 1);
       const s = str(b!, 2);
       const n = intOperand(c!, 3);
-      return findAll(regexOperand(pattern), s, n).map((m) => Array.from(m, (g) => g ?? ''));
+      return findAll(regexOperand(pattern), s, n).map((m) => m.groups.map((g) => g ?? ''));
     },
   },
   {
