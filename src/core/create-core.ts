@@ -8,6 +8,7 @@ import type { Actor } from './actor.js';
 import type { Config } from './config.js';
 import { loadOrCreateKeys, type ServerKeys } from './crypto/secrets.js';
 import { type Database, type Driver, migrate, openDatabase } from './db/client.js';
+import { GroupCommit } from './db/group-commit.js';
 import type { CoreDeps, PolicyHolder } from './deps.js';
 import type { PolicySet } from './policy/types.js';
 import { ProviderRegistry } from './providers/registry.js';
@@ -39,6 +40,8 @@ export interface CreateCoreOptions {
   keys?: ServerKeys;
   now?: () => Date;
   log?: Logger;
+  /** Merge concurrent transactions into shared commits (default true; see db/group-commit.ts). */
+  groupCommit?: boolean;
   /** Background factories, e.g. `sweeperBackground()` from src/sweeper. Started by start(). */
   background?: ReadonlyArray<(deps: CoreDeps) => Background>;
 }
@@ -98,6 +101,10 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
     now: opts.now ?? (() => new Date()),
     log,
   };
+  if (opts.groupCommit !== false) {
+    const gc = new GroupCommit(opened.db, { driver: opened.driver, maxBatch: 64 });
+    deps.transact = (fn, keys) => gc.run(fn, keys);
+  }
   const verbs = Object.fromEntries(
     Object.entries(VERBS).map(([name, fn]) => [
       name,

@@ -5,7 +5,7 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { ServerKeys } from './crypto/secrets.js';
-import type { Database, Driver } from './db/client.js';
+import type { Database, Driver, Transaction } from './db/client.js';
 import type { PolicySet } from './policy/types.js';
 import type { ProviderRegistry } from './providers/registry.js';
 
@@ -26,4 +26,9 @@ export interface CoreDeps {
   /** The clock every decision uses (tests move it). */
   now(): Date;
   log: Logger;
+  /**
+   * Runs an audit-bearing transaction, possibly merged with concurrent ones into one commit
+   * (db/group-commit.ts); `keys` name the rows it locks. Absent: a plain transaction per call.
+   */
+  transact?: <T>(fn: (tx: Transaction) => Promise<T>, keys?: readonly string[]) => Promise<T>;
 }

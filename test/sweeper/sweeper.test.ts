@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Sweeper } from '../../src/sweeper/index.js';
 import {
   agent,
@@ -14,12 +14,16 @@ import {
   storedCredentials,
   uniq,
 } from '../core/requests/fixtures.js';
-import { testDatabases } from '../helpers/db.js';
+import { createTestDb, testDatabases } from '../helpers/db.js';
 
 const MIN = 60_000;
 
 describe.each(testDatabases())('sweeper on %s', (driver) => {
   let h: Harness;
+  beforeAll(async () => {
+    // Builds the migrated template once, under the hook timeout rather than the first test's.
+    await (await createTestDb(driver)).close();
+  });
   afterEach(async () => {
     await h?.close();
   });

@@ -35,12 +35,26 @@ export function canView(a: Actor, r: RequestRow, hasDecided = false): boolean {
   return r.state === 'PENDING' && decidableTiers(a).includes(r.approverTier);
 }
 
+/**
+ * True when an agent actor acts for the requester: the request is its owner's, or another agent's
+ * with the same owner. An AI reviewer never decides within its own owner's chain.
+ */
+export function sharesOwnerChain(a: Actor, r: RequestRow): boolean {
+  const owner = a.agent?.owner;
+  return !!owner && (same(r.requesterIdentity, owner) || same(r.agentOwner, owner));
+}
+
 /** Throws FORBIDDEN unless the actor may decide (approve/deny) this request, policy aside. */
 export function assertMayDecide(a: Actor, r: RequestRow, verb: 'approve' | 'deny'): void {
   if (isOwnRequest(a, r))
     throw new AppError(
       'FORBIDDEN',
       `you cannot ${verb} your own request${same(r.agentOwner, a.identity) ? ' (made by an agent you own)' : ''}`,
+    );
+  if (sharesOwnerChain(a, r))
+    throw new AppError(
+      'FORBIDDEN',
+      `you cannot ${verb} this request: it was made by your owner ${a.agent!.owner} or by an agent of the same owner`,
     );
   if (!decidableTiers(a).includes(r.approverTier))
     throw new AppError(

@@ -1,18 +1,17 @@
 /** approveRequest: one approval moves PENDING → APPROVED and issues the grant, exactly once. */
 import { z } from 'zod';
 import type { Actor } from '../actor.js';
-import { appendAudit } from '../audit/append.js';
 import { insertApproval, listApprovals } from '../db/approvals-repo.js';
 import { lockRequest, updateRequest } from '../db/requests-repo.js';
-import { withTx } from '../db/tx.js';
 import type { CoreDeps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { newId } from '../ids.js';
 import { assertMayDecide, decidableTiers } from './access.js';
-import { authorizeDecision } from './decide.js';
+import { authorizeDecision, decisionReasoning } from './decide.js';
 import { issueGrants } from './grant-flow.js';
 import { loadVisible, parseInput } from './load.js';
 import { assertTransition } from './states.js';
+import { audit, transact } from './tx.js';
 import { type RequestView, toRequestView } from './view.js';
 
 export const ApproveRequestInput = z
@@ -31,57 +30,62 @@ export async function approveRequest(deps: CoreDeps, actor: Actor, input: unknow
   const v = parseInput(ApproveRequestInput, input);
   const { row: seen } = await loadVisible(deps, actor, v.id, { asDecider: true });
   const decidedBy = await authorizeDecision(deps, actor, seen, 'approve');
+  const reasoning = decisionReasoning(actor, v.reasoning, v.comment);
   const now = deps.now();
-  const approved = await withTx(deps.db, async (tx) => {
-    const cur = (await lockRequest(tx, v.id))!;
-    if (cur.state !== 'PENDING')
-      throw new AppError('CONFLICT', `request ${cur.id} is already ${cur.state}`, {
-        details: { state: cur.state },
-      });
-    assertMayDecide(actor, cur, 'approve'); // the tier may have changed (escalation) since we looked
-    assertTransition(cur.state, 'APPROVED', cur.id);
-    const r = await updateRequest(
-      tx,
-      cur.id,
-      {
-        state: 'APPROVED',
-        approvedAt: now,
-        pendingExpiresAt: null,
-        escalateAt: null,
-        grantAttempts: 1,
-        nextAttemptAt: new Date(now.getTime() + deps.config.sweeper.lease_seconds * 1000),
-      },
-      now,
-    );
-    await insertApproval(tx, {
-      id: newId('apr'),
-      requestId: cur.id,
-      actorIdentity: actor.identity,
-      actorKind: actor.kind,
-      onBehalfOf: actor.agent?.owner ?? null,
-      decision: 'approve',
-      comment: v.comment,
-      reasoning: v.reasoning ?? null,
-      createdAt: now,
-    });
-    await appendAudit(tx, {
-      actor: actor.identity,
-      actorKind: actor.kind,
-      onBehalfOf: actor.agent?.owner,
-      action: 'request.approved',
-      requestId: cur.id,
-      provider: cur.provider,
-      resourceScope: cur.resourceScope,
-      outcome: 'success',
-      details: {
+  const approved = await transact(
+    deps,
+    async (tx) => {
+      const cur = (await lockRequest(tx, v.id))!;
+      if (cur.state !== 'PENDING')
+        throw new AppError('CONFLICT', `request ${cur.id} is already ${cur.state}`, {
+          details: { state: cur.state },
+        });
+      assertMayDecide(actor, cur, 'approve'); // the tier may have changed (escalation) since we looked
+      assertTransition(cur.state, 'APPROVED', cur.id);
+      const r = await updateRequest(
+        tx,
+        cur.id,
+        {
+          state: 'APPROVED',
+          approvedAt: now,
+          pendingExpiresAt: null,
+          escalateAt: null,
+          grantAttempts: 1,
+          nextAttemptAt: new Date(now.getTime() + deps.config.sweeper.lease_seconds * 1000),
+        },
+        now,
+      );
+      await insertApproval(tx, {
+        id: newId('apr'),
+        requestId: cur.id,
+        actorIdentity: actor.identity,
+        actorKind: actor.kind,
+        onBehalfOf: actor.agent?.owner ?? null,
+        decision: 'approve',
         comment: v.comment,
-        approver_tier: cur.approverTier,
-        decided_by: decidedBy,
-        ...(v.reasoning ? { reasoning: v.reasoning } : {}),
-      },
-    });
-    return r;
-  });
+        reasoning: reasoning ?? null,
+        createdAt: now,
+      });
+      await audit(tx, {
+        actor: actor.identity,
+        actorKind: actor.kind,
+        onBehalfOf: actor.agent?.owner,
+        action: 'request.approved',
+        requestId: cur.id,
+        provider: cur.provider,
+        resourceScope: cur.resourceScope,
+        outcome: 'success',
+        details: {
+          comment: v.comment,
+          approver_tier: cur.approverTier,
+          decided_by: decidedBy,
+          ...(reasoning ? { reasoning } : {}),
+        },
+      });
+      return r;
+    },
+    [v.id],
+  );
   const [after] = await issueGrants(deps, [approved], {
     actor: actor.identity,
     actorKind: actor.kind,

@@ -1,14 +1,13 @@
 /** cancelRequest: the requester withdraws a request that is still PENDING. */
 import { z } from 'zod';
 import type { Actor } from '../actor.js';
-import { appendAudit } from '../audit/append.js';
 import { lockRequest, updateRequest } from '../db/requests-repo.js';
-import { withTx } from '../db/tx.js';
 import type { CoreDeps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { isRequester } from './access.js';
 import { loadVisible, parseInput } from './load.js';
 import { assertTransition } from './states.js';
+import { audit, transact } from './tx.js';
 import { type RequestView, toRequestView } from './view.js';
 
 export const CancelRequestInput = z
@@ -21,33 +20,43 @@ export async function cancelRequest(deps: CoreDeps, actor: Actor, input: unknown
   const { row: seen, approvals } = await loadVisible(deps, actor, v.id);
   if (!isRequester(actor, seen)) throw new AppError('FORBIDDEN', 'only the requester can cancel a request');
   const now = deps.now();
-  const row = await withTx(deps.db, async (tx) => {
-    const cur = (await lockRequest(tx, v.id))!;
-    if (cur.state !== 'PENDING')
-      throw new AppError(
-        'CONFLICT',
-        `request ${cur.id} is ${cur.state}; only PENDING requests can be cancelled${cur.state === 'ACTIVE' ? ' (use revoke to end an active grant)' : ''}`,
-        { details: { state: cur.state } },
+  const row = await transact(
+    deps,
+    async (tx) => {
+      const cur = (await lockRequest(tx, v.id))!;
+      if (cur.state !== 'PENDING')
+        throw new AppError(
+          'CONFLICT',
+          `request ${cur.id} is ${cur.state}; only PENDING requests can be cancelled${cur.state === 'ACTIVE' ? ' (use revoke to end an active grant)' : ''}`,
+          { details: { state: cur.state } },
+        );
+      assertTransition(cur.state, 'CANCELLED', cur.id);
+      const r = await updateRequest(
+        tx,
+        cur.id,
+        {
+          state: 'CANCELLED',
+          endedAt: now,
+          endReason: 'cancelled',
+          pendingExpiresAt: null,
+          escalateAt: null,
+        },
+        now,
       );
-    assertTransition(cur.state, 'CANCELLED', cur.id);
-    const r = await updateRequest(
-      tx,
-      cur.id,
-      { state: 'CANCELLED', endedAt: now, endReason: 'cancelled', pendingExpiresAt: null, escalateAt: null },
-      now,
-    );
-    await appendAudit(tx, {
-      actor: actor.identity,
-      actorKind: actor.kind,
-      onBehalfOf: actor.agent?.owner,
-      action: 'request.cancelled',
-      requestId: cur.id,
-      provider: cur.provider,
-      resourceScope: cur.resourceScope,
-      outcome: 'success',
-      details: { reason: v.reason },
-    });
-    return r;
-  });
+      await audit(tx, {
+        actor: actor.identity,
+        actorKind: actor.kind,
+        onBehalfOf: actor.agent?.owner,
+        action: 'request.cancelled',
+        requestId: cur.id,
+        provider: cur.provider,
+        resourceScope: cur.resourceScope,
+        outcome: 'success',
+        details: { reason: v.reason },
+      });
+      return r;
+    },
+    [v.id],
+  );
   return toRequestView(row, approvals);
 }

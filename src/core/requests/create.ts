@@ -4,12 +4,11 @@
  * go straight on to the grant. Provider calls happen only after the request is committed.
  */
 import type { Actor } from '../actor.js';
-import { appendAudit } from '../audit/append.js';
 import type { ApprovalRow } from '../db/approvals-repo.js';
 import { insertApproval } from '../db/approvals-repo.js';
 import { insertRequest, readTrustTier } from '../db/requests-repo.js';
-import { withTx } from '../db/tx.js';
 import type { CoreDeps } from '../deps.js';
+import { nearestAlternatives } from '../eligible/alternatives.js';
 import { AppError } from '../errors.js';
 import { newId } from '../ids.js';
 import type { ApproverTier } from '../policy/types.js';
@@ -18,6 +17,7 @@ import { assertAgentLimits } from './agent-limits.js';
 import { parseCreateInput } from './create-input.js';
 import { issueGrants } from './grant-flow.js';
 import { decideAt, policyInput, userInput } from './policy-input.js';
+import { audit, transact } from './tx.js';
 import { type RequestView, toRequestView } from './view.js';
 
 /** Creates a request; invariant: a denied request leaves only its audit row, an approved one is granted. */
@@ -83,8 +83,8 @@ export async function createRequest(deps: CoreDeps, actor: Actor, input: unknown
 
   const eligibility = policies.eligibility(pin, decideAt(now));
   if (!eligibility.allow) {
-    await withTx(deps.db, (tx) =>
-      appendAudit(tx, {
+    await transact(deps, (tx) =>
+      audit(tx, {
         ...who,
         ...where,
         action: 'request.denied_by_policy',
@@ -92,8 +92,20 @@ export async function createRequest(deps: CoreDeps, actor: Actor, input: unknown
         details: { ...summary, reasons: eligibility.reasons, decided_by: eligibility.decidedBy },
       }),
     );
+    // What policy would allow instead, so a caller (an agent, above all) can adjust rather than retry.
+    const alternatives = nearestAlternatives(
+      { policies, user: pin.user, trustTier, now },
+      deps.config,
+      deps.providers,
+      pin.request,
+    );
     throw new AppError('POLICY_DENIED', `denied by policy: ${eligibility.reason}`, {
-      details: { reasons: eligibility.reasons, decided_by: eligibility.decidedBy, trust_tier: trustTier },
+      details: {
+        reasons: eligibility.reasons,
+        decided_by: eligibility.decidedBy,
+        trust_tier: trustTier,
+        alternatives,
+      },
     });
   }
   let tier: ApproverTier = 'auto';
@@ -107,55 +119,60 @@ export async function createRequest(deps: CoreDeps, actor: Actor, input: unknown
   const lease = deps.config.sweeper.lease_seconds * 1000;
   const approvals: ApprovalRow[] = [];
 
-  const row = await withTx(deps.db, async (tx) => {
-    const r = await insertRequest(tx, {
-      ...base,
-      state: immediate ? 'APPROVED' : 'PENDING',
-      approverTier: tier,
-      pendingExpiresAt: immediate
-        ? null
-        : new Date(now.getTime() + deps.config.requests.pending_ttl_seconds * 1000),
-      escalateAt:
-        tier === 'ai_review'
-          ? new Date(now.getTime() + deps.config.requests.ai_review_escalate_after_seconds * 1000)
-          : null,
-      approvedAt: immediate ? now : null,
-      // The grant below is attempt 1; the lease lets the sweeper take over if this process dies.
-      grantAttempts: immediate ? 1 : 0,
-      nextAttemptAt: immediate ? new Date(now.getTime() + lease) : null,
-    });
-    await appendAudit(tx, {
-      ...who,
-      ...where,
-      requestId: id,
-      action: 'request.created',
-      outcome: 'success',
-      details: { ...summary, approver_tier: tier, reason: v.reason, trust_tier: trustTier },
-    });
-    if (!immediate) return r;
-    approvals.push(
-      await insertApproval(tx, {
-        id: newId('apr'),
+  const row = await transact(
+    deps,
+    async (tx) => {
+      approvals.length = 0; // the transaction may be retried
+      const r = await insertRequest(tx, {
+        ...base,
+        state: immediate ? 'APPROVED' : 'PENDING',
+        approverTier: tier,
+        pendingExpiresAt: immediate
+          ? null
+          : new Date(now.getTime() + deps.config.requests.pending_ttl_seconds * 1000),
+        escalateAt:
+          tier === 'ai_review'
+            ? new Date(now.getTime() + deps.config.requests.ai_review_escalate_after_seconds * 1000)
+            : null,
+        approvedAt: immediate ? now : null,
+        // The grant below is attempt 1; the lease lets the sweeper take over if this process dies.
+        grantAttempts: immediate ? 1 : 0,
+        nextAttemptAt: immediate ? new Date(now.getTime() + lease) : null,
+      });
+      await audit(tx, {
+        ...who,
+        ...where,
         requestId: id,
-        actorIdentity: v.breakGlass ? actor.identity : 'policy',
-        actorKind: v.breakGlass ? 'break_glass' : 'policy',
-        decision: 'approve',
-        comment: v.breakGlass ? 'break-glass: approval skipped' : 'auto-approved by policy',
-        createdAt: now,
-      }),
-    );
-    await appendAudit(tx, {
-      ...who,
-      ...where,
-      requestId: id,
-      action: v.breakGlass ? 'break_glass.used' : 'request.auto_approved',
-      outcome: 'success',
-      details: v.breakGlass
-        ? { ...summary, alert: true, reason: v.reason }
-        : { ...summary, decided_by: decidedBy },
-    });
-    return r;
-  });
+        action: 'request.created',
+        outcome: 'success',
+        details: { ...summary, approver_tier: tier, reason: v.reason, trust_tier: trustTier },
+      });
+      if (!immediate) return r;
+      approvals.push(
+        await insertApproval(tx, {
+          id: newId('apr'),
+          requestId: id,
+          actorIdentity: v.breakGlass ? actor.identity : 'policy',
+          actorKind: v.breakGlass ? 'break_glass' : 'policy',
+          decision: 'approve',
+          comment: v.breakGlass ? 'break-glass: approval skipped' : 'auto-approved by policy',
+          createdAt: now,
+        }),
+      );
+      await audit(tx, {
+        ...who,
+        ...where,
+        requestId: id,
+        action: v.breakGlass ? 'break_glass.used' : 'request.auto_approved',
+        outcome: 'success',
+        details: v.breakGlass
+          ? { ...summary, alert: true, reason: v.reason }
+          : { ...summary, decided_by: decidedBy },
+      });
+      return r;
+    },
+    [id],
+  );
   if (!immediate) return toRequestView(row, approvals);
   if (v.breakGlass)
     deps.log.warn(

@@ -4,15 +4,33 @@
  * requester visible to the policy as `context.requester`.
  */
 import type { Actor } from '../actor.js';
-import { appendAudit } from '../audit/append.js';
 import { type RequestRow, readTrustTier } from '../db/requests-repo.js';
-import { withTx } from '../db/tx.js';
 import type { CoreDeps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { assertMayDecide } from './access.js';
 import { decideAt, policyInput, requestInput, userInput } from './policy-input.js';
+import { audit, transact } from './tx.js';
 
-/** Throws unless `actor` may approve/deny `row`; returns the policy modules that decided (humans). */
+/**
+ * The reasoning stored with a decision. An agent must give one (structured, or at least a comment,
+ * kept as `{ text }`), so every AI decision carries it on the approval row and in the audit hash.
+ */
+export function decisionReasoning(
+  actor: Actor,
+  reasoning: Record<string, unknown> | undefined,
+  comment: string,
+): Record<string, unknown> | undefined {
+  if (reasoning && Object.keys(reasoning).length > 0) return reasoning;
+  if (actor.kind !== 'agent') return reasoning;
+  const text = comment.trim();
+  if (!text)
+    throw new AppError('VALIDATION', 'an AI reviewer must give its reasoning with every decision', {
+      details: { field: 'reasoning' },
+    });
+  return { text };
+}
+
+/** Throws unless `actor` may approve/deny `row`; returns the policy modules that decided. */
 export async function authorizeDecision(
   deps: CoreDeps,
   actor: Actor,
@@ -28,8 +46,8 @@ export async function authorizeDecision(
         details: { state: row.state },
       },
     );
-  // AI reviewers are authorized by their right and the request's tier; humans by policy.
-  if (actor.kind !== 'human') return [];
+  // Policy applies to every approver, AI reviewers included (input.user.kind "agent").
+  if (actor.kind === 'system') return [];
   const now = deps.now();
   const tier = await readTrustTier(deps.db, actor.identity);
   const input = policyInput(userInput(actor), requestInput(row), tier, now, {
@@ -39,10 +57,11 @@ export async function authorizeDecision(
   });
   const d = deps.policies.current().approval(input, decideAt(now));
   if (d.allow) return d.decidedBy;
-  await withTx(deps.db, (tx) =>
-    appendAudit(tx, {
+  await transact(deps, (tx) =>
+    audit(tx, {
       actor: actor.identity,
       actorKind: actor.kind,
+      onBehalfOf: actor.agent?.owner,
       action: 'approval.denied_by_policy',
       requestId: row.id,
       provider: row.provider,

@@ -1,17 +1,16 @@
 /** denyRequest: an approver rejects a PENDING request, with a reason the requester will see. */
 import { z } from 'zod';
 import type { Actor } from '../actor.js';
-import { appendAudit } from '../audit/append.js';
 import { insertApproval, listApprovals } from '../db/approvals-repo.js';
 import { lockRequest, updateRequest } from '../db/requests-repo.js';
-import { withTx } from '../db/tx.js';
 import type { CoreDeps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { newId } from '../ids.js';
 import { assertMayDecide, decidableTiers } from './access.js';
-import { authorizeDecision } from './decide.js';
+import { authorizeDecision, decisionReasoning } from './decide.js';
 import { loadVisible, parseInput } from './load.js';
 import { assertTransition } from './states.js';
+import { audit, transact } from './tx.js';
 import { type RequestView, toRequestView } from './view.js';
 
 export const DenyRequestInput = z
@@ -29,49 +28,54 @@ export async function denyRequest(deps: CoreDeps, actor: Actor, input: unknown):
   const v = parseInput(DenyRequestInput, input);
   const { row: seen } = await loadVisible(deps, actor, v.id, { asDecider: true });
   const decidedBy = await authorizeDecision(deps, actor, seen, 'deny');
+  const reasoning = decisionReasoning(actor, v.reasoning, v.reason);
   const now = deps.now();
-  const row = await withTx(deps.db, async (tx) => {
-    const cur = (await lockRequest(tx, v.id))!;
-    if (cur.state !== 'PENDING')
-      throw new AppError('CONFLICT', `request ${cur.id} is already ${cur.state}`, {
-        details: { state: cur.state },
-      });
-    assertMayDecide(actor, cur, 'deny');
-    assertTransition(cur.state, 'REJECTED', cur.id);
-    const r = await updateRequest(
-      tx,
-      cur.id,
-      { state: 'REJECTED', endedAt: now, endReason: 'denied', pendingExpiresAt: null, escalateAt: null },
-      now,
-    );
-    await insertApproval(tx, {
-      id: newId('apr'),
-      requestId: cur.id,
-      actorIdentity: actor.identity,
-      actorKind: actor.kind,
-      onBehalfOf: actor.agent?.owner ?? null,
-      decision: 'deny',
-      comment: v.reason,
-      reasoning: v.reasoning ?? null,
-      createdAt: now,
-    });
-    await appendAudit(tx, {
-      actor: actor.identity,
-      actorKind: actor.kind,
-      onBehalfOf: actor.agent?.owner,
-      action: 'request.denied',
-      requestId: cur.id,
-      provider: cur.provider,
-      resourceScope: cur.resourceScope,
-      outcome: 'success',
-      details: {
+  const row = await transact(
+    deps,
+    async (tx) => {
+      const cur = (await lockRequest(tx, v.id))!;
+      if (cur.state !== 'PENDING')
+        throw new AppError('CONFLICT', `request ${cur.id} is already ${cur.state}`, {
+          details: { state: cur.state },
+        });
+      assertMayDecide(actor, cur, 'deny');
+      assertTransition(cur.state, 'REJECTED', cur.id);
+      const r = await updateRequest(
+        tx,
+        cur.id,
+        { state: 'REJECTED', endedAt: now, endReason: 'denied', pendingExpiresAt: null, escalateAt: null },
+        now,
+      );
+      await insertApproval(tx, {
+        id: newId('apr'),
+        requestId: cur.id,
+        actorIdentity: actor.identity,
+        actorKind: actor.kind,
+        onBehalfOf: actor.agent?.owner ?? null,
+        decision: 'deny',
         comment: v.reason,
-        approver_tier: cur.approverTier,
-        decided_by: decidedBy,
-        ...(v.reasoning ? { reasoning: v.reasoning } : {}),
-      },
-    });
-    return r;
-  });
+        reasoning: reasoning ?? null,
+        createdAt: now,
+      });
+      await audit(tx, {
+        actor: actor.identity,
+        actorKind: actor.kind,
+        onBehalfOf: actor.agent?.owner,
+        action: 'request.denied',
+        requestId: cur.id,
+        provider: cur.provider,
+        resourceScope: cur.resourceScope,
+        outcome: 'success',
+        details: {
+          comment: v.reason,
+          approver_tier: cur.approverTier,
+          decided_by: decidedBy,
+          ...(reasoning ? { reasoning } : {}),
+        },
+      });
+      return r;
+    },
+    [v.id],
+  );
   return toRequestView(row, (await listApprovals(deps.db, [v.id])).get(v.id) ?? []);
 }

@@ -3,13 +3,12 @@
  * Every retrieval is audited, without the values.
  */
 import type { Actor } from '../actor.js';
-import { appendAudit } from '../audit/append.js';
 import { decryptSecret } from '../crypto/secrets.js';
-import { withTx } from '../db/tx.js';
 import type { CoreDeps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { isRequester } from './access.js';
 import { loadVisible, parseInput, RequestIdInput } from './load.js';
+import { audit, transact } from './tx.js';
 
 export interface GrantView {
   request_id: string;
@@ -25,11 +24,9 @@ export async function getCredentials(deps: CoreDeps, actor: Actor, input: unknow
   const { row } = await loadVisible(deps, actor, v.id);
   if (!isRequester(actor, row))
     throw new AppError('FORBIDDEN', 'only the requester can read the credentials of a grant');
-  if (actor.kind === 'agent' && !deps.config.mcp.get_credentials_providers.includes(row.provider))
-    throw new AppError(
-      'FORBIDDEN',
-      `agents may not read ${row.provider} credentials on this server (mcp.get_credentials_providers)`,
-    );
+  // Agents get their own grant's credentials here too: this is how `jitsudo exec` and the local
+  // exec_with_access put them into a child's environment. Handing them to a model (MCP
+  // get_credentials) is gated separately: agents/disclose-credentials.ts.
   const now = deps.now();
   if (row.state !== 'ACTIVE' || row.endReason !== null)
     throw new AppError(
@@ -47,8 +44,8 @@ export async function getCredentials(deps: CoreDeps, actor: Actor, input: unknow
   const credentials = JSON.parse(
     decryptSecret(deps.keys.encryptionKey, row.credentialsEnc, row.id),
   ) as Record<string, string>;
-  await withTx(deps.db, (tx) =>
-    appendAudit(tx, {
+  await transact(deps, (tx) =>
+    audit(tx, {
       actor: actor.identity,
       actorKind: actor.kind,
       onBehalfOf: actor.agent?.owner,

@@ -5,10 +5,8 @@
  * every outcome under row locks: ACTIVE with encrypted credentials, or a retry with backoff, or —
  * when attempts run out or the target refuses — FAILED after a best-effort cleanup at the provider.
  */
-import { appendAudit } from '../audit/append.js';
 import { encryptSecret } from '../crypto/secrets.js';
 import { lockRequests, type RequestRow, updateRequest } from '../db/requests-repo.js';
-import { withTx } from '../db/tx.js';
 import type { CoreDeps } from '../deps.js';
 import type { GrantResult } from '../providers/types.js';
 import { ProviderError } from '../providers/types.js';
@@ -22,6 +20,7 @@ import {
   mapLimit,
 } from './provider-call.js';
 import { assertTransition } from './states.js';
+import { audit, transact } from './tx.js';
 
 type Outcome =
   | { row: RequestRow; ok: true; result: GrantResult }
@@ -65,111 +64,124 @@ async function recordGrantOutcomes(
   outcomes: Outcome[],
   who: AuditActor,
 ): Promise<RequestRow[]> {
-  return withTx(deps.db, async (tx) => {
-    const now = deps.now();
-    const current = new Map(
-      (
-        await lockRequests(
-          tx,
-          outcomes.map((o) => o.row.id),
-        )
-      ).map((r) => [r.id, r]),
-    );
-    const after: RequestRow[] = [];
-    for (const o of outcomes) {
-      const cur = current.get(o.row.id)!;
-      const audit = { ...who, requestId: cur.id, provider: cur.provider, resourceScope: cur.resourceScope };
-      if (o.ok) {
-        // Someone else (an earlier lease holder) already recorded this grant: same grant, nothing to do.
-        if (cur.state !== 'APPROVED') {
+  return transact(
+    deps,
+    async (tx) => {
+      const now = deps.now();
+      const current = new Map(
+        (
+          await lockRequests(
+            tx,
+            outcomes.map((o) => o.row.id),
+          )
+        ).map((r) => [r.id, r]),
+      );
+      const after: RequestRow[] = [];
+      for (const o of outcomes) {
+        const cur = current.get(o.row.id)!;
+        const base = { ...who, requestId: cur.id, provider: cur.provider, resourceScope: cur.resourceScope };
+        if (o.ok) {
+          // Someone else (an earlier lease holder) already recorded this grant: same grant, nothing to do.
+          if (cur.state !== 'APPROVED') {
+            after.push(cur);
+            continue;
+          }
+          assertTransition(cur.state, 'ACTIVE', cur.id);
+          const requested = new Date(now.getTime() + cur.durationSeconds * 1000);
+          const expiresAt = o.result.expiresAt < requested ? o.result.expiresAt : requested;
+          const reconcile = deps.config.sweeper.reconcile_interval_seconds;
+          const row = await updateRequest(
+            tx,
+            cur.id,
+            {
+              state: 'ACTIVE',
+              grantedAt: now,
+              expiresAt,
+              grantHandle: o.result.handle,
+              credentialsEnc: encryptSecret(
+                deps.keys.encryptionKey,
+                JSON.stringify(o.result.credentials),
+                cur.id,
+              ),
+              nextAttemptAt:
+                reconcile > 0
+                  ? new Date(Math.min(now.getTime() + reconcile * 1000, expiresAt.getTime()))
+                  : null,
+              lastError: null,
+            },
+            now,
+          );
+          await audit(tx, {
+            ...base,
+            action: 'grant.issued',
+            outcome: 'success',
+            details: {
+              expires_at: expiresAt.toISOString(),
+              attempt: cur.grantAttempts,
+              break_glass: cur.breakGlass,
+              ...(o.result.notice ? { notice: o.result.notice } : {}),
+            },
+          });
+          after.push(row);
+          continue;
+        }
+        // A failure from a lease holder that was since overtaken says nothing about the current attempt.
+        if (cur.state !== 'APPROVED' || cur.version !== o.row.version) {
           after.push(cur);
           continue;
         }
-        assertTransition(cur.state, 'ACTIVE', cur.id);
-        const requested = new Date(now.getTime() + cur.durationSeconds * 1000);
-        const expiresAt = o.result.expiresAt < requested ? o.result.expiresAt : requested;
-        const reconcile = deps.config.sweeper.reconcile_interval_seconds;
-        const row = await updateRequest(
-          tx,
-          cur.id,
-          {
-            state: 'ACTIVE',
-            grantedAt: now,
-            expiresAt,
-            grantHandle: o.result.handle,
-            credentialsEnc: encryptSecret(
-              deps.keys.encryptionKey,
-              JSON.stringify(o.result.credentials),
-              cur.id,
-            ),
-            nextAttemptAt:
-              reconcile > 0
-                ? new Date(Math.min(now.getTime() + reconcile * 1000, expiresAt.getTime()))
-                : null,
-            lastError: null,
-          },
-          now,
-        );
-        await appendAudit(tx, {
-          ...audit,
-          action: 'grant.issued',
-          outcome: 'success',
-          details: {
-            expires_at: expiresAt.toISOString(),
-            attempt: cur.grantAttempts,
-            break_glass: cur.breakGlass,
-            ...(o.result.notice ? { notice: o.result.notice } : {}),
-          },
-        });
-        after.push(row);
-        continue;
-      }
-      // A failure from a lease holder that was since overtaken says nothing about the current attempt.
-      if (cur.state !== 'APPROVED' || cur.version !== o.row.version) {
-        after.push(cur);
-        continue;
-      }
-      const error = errorText(o.error);
-      if (o.final) {
-        assertTransition(cur.state, 'FAILED', cur.id);
-        const row = await updateRequest(
-          tx,
-          cur.id,
-          {
-            state: 'FAILED',
-            endedAt: now,
-            endReason: 'grant_failed',
-            lastError: error,
-            // A cleanup that failed is retried by the sweeper's after-end check.
-            nextAttemptAt: o.cleanedUp ? null : new Date(now.getTime() + backoffMs(1)),
-          },
-          now,
-        );
-        await appendAudit(tx, {
-          ...audit,
+        const error = errorText(o.error);
+        if (o.final) {
+          assertTransition(cur.state, 'FAILED', cur.id);
+          const row = await updateRequest(
+            tx,
+            cur.id,
+            {
+              state: 'FAILED',
+              endedAt: now,
+              endReason: 'grant_failed',
+              lastError: error,
+              // A cleanup that failed is retried by the sweeper's after-end check.
+              nextAttemptAt: o.cleanedUp ? null : new Date(now.getTime() + backoffMs(1)),
+            },
+            now,
+          );
+          await audit(tx, {
+            ...base,
+            action: 'grant.failed',
+            outcome: 'failure',
+            details: { attempt: cur.grantAttempts, retryable: o.error.retryable, error, final: true },
+          });
+          await audit(tx, {
+            ...base,
+            action: 'request.failed',
+            outcome: 'failure',
+            details: {
+              error,
+              attempts: cur.grantAttempts,
+              provider_cleanup: o.cleanedUp ? 'done' : 'failed',
+            },
+          });
+          after.push(row);
+          continue;
+        }
+        const next = new Date(now.getTime() + backoffMs(cur.grantAttempts));
+        const row = await updateRequest(tx, cur.id, { nextAttemptAt: next, lastError: error }, now);
+        await audit(tx, {
+          ...base,
           action: 'grant.failed',
           outcome: 'failure',
-          details: { attempt: cur.grantAttempts, retryable: o.error.retryable, error, final: true },
-        });
-        await appendAudit(tx, {
-          ...audit,
-          action: 'request.failed',
-          outcome: 'failure',
-          details: { error, attempts: cur.grantAttempts, provider_cleanup: o.cleanedUp ? 'done' : 'failed' },
+          details: {
+            attempt: cur.grantAttempts,
+            retryable: true,
+            error,
+            next_attempt_at: next.toISOString(),
+          },
         });
         after.push(row);
-        continue;
       }
-      const next = new Date(now.getTime() + backoffMs(cur.grantAttempts));
-      const row = await updateRequest(tx, cur.id, { nextAttemptAt: next, lastError: error }, now);
-      await appendAudit(tx, {
-        ...audit,
-        action: 'grant.failed',
-        outcome: 'failure',
-        details: { attempt: cur.grantAttempts, retryable: true, error, next_attempt_at: next.toISOString() },
-      });
-      after.push(row);
-    }
-    return after;
-  });
+      return after;
+    },
+    outcomes.map((o) => o.row.id),
+  );
 }

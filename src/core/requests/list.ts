@@ -8,7 +8,7 @@ import { listApprovals } from '../db/approvals-repo.js';
 import { listRequestRows, type RequestRow, readTrustTier } from '../db/requests-repo.js';
 import type { CoreDeps } from '../deps.js';
 import { AppError } from '../errors.js';
-import { decidableTiers } from './access.js';
+import { decidableTiers, sharesOwnerChain } from './access.js';
 import { parseInput } from './load.js';
 import { decideAt, policyInput, requestInput, userInput } from './policy-input.js';
 import { REQUEST_STATES } from './states.js';
@@ -87,9 +87,10 @@ export async function listRequests(deps: CoreDeps, actor: Actor, input: unknown)
   };
 }
 
-/** Keeps the rows the approval policy lets a human actor decide (AI reviewers: tier only). */
+/** Keeps the rows the actor may decide: outside its owner's chain, and allowed by the approval policy. */
 async function filterDecidable(deps: CoreDeps, actor: Actor, rows: RequestRow[]): Promise<RequestRow[]> {
-  if (actor.kind !== 'human' || rows.length === 0) return rows;
+  rows = rows.filter((r) => !sharesOwnerChain(actor, r));
+  if (rows.length === 0) return rows;
   const now = deps.now();
   const tier = await readTrustTier(deps.db, actor.identity);
   const policies = deps.policies.current();

@@ -6,9 +6,7 @@
  * failure keeps the row ACTIVE-with-intent, retried with backoff forever, and writes an alert
  * (`grant.revoke_failed`) every time.
  */
-import { appendAudit } from '../audit/append.js';
 import { lockRequests, type RequestRow, updateRequest } from '../db/requests-repo.js';
-import { withTx } from '../db/tx.js';
 import type { CoreDeps } from '../deps.js';
 import { ProviderError } from '../providers/types.js';
 import {
@@ -20,6 +18,7 @@ import {
   mapLimit,
 } from './provider-call.js';
 import { assertTransition, type RequestState } from './states.js';
+import { audit, transact } from './tx.js';
 
 type Outcome = { row: RequestRow; ok: true } | { row: RequestRow; ok: false; error: ProviderError };
 
@@ -58,79 +57,85 @@ export async function revokeGrants(
 ): Promise<RequestRow[]> {
   if (rows.length === 0) return [];
   const outcomes = await mapLimit(rows, deps.config.sweeper.provider_concurrency, (r) => attempt(deps, r));
-  return withTx(deps.db, async (tx) => {
-    const now = deps.now();
-    const current = new Map(
-      (
-        await lockRequests(
-          tx,
-          outcomes.map((o) => o.row.id),
-        )
-      ).map((r) => [r.id, r]),
-    );
-    const after: RequestRow[] = [];
-    for (const o of outcomes) {
-      const cur = current.get(o.row.id)!;
-      const audit = { ...who, requestId: cur.id, provider: cur.provider, resourceScope: cur.resourceScope };
-      // Already finished by another holder of an older lease: the revoke was idempotent, nothing to add.
-      if (cur.state !== 'ACTIVE' || cur.endReason === null) {
-        after.push(cur);
-        continue;
-      }
-      if (o.ok) {
-        const to: RequestState = cur.endReason === 'expired' ? 'EXPIRED' : 'REVOKED';
-        assertTransition(cur.state, to, cur.id);
-        const row = await updateRequest(
-          tx,
-          cur.id,
-          {
-            state: to,
-            endedAt: now,
-            credentialsEnc: null,
-            lastError: null,
-            nextAttemptAt: afterEndAt(deps, cur, now),
-          },
-          now,
-        );
-        await appendAudit(tx, {
-          ...audit,
-          action: to === 'EXPIRED' ? 'grant.expired' : 'grant.revoked',
-          outcome: 'success',
+  return transact(
+    deps,
+    async (tx) => {
+      const now = deps.now();
+      const current = new Map(
+        (
+          await lockRequests(
+            tx,
+            outcomes.map((o) => o.row.id),
+          )
+        ).map((r) => [r.id, r]),
+      );
+      const after: RequestRow[] = [];
+      for (const o of outcomes) {
+        const cur = current.get(o.row.id)!;
+        const base = { ...who, requestId: cur.id, provider: cur.provider, resourceScope: cur.resourceScope };
+        // Already finished by another holder of an older lease: the revoke was idempotent, nothing to add.
+        if (cur.state !== 'ACTIVE' || cur.endReason === null) {
+          after.push(cur);
+          continue;
+        }
+        if (o.ok) {
+          const to: RequestState = cur.endReason === 'expired' ? 'EXPIRED' : 'REVOKED';
+          assertTransition(cur.state, to, cur.id);
+          const row = await updateRequest(
+            tx,
+            cur.id,
+            {
+              state: to,
+              endedAt: now,
+              credentialsEnc: null,
+              lastError: null,
+              nextAttemptAt: afterEndAt(deps, cur, now),
+            },
+            now,
+          );
+          await audit(tx, {
+            ...base,
+            action: to === 'EXPIRED' ? 'grant.expired' : 'grant.revoked',
+            outcome: 'success',
+            details: {
+              end_reason: cur.endReason,
+              attempts: cur.revokeAttempts,
+              ...(to === 'EXPIRED' && cur.expiresAt
+                ? { lag_ms: now.getTime() - cur.expiresAt.getTime() }
+                : {}),
+            },
+          });
+          after.push(row);
+          continue;
+        }
+        if (cur.version !== o.row.version) {
+          after.push(cur);
+          continue;
+        }
+        const error = errorText(o.error);
+        const next = new Date(now.getTime() + backoffMs(cur.revokeAttempts));
+        const row = await updateRequest(tx, cur.id, { nextAttemptAt: next, lastError: error }, now);
+        await audit(tx, {
+          ...base,
+          action: 'grant.revoke_failed',
+          outcome: 'failure',
           details: {
+            alert: true,
             end_reason: cur.endReason,
-            attempts: cur.revokeAttempts,
-            ...(to === 'EXPIRED' && cur.expiresAt ? { lag_ms: now.getTime() - cur.expiresAt.getTime() } : {}),
+            attempt: cur.revokeAttempts,
+            retryable: o.error.retryable,
+            error,
+            next_attempt_at: next.toISOString(),
           },
         });
+        deps.log.error(
+          { request_id: cur.id, provider: cur.provider, attempt: cur.revokeAttempts, error },
+          'provider revoke failed; access is still in force and will be retried',
+        );
         after.push(row);
-        continue;
       }
-      if (cur.version !== o.row.version) {
-        after.push(cur);
-        continue;
-      }
-      const error = errorText(o.error);
-      const next = new Date(now.getTime() + backoffMs(cur.revokeAttempts));
-      const row = await updateRequest(tx, cur.id, { nextAttemptAt: next, lastError: error }, now);
-      await appendAudit(tx, {
-        ...audit,
-        action: 'grant.revoke_failed',
-        outcome: 'failure',
-        details: {
-          alert: true,
-          end_reason: cur.endReason,
-          attempt: cur.revokeAttempts,
-          retryable: o.error.retryable,
-          error,
-          next_attempt_at: next.toISOString(),
-        },
-      });
-      deps.log.error(
-        { request_id: cur.id, provider: cur.provider, attempt: cur.revokeAttempts, error },
-        'provider revoke failed; access is still in force and will be retried',
-      );
-      after.push(row);
-    }
-    return after;
-  });
+      return after;
+    },
+    outcomes.map((o) => o.row.id),
+  );
 }

@@ -5,14 +5,13 @@
  */
 import { z } from 'zod';
 import type { Actor } from '../actor.js';
-import { appendAudit } from '../audit/append.js';
 import { lockRequest, updateRequest } from '../db/requests-repo.js';
-import { withTx } from '../db/tx.js';
 import type { CoreDeps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { isRequester } from './access.js';
 import { loadVisible, parseInput } from './load.js';
 import { revokeGrants } from './revoke-flow.js';
+import { audit, transact } from './tx.js';
 import { type RequestView, toRequestView } from './view.js';
 
 export const RevokeRequestInput = z
@@ -26,48 +25,52 @@ export async function revokeRequest(deps: CoreDeps, actor: Actor, input: unknown
   if (!isRequester(actor, seen) && !actor.isAdmin)
     throw new AppError('FORBIDDEN', 'only the requester or an admin can revoke a grant');
   const now = deps.now();
-  const claimed = await withTx(deps.db, async (tx) => {
-    const cur = (await lockRequest(tx, v.id))!;
-    // Already over, or already being revoked: revoking is idempotent.
-    if (
-      cur.state === 'REVOKED' ||
-      cur.state === 'EXPIRED' ||
-      (cur.state === 'ACTIVE' && cur.endReason !== null)
-    )
-      return null;
-    if (cur.state !== 'ACTIVE')
-      throw new AppError(
-        'CONFLICT',
-        cur.state === 'PENDING'
-          ? `request ${cur.id} is PENDING; cancel or deny it instead`
-          : cur.state === 'APPROVED'
-            ? `request ${cur.id} is APPROVED and its grant is still being issued; revoke it once it is ACTIVE`
-            : `request ${cur.id} is ${cur.state}; there is no grant to revoke`,
-        { details: { state: cur.state } },
+  const claimed = await transact(
+    deps,
+    async (tx) => {
+      const cur = (await lockRequest(tx, v.id))!;
+      // Already over, or already being revoked: revoking is idempotent.
+      if (
+        cur.state === 'REVOKED' ||
+        cur.state === 'EXPIRED' ||
+        (cur.state === 'ACTIVE' && cur.endReason !== null)
+      )
+        return null;
+      if (cur.state !== 'ACTIVE')
+        throw new AppError(
+          'CONFLICT',
+          cur.state === 'PENDING'
+            ? `request ${cur.id} is PENDING; cancel or deny it instead`
+            : cur.state === 'APPROVED'
+              ? `request ${cur.id} is APPROVED and its grant is still being issued; revoke it once it is ACTIVE`
+              : `request ${cur.id} is ${cur.state}; there is no grant to revoke`,
+          { details: { state: cur.state } },
+        );
+      const r = await updateRequest(
+        tx,
+        cur.id,
+        {
+          endReason: 'revoked',
+          revokeAttempts: cur.revokeAttempts + 1,
+          nextAttemptAt: new Date(now.getTime() + deps.config.sweeper.lease_seconds * 1000),
+        },
+        now,
       );
-    const r = await updateRequest(
-      tx,
-      cur.id,
-      {
-        endReason: 'revoked',
-        revokeAttempts: cur.revokeAttempts + 1,
-        nextAttemptAt: new Date(now.getTime() + deps.config.sweeper.lease_seconds * 1000),
-      },
-      now,
-    );
-    await appendAudit(tx, {
-      actor: actor.identity,
-      actorKind: actor.kind,
-      onBehalfOf: actor.agent?.owner,
-      action: 'request.revoke_requested',
-      requestId: cur.id,
-      provider: cur.provider,
-      resourceScope: cur.resourceScope,
-      outcome: 'success',
-      details: { reason: v.reason, by_admin: !isRequester(actor, cur) },
-    });
-    return r;
-  });
+      await audit(tx, {
+        actor: actor.identity,
+        actorKind: actor.kind,
+        onBehalfOf: actor.agent?.owner,
+        action: 'request.revoke_requested',
+        requestId: cur.id,
+        provider: cur.provider,
+        resourceScope: cur.resourceScope,
+        outcome: 'success',
+        details: { reason: v.reason, by_admin: !isRequester(actor, cur) },
+      });
+      return r;
+    },
+    [v.id],
+  );
   if (!claimed) {
     const { row } = await loadVisible(deps, actor, v.id);
     return toRequestView(row, approvals);

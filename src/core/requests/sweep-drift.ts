@@ -6,7 +6,7 @@
  *   natural expiry: access still present is removed again and alerted; then provider.cleanup runs.
  */
 import { SYSTEM_ACTOR } from '../actor.js';
-import { type AuditInput, appendAudit } from '../audit/append.js';
+import type { AuditInput } from '../audit/append.js';
 import {
   type ClaimKind,
   claimRequests,
@@ -15,11 +15,11 @@ import {
   type RequestRow,
   updateRequest,
 } from '../db/requests-repo.js';
-import { withTx } from '../db/tx.js';
 import type { CoreDeps } from '../deps.js';
 import { backoffMs, callProvider, errorText, grantRefOf, mapLimit } from './provider-call.js';
 import { afterEndAt } from './revoke-flow.js';
 import { assertTransition } from './states.js';
+import { audit, transact } from './tx.js';
 
 interface Step {
   row: RequestRow;
@@ -41,32 +41,36 @@ async function claim(deps: CoreDeps, kind: ClaimKind, limit: number): Promise<Re
 
 async function record(deps: CoreDeps, steps: Step[]): Promise<void> {
   if (steps.length === 0) return;
-  await withTx(deps.db, async (tx) => {
-    const now = deps.now();
-    const current = new Map(
-      (
-        await lockRequests(
-          tx,
-          steps.map((s) => s.row.id),
-        )
-      ).map((r) => [r.id, r]),
-    );
-    for (const s of steps) {
-      const cur = current.get(s.row.id)!;
-      if (cur.version !== s.row.version) continue; // someone acted on it meanwhile: their word stands
-      if (s.patch.state) assertTransition(cur.state, s.patch.state, cur.id);
-      await updateRequest(tx, cur.id, s.patch, now);
-      for (const a of s.audits)
-        await appendAudit(tx, {
-          ...a,
-          actor: SYSTEM_ACTOR.identity,
-          actorKind: 'system',
-          requestId: cur.id,
-          provider: cur.provider,
-          resourceScope: cur.resourceScope,
-        });
-    }
-  });
+  await transact(
+    deps,
+    async (tx) => {
+      const now = deps.now();
+      const current = new Map(
+        (
+          await lockRequests(
+            tx,
+            steps.map((s) => s.row.id),
+          )
+        ).map((r) => [r.id, r]),
+      );
+      for (const s of steps) {
+        const cur = current.get(s.row.id)!;
+        if (cur.version !== s.row.version) continue; // someone acted on it meanwhile: their word stands
+        if (s.patch.state) assertTransition(cur.state, s.patch.state, cur.id);
+        await updateRequest(tx, cur.id, s.patch, now);
+        for (const a of s.audits)
+          await audit(tx, {
+            ...a,
+            actor: SYSTEM_ACTOR.identity,
+            actorKind: 'system',
+            requestId: cur.id,
+            provider: cur.provider,
+            resourceScope: cur.resourceScope,
+          });
+      }
+    },
+    steps.map((s) => s.row.id),
+  );
 }
 
 /** Checks up to `limit` ACTIVE grants at their provider; returns how many were checked. */
