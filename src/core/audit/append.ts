@@ -1,9 +1,15 @@
-import { createHash } from 'node:crypto';
 import { insertAuditRecord, lockAuditChain, readAuditHead } from '../db/audit-repo.js';
 import type { Executor } from '../db/client.js';
 import { withTx } from '../db/tx.js';
 import { AppError } from '../errors.js';
-import { type AuditRecord, auditTimestamp, canonicalJson, encodeAuditRecord, GENESIS_HASH } from './hash.js';
+import {
+  type AuditRecord,
+  auditTimestamp,
+  canonicalJson,
+  encodeAuditFields,
+  GENESIS_HASH,
+  sha256Hex,
+} from './hash.js';
 
 export type AuditOutcome = 'success' | 'denied' | 'failure' | 'error';
 
@@ -59,7 +65,7 @@ export async function appendAudit(tx: Executor, e: AuditInput): Promise<AuditEve
       details: JSON.parse(detailsJson) as Record<string, unknown>,
       prev_hash: head ? head.hash : GENESIS_HASH,
     };
-    const hash = createHash('sha256').update(encodeAuditRecord(rec, detailsJson), 'utf8').digest('hex');
+    const hash = sha256Hex(encodeAuditFields({ ...rec, id: String(rec.id), details: detailsJson }));
     const full: AuditRecord = { ...rec, hash };
     await insertAuditRecord(t, full, detailsJson);
     return full;

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, check, index, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, check, index, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 /**
  * The hash-chained audit log. `id` is assigned by the appender as head + 1 under an advisory lock,
@@ -19,7 +19,8 @@ export const auditEvents = pgTable(
     provider: text('provider'),
     resourceScope: text('resource_scope'),
     outcome: text('outcome', { enum: ['success', 'denied', 'failure', 'error'] }).notNull(),
-    details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
+    /** Canonical JSON text exactly as hashed (not jsonb: jsonb re-formats it); query with `details::jsonb`. */
+    details: text('details').notNull().default('{}'),
     prevHash: text('prev_hash').notNull(),
     hash: text('hash').notNull(),
   },

@@ -1,0 +1,67 @@
+/**
+ * Offline verification of an `exportAudit` file: needs no server and no database (the CLI's
+ * `jitsudo audit verify --file`). Trusts the public key given by the caller, else the file's own.
+ */
+import { AppError } from '../errors.js';
+import { type AuditVerifyReport, ChainVerifier } from './chain-verifier.js';
+import type { AuditCheckpoint } from './checkpoint-sign.js';
+import { AUDIT_HASH_VERSION, type AuditRecord, type RawAuditRow, recordToRow } from './hash.js';
+
+export interface ExportVerifyReport extends AuditVerifyReport {
+  /** Which key the checkpoints were checked against. */
+  trusted_key: { public_key: string; source: 'argument' | 'export-header' };
+}
+
+function bad(line: number, why: string): AppError {
+  return new AppError('VALIDATION', `audit export line ${line}: ${why}`);
+}
+
+/** Verifies JSON Lines from `exportAudit`; malformed files throw VALIDATION naming the line. */
+export async function verifyAuditExport(
+  lines: Iterable<string> | AsyncIterable<string>,
+  opts: { publicKey?: string } = {},
+): Promise<ExportVerifyReport> {
+  let n = 0;
+  let verifier: ChainVerifier | undefined;
+  let trusted: ExportVerifyReport['trusted_key'] | undefined;
+  const checkpoints: AuditCheckpoint[] = [];
+  let batch: RawAuditRow[] = [];
+  for await (const raw of lines) {
+    n++;
+    const line = raw.trim();
+    if (line === '') continue;
+    let obj: any;
+    try {
+      obj = JSON.parse(line);
+    } catch {
+      throw bad(n, 'not JSON');
+    }
+    if (n === 1) {
+      if (obj?.type !== 'header' || obj.hash_version !== AUDIT_HASH_VERSION)
+        throw bad(n, `expected a header with hash_version ${AUDIT_HASH_VERSION}`);
+      trusted = opts.publicKey
+        ? { public_key: opts.publicKey, source: 'argument' }
+        : { public_key: String(obj.public_key ?? ''), source: 'export-header' };
+      continue;
+    }
+    if (obj?.type === 'checkpoint') {
+      if (verifier) throw bad(n, 'checkpoints must come before events');
+      checkpoints.push(obj as AuditCheckpoint);
+      continue;
+    }
+    if (obj?.type !== 'event') throw bad(n, 'unknown line type');
+    if (!trusted) throw bad(n, 'missing header');
+    verifier ??= new ChainVerifier(checkpoints, trusted.public_key);
+    if (typeof obj.id !== 'number' || typeof obj.hash !== 'string' || typeof obj.details !== 'object')
+      throw bad(n, 'malformed event');
+    batch.push(recordToRow(obj as AuditRecord));
+    if (batch.length >= 5000) {
+      verifier.push(batch);
+      batch = [];
+    }
+  }
+  if (!trusted) throw new AppError('VALIDATION', 'audit export is empty');
+  verifier ??= new ChainVerifier(checkpoints, trusted.public_key);
+  verifier.push(batch);
+  return { ...verifier.finish(), trusted_key: trusted };
+}
