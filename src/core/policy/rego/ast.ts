@@ -66,7 +66,9 @@ export type ExprBody =
     }
   | { readonly type: 'not'; readonly expr: Expr }
   /** `not { … }` (with `import future.keywords.not`): negates a whole body. */
-  | { readonly type: 'notbody'; readonly body: Expr[] };
+  | { readonly type: 'notbody'; readonly body: Expr[] }
+  /** Experimental `a and b`, `a or b`: each operand is a body with its own scope. */
+  | { readonly type: 'logic'; readonly op: 'and' | 'or'; readonly operands: Expr[][] };
 
 export type Expr = ExprBody & { readonly with: With[]; readonly loc: Loc };
 

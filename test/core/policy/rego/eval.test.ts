@@ -127,4 +127,17 @@ q := [a, b, c, d] if {
       'user=al x=<undefined>',
     );
   });
+
+  it('supports the experimental and/or operators when imported', () => {
+    const src = `package p
+import future.keywords.and
+import future.keywords.or
+q if input.a and (input.b or input.c)
+r := [x | some x in input.xs; x < 0 or x > 10]`;
+    expect(value(src, 'p', { a: true, b: false, c: true, xs: [-1, 5, 12] })).toEqual({
+      q: true,
+      r: [-1, 12],
+    });
+    expect(value(src, 'p.q', { a: true, b: false, c: false, xs: [] })).toBeUndefined();
+  });
 });

@@ -68,6 +68,12 @@ export type IRExpr = (
       readonly body: IRExpr[];
       readonly free: number[];
     }
+  /** Experimental `and`/`or`: each operand is a closure body; succeeds at most once. */
+  | {
+      readonly k: 'logic';
+      readonly op: 'and' | 'or';
+      readonly operands: { readonly body: IRExpr[]; readonly free: number[] }[];
+    }
   | { readonly k: 'nop' }
 ) & {
   readonly with?: IRWith[];

@@ -234,6 +234,16 @@ export class Resolver extends NameResolver {
       }
       case 'not':
         return { k: 'not', body: [this.expr(e.expr)], loc, ...this.withs(e) };
+      case 'logic':
+        return {
+          k: 'logic',
+          op: e.op,
+          operands: e.operands.map((body) =>
+            this.closure(body, [], () => ({ body: this.order(this.body(body), [], loc) })),
+          ),
+          loc,
+          ...this.withs(e),
+        };
       case 'notbody':
         return this.closure(e.body, [], () => ({
           k: 'not' as const,

@@ -199,6 +199,9 @@ function analyze(e: IRExpr, isSafe: (s: number) => boolean, shared: (s: number) 
       termVars(e.domain, all, new Set());
       for (const s of e.free) all.add(s);
       break;
+    case 'logic':
+      for (const o of e.operands) for (const s of o.free) all.add(s);
+      break;
     case 'nop':
       break;
   }

@@ -92,6 +92,7 @@ function exprNames(e: Expr, out: Set<string>): void {
       termNames(e.right, out);
       break;
     case 'notbody':
+    case 'logic':
       break;
     case 'somein':
       termNames(e.coll, out);

@@ -77,6 +77,14 @@ export function evalStep(ev: Ev, ctx: Ctx, e: IRExpr, f: F, k: K): boolean {
         });
         return all ? k() : false;
       });
+    case 'logic': {
+      const wantAll = e.op === 'and';
+      for (const o of e.operands) {
+        const ok = evalBody(ev, ctx, o.body, 0, f, () => true);
+        if (ok !== wantAll) return wantAll ? false : k();
+      }
+      return wantAll ? k() : false;
+    }
     case 'nop':
       return k();
   }

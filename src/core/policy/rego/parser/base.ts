@@ -30,7 +30,7 @@ export class ParserBase {
   }
 
   protected peek(n: number): Token {
-    return this.toks[Math.min(this.pos + n, this.toks.length - 1)]!;
+    return this.toks[Math.max(0, Math.min(this.pos + n, this.toks.length - 1))]!;
   }
 
   protected next(): Token {

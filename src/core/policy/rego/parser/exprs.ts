@@ -6,6 +6,13 @@ import type { Expr, ExprBody, Term, VarTerm, With } from '../ast.js';
 import { type TemplateExprSrc, tokenize } from '../lexer.js';
 import { TermParser } from './terms.js';
 
+/** A logical operand as a body: `{ … }` blocks contribute their body, others themselves. */
+function operandBody(e: Expr): Expr[] {
+  if (e.type === 'logic' && e.op === 'and' && e.operands.length === 1 && e.with.length === 0)
+    return e.operands[0]!;
+  return [e];
+}
+
 export class ExprParser extends TermParser {
   /** Expressions separated by `;` or newlines, up to `end` (consumed). */
   protected parseBody(end: string): Expr[] {
@@ -68,21 +75,93 @@ export class ExprParser extends TermParser {
     this.enter();
     try {
       const loc = this.loc();
-      const body = this.parseExprBody();
-      const withs: With[] = [];
-      while (this.isKw('with')) {
-        const wloc = this.loc();
-        this.next();
-        const target = this.parsePrimary();
-        if (!this.isKw('as')) this.unexpected('as');
-        this.next();
-        const value = this.parseTermIn();
-        withs.push({ target, value, loc: wloc });
-      }
-      return { ...body, with: withs, loc };
+      const body = this.logicEnabled() ? this.parseLogicOr() : this.parseExprBody();
+      const inner = 'with' in body ? (body as Expr).with : [];
+      return { ...body, with: [...inner, ...this.parseWiths()], loc };
     } finally {
       this.leave();
     }
+  }
+
+  private parseWiths(): With[] {
+    const withs: With[] = [];
+    while (this.isKw('with')) {
+      const wloc = this.loc();
+      this.next();
+      const target = this.parsePrimary();
+      if (!this.isKw('as')) this.unexpected('as');
+      this.next();
+      const value = this.parseTermIn();
+      withs.push({ target, value, loc: wloc });
+    }
+    return withs;
+  }
+
+  private logicEnabled(): boolean {
+    return this.keywords.has('and') || this.keywords.has('or');
+  }
+
+  /** `a or b or …` over `and` chains (and binds tighter). */
+  private parseLogicOr(): ExprBody {
+    const first = this.parseLogicAnd();
+    if (!this.isKw('or')) return first;
+    const operands = [operandBody(first)];
+    while (this.isKw('or')) {
+      this.next();
+      operands.push(operandBody(this.parseLogicAnd()));
+    }
+    return { type: 'logic', op: 'or', operands };
+  }
+
+  private parseLogicAnd(): Expr {
+    const first = this.parseOperand();
+    if (!this.isKw('and')) return first;
+    const operands = [operandBody(first)];
+    while (this.isKw('and')) {
+      this.next();
+      operands.push(operandBody(this.parseOperand()));
+    }
+    return { type: 'logic', op: 'and', operands, with: [], loc: first.loc };
+  }
+
+  /** `{ body }` or `( … )` next to and/or, else an ordinary expression. */
+  private parseOperand(): Expr {
+    const loc = this.loc();
+    const save = this.pos;
+    const afterOp = this.pos > 0 && (this.isKw('and', -1) || this.isKw('or', -1));
+    if (this.isOp('{')) {
+      try {
+        this.next();
+        const body = this.parseBody('}');
+        if (afterOp || this.isKw('and') || this.isKw('or'))
+          return { type: 'logic', op: 'and', operands: [body], with: [], loc };
+      } catch {
+        // not a body: a set or object term
+      }
+      this.pos = save;
+    }
+    if (this.isOp('(')) {
+      const group = this.tryGroup();
+      if (group) return group;
+    }
+    return { ...this.parseExprBody(), with: [], loc };
+  }
+
+  /** `( a or b [with …] )`: a parenthesised logical group; undefined if it is just a term. */
+  private tryGroup(): Expr | undefined {
+    const save = this.pos;
+    const loc = this.loc();
+    try {
+      this.next();
+      const inner = this.parseLogicOr();
+      const withs = this.parseWiths();
+      this.expectOp(')');
+      if (inner.type === 'logic' || withs.length > 0) return { ...inner, with: withs, loc };
+    } catch {
+      // an ordinary parenthesised term
+    }
+    this.pos = save;
+    return undefined;
   }
 
   private parseExprBody(): ExprBody {
@@ -94,6 +173,10 @@ export class ExprParser extends TermParser {
       if (this.isOp('{') && this.keywords.has('not{}')) {
         this.next();
         return { type: 'notbody', body: this.parseBody('}') };
+      }
+      if (this.isOp('(') && this.logicEnabled()) {
+        const group = this.tryGroup();
+        if (group) return { type: 'not', expr: group };
       }
       const inner = this.parseExprBody();
       if (inner.type === 'some' || inner.type === 'somein')
