@@ -5,11 +5,16 @@
  */
 import pino, { type Logger } from 'pino';
 import type { Actor } from './actor.js';
+import { createAgent } from './agents/create.js';
+import { discloseCredentials } from './agents/disclose-credentials.js';
+import { listAgents } from './agents/list.js';
+import { revokeAgent } from './agents/revoke.js';
 import type { Config } from './config.js';
 import { loadOrCreateKeys, type ServerKeys } from './crypto/secrets.js';
 import { type Database, type Driver, migrate, openDatabase } from './db/client.js';
 import { GroupCommit } from './db/group-commit.js';
 import type { CoreDeps, PolicyHolder } from './deps.js';
+import { listEligibleAccess } from './eligible/list-eligible-access.js';
 import type { PolicySet } from './policy/types.js';
 import { ProviderRegistry } from './providers/registry.js';
 import type { Provider } from './providers/types.js';
@@ -59,6 +64,11 @@ const VERBS = {
   revokeRequest,
   getCredentials,
   escalateRequest,
+  listEligibleAccess,
+  discloseCredentials,
+  createAgent,
+  listAgents,
+  revokeAgent,
 };
 type Verbs = { [K in keyof typeof VERBS]: Bound<(typeof VERBS)[K]> };
 

@@ -8,6 +8,8 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import pino, { type Logger } from 'pino';
 import type { Authenticator, IdentityDeps } from '../core/identity/index.js';
+import type { WaitOptions } from '../mcp/context.js';
+import { registerMcpRoute } from '../mcp/route.js';
 import type { HttpVerbs } from './core-port.js';
 import type { HonoEnv } from './env.js';
 import { errorResponse, mapError } from './errors.js';
@@ -16,6 +18,7 @@ import { loopbackHostOnly } from './middleware/loopback-host.js';
 import { requestId } from './middleware/request-id.js';
 import { requestLog } from './middleware/request-log.js';
 import { registerAdminRoutes } from './routes/admin.js';
+import { registerAgentRoutes } from './routes/agents.js';
 import { registerAuditRoutes } from './routes/audit.js';
 import { registerDevTokenRoute, registerWhoamiRoute } from './routes/auth.js';
 import { registerHealthRoutes } from './routes/health.js';
@@ -37,6 +40,8 @@ export interface AppOptions {
   /** Dev identity mode: mounts POST /auth/dev-token and refuses non-loopback Host headers. */
   devTokens?: IdentityDeps;
   bodyLimitBytes?: number;
+  /** The MCP endpoint at /mcp (on by default); `wait` tunes wait_for_request (tests shorten it). */
+  mcp?: false | { wait?: Partial<WaitOptions> };
 }
 
 /** The package version, read once. */
@@ -89,6 +94,16 @@ export function createApp(opts: AppOptions): OpenAPIHono<HonoEnv> {
   registerAuditRoutes(api, opts.verbs);
   registerPrincipalRoutes(api, opts.verbs);
   registerAdminRoutes(api, opts.verbs);
+  registerAgentRoutes(api, opts.verbs);
   app.route(API_PREFIX, api);
+
+  if (opts.mcp !== false)
+    registerMcpRoute(app, {
+      verbs: opts.verbs,
+      authenticator: opts.authenticator,
+      version: opts.version ?? PACKAGE_VERSION,
+      log,
+      wait: opts.mcp?.wait,
+    });
   return app;
 }

@@ -15,6 +15,10 @@ export const VERB_NAMES = [
   'cancelRequest',
   'revokeRequest',
   'getCredentials',
+  'listEligibleAccess',
+  'createAgent',
+  'listAgents',
+  'revokeAgent',
   'applyPolicy',
   'deletePolicy',
   'listPolicies',
@@ -29,4 +33,7 @@ export const VERB_NAMES = [
 ] as const;
 export type VerbName = (typeof VERB_NAMES)[number];
 
-export type HttpVerbs = Record<VerbName, Verb>;
+/** Verbs only the MCP endpoint (mounted by createApp at /mcp) calls: no HTTP operation of their own. */
+export const MCP_ONLY_VERB_NAMES = ['escalateRequest', 'discloseCredentials'] as const;
+
+export type HttpVerbs = Record<VerbName | (typeof MCP_ONLY_VERB_NAMES)[number], Verb>;

@@ -6,6 +6,7 @@
 import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
 import type { Logger } from 'pino';
+import { agentTokenResolver } from '../core/agents/authenticate.js';
 import type { Config } from '../core/config.js';
 import { type Core, createCore } from '../core/create-core.js';
 import { migrate, openDatabase } from '../core/db/client.js';
@@ -78,7 +79,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     const identity = { config, keys: core.deps.keys };
     const app = createApp({
       verbs: httpVerbs(core),
-      authenticator: createAuthenticator(identity),
+      authenticator: createAuthenticator({ ...identity, agents: agentTokenResolver(core.deps) }),
       log,
       ready: async () => {
         await core.deps.db.execute('select 1');

@@ -1,8 +1,12 @@
 /**
- * The verbs the HTTP API calls, taken from the core built by `createCore`. Verbs a core does not
- * (yet) bind answer with a clear error instead of crashing the route.
+ * The verbs the HTTP API calls: the core's bound verbs by name, then the audit and policy-store
+ * verbs bound to the same deps where the core does not bind them itself. A verb nobody provides
+ * answers with a clear error instead of crashing the route.
  */
 import type { Actor } from '../core/actor.js';
+import { exportAudit } from '../core/audit/export.js';
+import { queryAudit } from '../core/audit/query.js';
+import { verifyAudit } from '../core/audit/verify.js';
 import type { Core } from '../core/create-core.js';
 import { AppError } from '../core/errors.js';
 import { type HttpVerbs, VERB_NAMES, type Verb } from '../http/core-port.js';
@@ -13,10 +17,16 @@ const missing =
     throw new AppError('INTERNAL', `${name} is not available in this build`);
   };
 
-/** Maps each HTTP operation to the core verb of the same name. */
-export function httpVerbs(core: Core, extra: Partial<HttpVerbs> = {}): HttpVerbs {
+/** Maps each HTTP operation to the verb of the same name; `overrides` win (tests). */
+export function httpVerbs(core: Core, overrides: Partial<HttpVerbs> = {}): HttpVerbs {
   const bound = core as unknown as Record<string, Verb | undefined>;
+  const d = core.deps;
+  const fallbacks: Partial<HttpVerbs> = {
+    queryAudit: (actor, input) => queryAudit(d, actor, input),
+    verifyAudit: (actor, input) => verifyAudit(d, actor, input),
+    exportAudit: async (actor) => exportAudit(d, actor),
+  };
   return Object.fromEntries(
-    VERB_NAMES.map((name) => [name, extra[name] ?? bound[name] ?? missing(name)]),
+    VERB_NAMES.map((name) => [name, overrides[name] ?? bound[name] ?? fallbacks[name] ?? missing(name)]),
   ) as HttpVerbs;
 }

@@ -260,3 +260,25 @@ export async function readTrustTier(exec: Executor, identity: string): Promise<n
   }[];
   return list[0] ? Number(list[0].trust_tier) : 0;
 }
+
+/**
+ * For a requester over a limit: when their oldest request since `since` was made, and when their
+ * earliest ACTIVE grant ends (either may be null). Tells an agent when a retry can succeed.
+ */
+export async function limitTimes(
+  exec: Executor,
+  requester: string,
+  since: Date,
+): Promise<{ oldestSince: Date | null; nextExpiry: Date | null }> {
+  const [r] = await exec
+    .select({
+      oldest: sql<
+        Date | string | null
+      >`min(${requests.createdAt}) filter (where ${requests.createdAt} >= ${since})`,
+      next: sql<Date | string | null>`min(${requests.expiresAt}) filter (where ${requests.state} = 'ACTIVE')`,
+    })
+    .from(requests)
+    .where(eq(requests.requesterIdentity, requester));
+  const date = (v: Date | string | null | undefined) => (v == null ? null : new Date(v));
+  return { oldestSince: date(r?.oldest), nextExpiry: date(r?.next) };
+}

@@ -29,6 +29,8 @@ export interface IdentityConfig {
 export interface IdentityDeps {
   config: IdentityConfig;
   keys: TokenKeys;
+  /** Resolves `jit_agt_…` agent tokens (src/core/agents); without it agent tokens are refused. */
+  agents?: (token: string) => Promise<Actor>;
 }
 
 /** Who a minted dev token speaks for. */

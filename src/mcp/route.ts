@@ -1,0 +1,81 @@
+/**
+ * `/mcp`: Streamable HTTP in stateless mode on the same Hono app as the API. Per POST: authenticate
+ * the bearer token (401 + WWW-Authenticate otherwise), build a new server and transport, answer.
+ * JSON responses by default; an SSE stream when a call carries a progressToken, because progress
+ * notifications can only travel on a stream. GET/DELETE (sessions, standalone streams) are 405.
+ */
+import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import type { Hono } from 'hono';
+import pino, { type Logger } from 'pino';
+import { AppError } from '../core/errors.js';
+import type { Authenticator } from '../core/identity/index.js';
+import { DEFAULT_WAIT, type McpVerbs, type WaitOptions } from './context.js';
+import { createMcpServer } from './server.js';
+
+export const MCP_PATH = '/mcp';
+
+export interface McpRouteOptions {
+  verbs: McpVerbs;
+  authenticator: Authenticator;
+  version: string;
+  log?: Logger;
+  wait?: Partial<WaitOptions>;
+}
+
+/** The bearer token of the request; throws UNAUTHENTICATED (→ 401 with WWW-Authenticate). */
+function bearer(header: string | undefined): string {
+  if (!header)
+    throw new AppError('UNAUTHENTICATED', 'missing bearer token: send Authorization: Bearer <token>');
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!m) throw new AppError('UNAUTHENTICATED', 'authorization header must use the Bearer scheme');
+  return m[1]!;
+}
+
+/** True when some request in the body asks for progress notifications. */
+function wantsProgress(body: unknown): boolean {
+  const messages = Array.isArray(body) ? body : [body];
+  return messages.some((m) => {
+    const meta = (m as { params?: { _meta?: { progressToken?: unknown } } } | null)?.params?._meta;
+    return meta?.progressToken !== undefined;
+  });
+}
+
+/** Mounts POST/GET/DELETE /mcp on `app` (errors go through the app's one HTTP error mapper). */
+export function registerMcpRoute(app: Hono<any>, opts: McpRouteOptions): void {
+  const log = opts.log ?? pino({ level: 'silent' });
+  const wait: WaitOptions = { ...DEFAULT_WAIT, ...opts.wait };
+  app.post(MCP_PATH, async (c) => {
+    const actor = await opts.authenticator.authenticate(bearer(c.req.header('authorization')));
+    const raw = c.req.raw;
+    let parsed: unknown;
+    let req: Request = raw;
+    const text = await raw.text();
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // Not JSON: let the transport answer with its JSON-RPC parse error.
+      req = new Request(raw.url, { method: 'POST', headers: raw.headers, body: text });
+    }
+    const server = createMcpServer({ actor, verbs: opts.verbs, log, wait, signal: raw.signal }, opts.version);
+    const transport = new WebStandardStreamableHTTPServerTransport({
+      sessionIdGenerator: undefined,
+      enableJsonResponse: parsed === undefined || !wantsProgress(parsed),
+    });
+    await server.connect(transport);
+    return transport.handleRequest(req, parsed === undefined ? {} : { parsedBody: parsed });
+  });
+  const notAllowed = () =>
+    new Response(
+      JSON.stringify({
+        jsonrpc: '2.0',
+        error: {
+          code: -32000,
+          message: 'Method not allowed: this server is stateless; POST JSON-RPC to /mcp',
+        },
+        id: null,
+      }),
+      { status: 405, headers: { allow: 'POST', 'content-type': 'application/json' } },
+    );
+  app.get(MCP_PATH, notAllowed);
+  app.delete(MCP_PATH, notAllowed);
+}
