@@ -9,7 +9,7 @@ import { queryAudit } from '../core/audit/query.js';
 import { verifyAudit } from '../core/audit/verify.js';
 import type { Core } from '../core/create-core.js';
 import { AppError } from '../core/errors.js';
-import { type HttpVerbs, VERB_NAMES, type Verb } from '../http/core-port.js';
+import { type HttpVerbs, MCP_ONLY_VERB_NAMES, VERB_NAMES, type Verb } from '../http/core-port.js';
 
 const missing =
   (name: string): Verb =>
@@ -27,6 +27,9 @@ export function httpVerbs(core: Core, overrides: Partial<HttpVerbs> = {}): HttpV
     exportAudit: async (actor) => exportAudit(d, actor),
   };
   return Object.fromEntries(
-    VERB_NAMES.map((name) => [name, overrides[name] ?? bound[name] ?? fallbacks[name] ?? missing(name)]),
+    [...VERB_NAMES, ...MCP_ONLY_VERB_NAMES].map((name) => [
+      name,
+      overrides[name] ?? bound[name] ?? fallbacks[name] ?? missing(name),
+    ]),
   ) as HttpVerbs;
 }
