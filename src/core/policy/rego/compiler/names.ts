@@ -21,6 +21,7 @@ export interface ModuleEnv {
   readonly tree: RNode;
 }
 
+/** A compile-time RegoError at `loc` (rego_compile_error unless another code is given). */
 export const compileError = (detail: string, loc: Loc, code: RegoError['code'] = 'rego_compile_error') =>
   new RegoError(code, detail, loc);
 
@@ -34,11 +35,13 @@ export function findNode(root: RNode, path: readonly Value[]): RNode | undefined
   return n;
 }
 
+/** Number of arguments of the function defined at `node`. */
 export function fnArity(node: RNode): number {
   const r = node.rules[0] ?? node.defaultRule;
   return r?.arity ?? 0;
 }
 
+/** Resolves names within one frame; `Resolver` builds terms and expressions on top. */
 export class NameResolver {
   scope: Scope;
 
@@ -130,5 +133,7 @@ export function opParts(t: Term): string[] | undefined {
   return out;
 }
 
+/** All terms are constants (so a composite can be folded into one value). */
 export const allConst = (ts: IRTerm[]) => ts.every((t) => t.k === 'const');
+/** The value of a constant term. */
 export const constOf = (t: IRTerm): Value => (t as { v: Value }).v;

@@ -20,6 +20,7 @@ import { slotsOf } from './safety.js';
 export type { ModuleEnv } from './names.js';
 export { compileError, findNode, fnArity } from './names.js';
 
+/** Turns one rule's (or query's) syntax into IR over a single frame. */
 export class Resolver extends NameResolver {
   // ---- terms -------------------------------------------------------------------------------
 

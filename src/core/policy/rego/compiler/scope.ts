@@ -6,6 +6,7 @@
  */
 import type { Expr, Term } from '../ast.js';
 
+/** One lexical scope: declared names and the names its expressions mention directly. */
 export class Scope {
   readonly names = new Map<string, number>();
   /** Names declared with `some` or `:=` here (for "assigned above" errors). */

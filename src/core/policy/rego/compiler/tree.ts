@@ -8,6 +8,7 @@ import { RegoError } from '../errors.js';
 import { compare, keyOf, type Value } from '../value.js';
 import type { CRule, RNode, RuleKind } from './ir.js';
 
+/** An empty rule-tree node at `path`. */
 export function newNode(key: Value, path: Value[]): RNode {
   return { key, path, children: new Map(), rules: [] };
 }
@@ -29,6 +30,7 @@ export function ensureNode(root: RNode, path: readonly Value[]): RNode {
   return n;
 }
 
+/** `data.a.b["c-d"]` text of a data path, as OPA prints it. */
 export const pathText = (path: readonly Value[]) =>
   `data${path.map((k) => (typeof k === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`)).join('')}`;
 

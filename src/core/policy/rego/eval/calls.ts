@@ -12,6 +12,7 @@ import type { Ctx, Ev, F, KV, Memo } from './state.js';
 import { UNDEF } from './state.js';
 import { evalArgs, evalTerm } from './terms.js';
 
+/** Evaluates a call term (mocks first), passing each result to `k`. */
 export function evalCall(ev: Ev, ctx: Ctx, call: CallIR, f: F, k: KV): boolean {
   const fn = call.fn;
   if (ctx.mocks !== undefined) {
@@ -53,6 +54,7 @@ function emit(fn: FnTarget, v: Value, k: KV): boolean {
   return k(v);
 }
 
+/** Calls a function on evaluated arguments; builtin errors are recorded and yield undefined. */
 export function invoke(ev: Ev, ctx: Ctx, fn: FnTarget, args: Value[], call: CallIR): Value | undefined {
   if (fn.kind === 'user') return callUser(ev, ctx, fn.node, args);
   if (fn.kind === 'print') return true;

@@ -13,12 +13,12 @@ export function sortedKeys(o: RObject): Value[] {
   const c = sortedKeyCache.get(o);
   if (c && c.size === o.size) return c.keys;
   const keys = [...o.keys()];
-  if (!keys.every((k) => typeof k === 'string')) keys.sort(compare);
-  else keys.sort((a, b) => compare(a, b));
+  keys.sort(compare);
   sortedKeyCache.set(o, { size: o.size, keys });
   return keys;
 }
 
+/** Set members in OPA order (cached per set). */
 export function sortedMembers(s: RSet): Value[] {
   if (s.size <= 1) return [...s.values()];
   const c = sortedSetCache.get(s);
@@ -58,4 +58,5 @@ export function forEachEntry(v: Value, cb: (key: Value, value: Value) => boolean
   return false;
 }
 
+/** Arrays, objects and sets. */
 export const isCollection = (v: Value): boolean => v !== null && typeof v === 'object';

@@ -41,12 +41,14 @@ export function evalBody(ev: Ev, ctx: Ctx, body: readonly IRExpr[], i: number, f
   return r;
 }
 
+/** Evaluates one expression (with its `with` modifiers), counting a budget step. */
 export function evalExpr(ev: Ev, ctx: Ctx, e: IRExpr, f: F, k: K): boolean {
   ev.tick();
   if (e.with) return evalWith(ev, ctx, e, e.with, 0, [], f, k);
   return evalStep(ev, ctx, e, f, k);
 }
 
+/** Evaluates one expression under the current context, ignoring its `with` modifiers. */
 export function evalStep(ev: Ev, ctx: Ctx, e: IRExpr, f: F, k: K): boolean {
   switch (e.k) {
     case 'unify':

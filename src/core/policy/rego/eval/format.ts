@@ -9,6 +9,7 @@ export function formatTop(v: Value): string {
   return typeof v === 'string' ? v : formatValue(v);
 }
 
+/** A value in Rego term syntax (strings quoted). */
 export function formatValue(v: Value): string {
   if (v === null) return 'null';
   switch (typeof v) {

@@ -15,6 +15,7 @@ import { unifyVal } from './unify.js';
 
 type RefIR = Extract<IRTerm, { k: 'ref' }>;
 
+/** Evaluates a reference, enumerating its unbound variables; `k` gets each value. */
 export function evalRef(ev: Ev, ctx: Ctx, t: RefIR, f: F, k: KV): boolean {
   const root = t.root;
   if (root === 'input') {

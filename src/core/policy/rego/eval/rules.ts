@@ -7,7 +7,6 @@ import type { CRule, IRTerm, RNode } from '../compiler/ir.js';
 import { equal, keyOf, RObject, RSet, type Value } from '../value.js';
 import { evalBody } from './exprs.js';
 import { type Ctx, conflict, type Ev, type F, UNDEF } from './state.js';
-import { evalTerm } from './terms.js';
 import { unifyVal } from './unify.js';
 
 /** The document a rule node defines (undefined for functions and undefined rules). */
@@ -184,5 +183,3 @@ function reduce(r: CRule, prefix: Value[], f: F, result: RObject | RSet, visited
   if (cur === undefined) obj.set(leafKey, v);
   else if (!equal(cur, v)) throw keyConflict(r);
 }
-
-export { evalTerm };

@@ -47,6 +47,7 @@ export interface EvOptions {
   readonly timeoutMs: number;
 }
 
+/** State of one query evaluation: budget, clock, builtin errors, base data. */
 export class Ev {
   readonly root: RNode;
   readonly base: Value;
@@ -86,6 +87,7 @@ export class Ev {
   }
 }
 
+/** An eval_conflict_error (these always stop evaluation, strict or not). */
 export function conflict(message: string, loc: Loc | undefined): RegoError {
   return new RegoError('eval_conflict_error', message, loc);
 }

@@ -10,6 +10,7 @@ import { formatTop } from './format.js';
 import { evalRef } from './refs.js';
 import { type Ctx, conflict, type Ev, type F, type KV } from './state.js';
 
+/** Evaluates a term; `k` receives each of its values (none when undefined). */
 export function evalTerm(ev: Ev, ctx: Ctx, t: IRTerm, f: F, k: KV): boolean {
   switch (t.k) {
     case 'const':

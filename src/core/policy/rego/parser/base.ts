@@ -13,6 +13,7 @@ export const FUTURE_KEYWORDS = ['in', 'every', 'contains', 'if'];
 /** Nesting depth beyond which the parser refuses the input instead of exhausting the JS stack. */
 export const MAX_DEPTH = 200;
 
+/** Shared cursor over the token list; subclasses add terms, expressions and modules. */
 export class ParserBase {
   protected pos = 0;
   protected depth = 0;

@@ -13,6 +13,7 @@ function operandBody(e: Expr): Expr[] {
   return [e];
 }
 
+/** Parses expressions and bodies (adds `some`, `every`, `not`, `with`, and/or to terms). */
 export class ExprParser extends TermParser {
   /** Expressions separated by `;` or newlines, up to `end` (consumed). */
   protected parseBody(end: string): Expr[] {

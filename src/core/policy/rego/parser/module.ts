@@ -7,6 +7,7 @@ import type { Expr, Import, Module, Rule, Term } from '../ast.js';
 import { BASE_KEYWORDS, FUTURE_KEYWORDS } from './base.js';
 import { ExprParser } from './exprs.js';
 
+/** Parses whole modules in the syntax of one Rego version. */
 export class ModuleParser extends ExprParser {
   private version: RegoVersion = 'v1';
 
