@@ -198,6 +198,10 @@ describe('patterns where plain backtracking would depart from RE2', () => {
     expect(match('^(\\w+\\s?)*$', `${'a'.repeat(5000)}!`)).toBe(false);
     expect(match('^(a|aa)*b$', 'a'.repeat(5000))).toBe(false);
     expect(match('(x+x+)+y', 'x'.repeat(2000))).toBe(false);
+    // Polynomial shapes: several unbounded repeats, or one that is not anchored.
+    expect(match('^.*a.*b.*c$', 'ab'.repeat(2000))).toBe(false);
+    expect(match('.*@example\\.com$', 'a'.repeat(20000))).toBe(false);
+    expect(match('\\s*\\s*x', ' '.repeat(20000))).toBe(false);
     // Exponential backtracking would take far longer than this on any machine.
     expect(performance.now() - started).toBeLessThan(3000);
     expect(match('^(\\w+\\s?)*$', 'hello world this is fine')).toBe(true);

@@ -1,8 +1,8 @@
 /**
  * Go regexp semantics for the regex builtins. A pattern is parsed as Go parses it, then run by
- * V8's RegExp (translated, fast) when plain backtracking is safe for it, or by a linear-time
- * backtracker (Go's bit-state algorithm) when nested or ambiguous repetition could make V8's
- * backtracking explode on hostile input, which Go's RE2 engine never does. The operations follow
+ * V8's RegExp (translated, fastest) when plain backtracking is provably linear for it, else by a
+ * linear-time backtracker (Go's bit-state algorithm), so that no pattern/input pair can stall
+ * evaluation: Go's RE2 engine never backtracks exponentially, and policies see hostile input. The operations follow
  * Go's rules for empty matches (an empty match right after a match is skipped; the scan always
  * advances at least one rune).
  */
@@ -54,10 +54,20 @@ function nullable(n: Re2Node): boolean {
   }
 }
 
+/** Counted repeats above this size are left to the linear matcher. */
+const MAX_V8_COUNT = 100;
+
+function anchoredAtStart(n: Re2Node): boolean {
+  while (n.k === 'concat' && n.subs.length > 0) n = n.subs[0]!;
+  return n.k === 'assert' && n.a === 'bot';
+}
+
 /**
- * Whether V8's backtracking is safe and Go-exact for the pattern: no repetition of something that
- * itself repeats, alternates or can match empty (the shapes that backtrack exponentially, and
- * where JS's empty-iteration rule departs from RE2's), and few unbounded repeats in a row.
+ * Whether V8's backtracking is safe (linear) and Go-exact for the pattern: at most one unbounded
+ * repeat, and only when the match is anchored at the start (an unanchored `.*x` is quadratic in
+ * V8, two unbounded repeats can be cubic); no repetition of something that itself repeats,
+ * alternates or can match empty (exponential shapes, and where JS's empty-iteration rule departs
+ * from RE2's). Everything else runs on the linear-time backtracker.
  */
 function v8Safe(node: Re2Node): boolean {
   let unbounded = 0;
@@ -65,13 +75,14 @@ function v8Safe(node: Re2Node): boolean {
     if (n.k !== 'repeat' || !isLoop(n)) return false;
     if (n.max === -1) unbounded++;
     return (
-      contains(n.sub, (m) => m !== n.sub && isLoop(m)) ||
+      n.max > MAX_V8_COUNT ||
       isLoop(n.sub) ||
+      contains(n.sub, (m) => m !== n.sub && isLoop(m)) ||
       contains(n.sub, (m) => m.k === 'alt') ||
       nullable(n.sub)
     );
   });
-  return !risky && unbounded <= 3;
+  return !risky && (unbounded === 0 || (unbounded === 1 && anchoredAtStart(node)));
 }
 
 function fromJs(re: RegExp, names: string[]): Re2 {
