@@ -1,0 +1,100 @@
+/**
+ * createJitsudo: jitsudo as a library. The same composition as `jitsudod serve` (core + sweeper +
+ * HTTP API + /mcp) minus the listening socket, so a host application mounts the app wherever it
+ * likes: `host.route('/jitsudo', j.app)`. Every route of the app is relative; /openapi.json names
+ * the prefix it was reached under as its server URL, so generated clients work behind the mount.
+ */
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Logger } from 'pino';
+import { agentTokenResolver } from '../core/agents/authenticate.js';
+import { type Config, type ConfigInput, parseConfig } from '../core/config.js';
+import { type Core, createCore } from '../core/create-core.js';
+import type { ServerKeys } from '../core/crypto/secrets.js';
+import type { Database, Driver } from '../core/db/client.js';
+import type { PolicyHolder } from '../core/deps.js';
+import { createAuthenticator } from '../core/identity/index.js';
+import type { PolicySet } from '../core/policy/types.js';
+import type { ProviderRegistry } from '../core/providers/registry.js';
+import type { Provider } from '../core/providers/types.js';
+import { createApp } from '../http/app.js';
+import { createLogger } from '../server/logger.js';
+import { filePolicyHolder } from '../server/policy-holder.js';
+import { loadProviders } from '../server/providers.js';
+import { httpVerbs } from '../server/verbs.js';
+import { sweeperBackground } from '../sweeper/index.js';
+
+export interface CreateJitsudoOptions {
+  /** A config object (validated here, defaults filled in) — the same keys as jitsudo.yaml. */
+  config: ConfigInput | Readonly<Config>;
+  /**
+   * An open database handle. Migrations are applied to it. Absent: jitsudo opens the configured one
+   * (`database.url`, else PGlite in `<home>/data`) and closes it on close().
+   */
+  database?: { db: Database; driver: Driver };
+  /** Provider instances; default: built from `config.providers`. */
+  providers?: readonly Provider[] | ProviderRegistry;
+  /** A policy set or a live holder; default: the `.rego` files of `config.policy.dir` (else policies/). */
+  policies?: PolicySet | PolicyHolder;
+  /**
+   * Where the host mounts the app (e.g. `/jitsudo`), for the OpenAPI `servers` entry. Default:
+   * derived from the path /openapi.json was requested under.
+   */
+  basePath?: string;
+  keys?: ServerKeys;
+  log?: Logger;
+  /** Start the sweeper (expiry, retries, escalation) at once; default true. Grants only expire while it runs. */
+  startSweeper?: boolean;
+}
+
+export interface Jitsudo {
+  /** The HTTP API, /openapi.json, health probes and /mcp, on routes relative to the mount point. */
+  app: OpenAPIHono<any>;
+  /** The core verbs (`core.createRequest(actor, input)` …), the same ones every surface calls. */
+  core: Core;
+  sweeper: { start(): void; stop(): Promise<void> };
+  /** Stops the sweeper and closes the database if jitsudo opened it. Idempotent. */
+  close(): Promise<void>;
+}
+
+const OPENAPI_PATH = '/openapi.json';
+
+/** Builds an embeddable jitsudo; invariant: the app, the verbs and the sweeper share one core. */
+export async function createJitsudo(opts: CreateJitsudoOptions): Promise<Jitsudo> {
+  const config = parseConfig(opts.config);
+  const log = opts.log ?? createLogger(config.log.level);
+  const core = await createCore({
+    config,
+    log,
+    db: opts.database,
+    migrate: opts.database !== undefined,
+    providers: opts.providers ?? (await loadProviders(config.providers)),
+    policies: opts.policies ?? filePolicyHolder(config, log),
+    keys: opts.keys,
+    background: [sweeperBackground()],
+  });
+  const identity = { config, keys: core.deps.keys };
+  const inner = createApp({
+    verbs: httpVerbs(core),
+    authenticator: createAuthenticator({ ...identity, agents: agentTokenResolver(core.deps) }),
+    log,
+    ready: async () => {
+      await core.deps.db.execute('select 1');
+    },
+    devTokens: config.auth.mode === 'dev' ? identity : undefined,
+  });
+  const app = new OpenAPIHono<any>();
+  // Registered before the inner app, so it answers first: the document with its mount point.
+  app.get(OPENAPI_PATH, async (c) => {
+    const doc = (await (await inner.request(OPENAPI_PATH)).json()) as Record<string, unknown>;
+    const base = opts.basePath ?? c.req.path.slice(0, -OPENAPI_PATH.length);
+    return c.json(base ? { ...doc, servers: [{ url: base.replace(/\/+$/, '') }] } : doc);
+  });
+  app.route('/', inner);
+  if (opts.startSweeper !== false) core.start();
+  return {
+    app,
+    core,
+    sweeper: { start: () => core.start(), stop: () => core.stop() },
+    close: () => core.close(),
+  };
+}
