@@ -29,7 +29,7 @@ export const ExecInput = z
       .array(z.string().max(32 * 1024))
       .min(1)
       .max(256)
-      .refine((a) => a[0]!.length > 0, 'argv[0] (the program) must not be empty')
+      .refine((a) => a.length === 0 || a[0]!.length > 0, 'argv[0] (the program) must not be empty')
       .describe(
         'program and arguments, e.g. ["aws","s3","ls"]. No shell: nothing is expanded; to use shell syntax pass ["sh","-c","…"]',
       ),

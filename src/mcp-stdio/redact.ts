@@ -46,7 +46,9 @@ function base64Interior(value: Buffer, shift: number, url: boolean): string {
 /** Every printable form of one value that we redact. */
 export function formsOf(value: string): string[] {
   const bytes = Buffer.from(value, 'utf8');
-  const forms = new Set<string>([value]);
+  // The whole value encoded on its own, padding included, then the interiors that also match it
+  // inside a longer encoded blob.
+  const forms = new Set<string>([value, bytes.toString('base64'), bytes.toString('base64url')]);
   for (const shift of [0, 1, 2]) {
     forms.add(base64Interior(bytes, shift, false));
     forms.add(base64Interior(bytes, shift, true));

@@ -21,6 +21,9 @@ describe('redaction', () => {
         expect(out, `${enc} with ${prefix.length} bytes before`).toContain('[REDACTED:SESSION]');
       }
     }
+    // On its own, padding included: nothing of the encoding is left over.
+    expect(r.redact(Buffer.from(TOKEN).toString('base64'))).toBe('[REDACTED:SESSION]');
+    expect(r.redact(Buffer.from(KEY).toString('base64url'))).toBe('[REDACTED:AWS_ACCESS_KEY_ID]');
     expect(r.redact(encodeURIComponent(TOKEN))).toBe('[REDACTED:SESSION]');
     expect(r.redact(encodeURIComponent(TOKEN).replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()))).toBe(
       '[REDACTED:SESSION]',
