@@ -46,6 +46,13 @@ describe('glob.match (gobwas/glob syntax)', () => {
     expect(glob('a/**/c', ['/'], 'a/b/x/c')).toBe(true);
   });
 
+  it('stays linear with many wildcards', () => {
+    const started = performance.now();
+    expect(glob('*a*a*a*b', null, 'a'.repeat(20000))).toBe(false);
+    expect(glob('{*a,*b}*c*d', ['.'], 'ab'.repeat(10000))).toBe(false);
+    expect(performance.now() - started).toBeLessThan(3000);
+  });
+
   it('refuses what gobwas refuses and checks operand types', () => {
     expectError('eval_builtin_error', 'unexpected end of input', 'glob.match', '[a-', [], 'x');
     expectError('eval_builtin_error', 'could not parse range', 'glob.match', '[!]', [], 'x');

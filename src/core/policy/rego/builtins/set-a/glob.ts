@@ -2,11 +2,13 @@
  * glob.match and glob.quote_meta with the syntax of github.com/gobwas/glob, which OPA uses:
  * `*` (no separator), `**` (anything), `?`, `[abc]`, `[a-z]`, `[!...]`, `{a,b}`, `\` escapes.
  * The pattern is lexed and parsed as gobwas does (same accepted patterns, same errors) and
- * compiled to an anchored JS RegExp; compiled globs are cached.
+ * translated to an anchored RE2 pattern, so it runs on the same linear-time-safe matcher as the
+ * regex builtins (many `*` in one glob would make plain backtracking polynomial); cached.
  */
 import type { Value } from '../../value.js';
 import { type BuiltinDef, BuiltinError, builtinError, expectType, operandTypeError } from '../types.js';
 import { elementError } from './aggregates.js';
+import { compileRe2, type Re2 } from './re2.js';
 
 type Tok =
   | { t: 'text'; s: string }
@@ -105,11 +107,12 @@ function lex(src: string): Tok[] {
   return out;
 }
 
-const esc = (c: string) => `\\u{${c.codePointAt(0)!.toString(16)}}`;
+const esc = (c: string) => `\\x{${c.codePointAt(0)!.toString(16)}}`;
+const ANY = '[\\x{0}-\\x{10ffff}]';
 
-/** gobwas's parser, emitting regex source; alternatives nest as (?:a|b). */
+/** gobwas's parser, emitting RE2 source; alternatives nest as (?:a|b). */
 function toRegexSource(toks: Tok[], seps: string): string {
-  const notSep = seps ? `[^${Array.from(seps, esc).join('')}]` : '[^]';
+  const notSep = seps ? `[^${Array.from(seps, esc).join('')}]` : ANY;
   // Each open `{` keeps its finished alternatives and the one being built.
   const stack: { alts: string[]; cur: string }[] = [{ alts: [], cur: '' }];
   const top = () => stack[stack.length - 1]!;
@@ -123,7 +126,7 @@ function toRegexSource(toks: Tok[], seps: string): string {
         top().cur += `${notSep}*`;
         break;
       case 'super':
-        top().cur += '[^]*';
+        top().cur += `${ANY}*`;
         break;
       case 'single':
         top().cur += notSep;
@@ -176,15 +179,15 @@ function toRegexSource(toks: Tok[], seps: string): string {
 }
 
 const CACHE_MAX = 500;
-const cache = new Map<string, RegExp | Error>();
+const cache = new Map<string, Re2 | Error>();
 
 /** A compiled glob (cached); throws eval_builtin_error for a pattern gobwas refuses. */
-export function compileGlob(pattern: string, separators: string): RegExp {
+export function compileGlob(pattern: string, separators: string): Re2 {
   const key = `${separators}\u0000${pattern}`;
   let hit = cache.get(key);
   if (hit === undefined) {
     try {
-      hit = new RegExp(`^${toRegexSource(lex(pattern), separators)}$`, 'u');
+      hit = compileRe2(`\\A${toRegexSource(lex(pattern), separators)}\\z`);
     } catch (e) {
       hit = e as Error;
     }
