@@ -42,14 +42,15 @@ function retryText(details: Details): string {
   return `${when}, or free capacity first (release_access for grants you no longer need, cancel_request for requests you no longer want). Limit: ${limit}.`;
 }
 
-const NEXT: Record<AppErrorCode, (d: Details) => string> = {
+const NEXT: Record<AppErrorCode, (d: Details, message: string) => string> = {
   VALIDATION: () => ' Fix that argument and call the tool again.',
   NOT_FOUND: () =>
     ' Check the id: list_my_requests shows your requests (an id you may not see looks missing).',
   FORBIDDEN: () => ' This identity is not allowed to do this; retrying will not help.',
   CONFLICT: () => ' Call get_request to see its current state before doing anything else.',
-  POLICY_DENIED: (d) => {
-    const reasons = list(d?.reasons);
+  POLICY_DENIED: (d, message) => {
+    // The message usually quotes the first reason already; list only what it does not say.
+    const reasons = list(d?.reasons).filter((r) => !message.includes(r));
     return `${reasons.length ? ` Policy reasons: ${reasons.join('; ')}.` : ''}${d && 'alternatives' in d ? alternativesText(d) : ''}`;
   },
   RATE_LIMITED: retryText,
@@ -79,7 +80,7 @@ export function toolError(err: unknown, log: Logger, tool: string): CallToolResu
       'mcp tool failed',
     );
   }
-  const text = `${sentence(message)}${NEXT[code](details)}`;
+  const text = `${sentence(message)}${NEXT[code](details, message)}`;
   return {
     isError: true,
     content: [

@@ -66,13 +66,15 @@ export interface McpHarness {
   app: ReturnType<typeof createApp>;
   core: Core;
   mock: MockProvider;
+  /** A second mock provider, `mock-b`. */
+  mockB: MockProvider;
   db: TestDb;
   /** Dev token of a person. */
   human(email: string, groups?: string[]): Promise<string>;
   /** A real agent (created by an admin) and its token. */
   agent(name: string, owner: string, scopes?: string[]): Promise<{ token: string; actor: Actor }>;
-  /** An SDK client connected to /mcp with `token`. */
-  client(token: string): Promise<Client>;
+  /** An SDK client connected to /mcp with `token`; `record: false` keeps its bodies out of bodies(). */
+  client(token: string, opts?: { record?: boolean }): Promise<Client>;
   /** Calls a tool and returns its result (isError results included, never thrown). */
   call(
     client: Client,
@@ -119,12 +121,13 @@ export async function startMcpHarness(
   const db = await createTestDb(driver);
   const keys = deriveServerKeys(randomBytes(32));
   const mock = new MockProvider();
+  const mockB = new MockProvider({ name: 'mock-b' });
   let offset = 0;
   const core = await createCore({
     config,
     db,
     keys,
-    providers: [mock],
+    providers: [mock, mockB],
     policies: loadRegoPolicySet([...defaultPolicySources(), ...TEST_POLICIES]),
     log: pino({ level: 'silent' }),
     now: () => new Date(Date.now() + offset),
@@ -143,6 +146,7 @@ export async function startMcpHarness(
     app,
     core,
     mock,
+    mockB,
     db,
     human: async (email, groups = []) =>
       (await mintDevToken(keys, { email, groups, kind: 'human', ttl: 3600 })).token,
@@ -160,12 +164,12 @@ export async function startMcpHarness(
         },
       };
     },
-    async client(token) {
+    async client(token, o = {}) {
       const transport = new StreamableHTTPClientTransport(new URL('http://localhost/mcp'), {
         requestInit: { headers: { authorization: `Bearer ${token}` } },
         fetch: async (url, init) => {
           const res = await app.request(String(url), init);
-          recorded.push(res.clone().text());
+          if (o.record !== false) recorded.push(res.clone().text());
           return res;
         },
       });
