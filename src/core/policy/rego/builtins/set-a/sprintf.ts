@@ -167,19 +167,35 @@ export function goSprintf(format: string, args: GoArg[]): string {
   return out;
 }
 
+const SIMPLE_VERB = /%(.?)/g;
+
+/**
+ * The common case without the general machinery: only `%s`, `%d`, `%v` and `%%`, no flags, each
+ * verb given a string (`%s`, `%v`) or a safe integer (`%d`, `%v`), no argument left over.
+ * Undefined whenever the general formatter is needed.
+ */
+function simpleSprintf(format: string, values: Value[]): string | undefined {
+  let i = 0;
+  let ok = true;
+  const out = format.replace(SIMPLE_VERB, (_, verb: string) => {
+    if (verb === '%') return '%';
+    const v = values[i++];
+    if (verb === 's' || verb === 'v') {
+      if (typeof v === 'string') return v;
+      if (verb === 'v' && typeof v === 'number' && Number.isSafeInteger(v)) return String(v);
+    } else if (verb === 'd' && typeof v === 'number' && Number.isSafeInteger(v)) return String(v);
+    ok = false;
+    return '';
+  });
+  return ok && i === values.length ? out : undefined;
+}
+
 export const sprintfBuiltin: BuiltinDef = {
   name: 'sprintf',
   arity: 2,
   impl: ([a, b]) => {
     const format = expectType<string>(a!, 1, 'string');
     const values = expectType<Value[]>(b!, 2, 'array');
-    // The common `sprintf("%d", [n])` / `sprintf("%s", [s])` skip the general machinery.
-    if (values.length === 1) {
-      const v = values[0]!;
-      if (format === '%s' && typeof v === 'string') return v;
-      if ((format === '%d' || format === '%v') && typeof v === 'number' && Number.isSafeInteger(v))
-        return String(v);
-    }
-    return goSprintf(format, values.map(goArg));
+    return simpleSprintf(format, values) ?? goSprintf(format, values.map(goArg));
   },
 };
