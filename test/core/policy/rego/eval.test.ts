@@ -140,4 +140,21 @@ r := [x | some x in input.xs; x < 0 or x > 10]`;
     });
     expect(value(src, 'p.q', { a: true, b: false, c: false, xs: [] })).toBeUndefined();
   });
+
+  it('looks up one key of a partial document without building the rest (as OPA)', () => {
+    const src = `package p
+roles[u] := r if some u, r in input.assign
+roles["mallory"] := "a" if input.conflict
+roles["mallory"] := "b" if input.conflict
+admins contains u if { some u, r in input.assign; r == "admin" }
+q := roles[input.who]
+isadmin if admins[input.who]`;
+    const input = { assign: { alice: 'admin', bob: 'dev' }, conflict: true, who: 'alice' };
+    expect(value(src, 'p.q', input)).toBe('admin');
+    expect(value(src, 'p.isadmin', input)).toBe(true);
+    expect(regoError(() => value(src, 'p.roles', input)).code).toBe('eval_conflict_error');
+    expect(regoError(() => value(src, 'p.q', { ...input, who: 'mallory' })).message).toContain(
+      'object keys must be unique',
+    );
+  });
 });

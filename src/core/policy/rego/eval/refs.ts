@@ -8,6 +8,7 @@ import type { IRTerm, RNode } from '../compiler/ir.js';
 import { compare, keyOf, RObject, type Value } from '../value.js';
 import { forEachEntry, lookup, sortedKeys } from './collections.js';
 import { setPath } from './exprs.js';
+import { evalPartialAt } from './partial-key.js';
 import { evalNodeValue } from './rules.js';
 import type { Ctx, Ev, F, KV, Overlay } from './state.js';
 import { evalTerm, groundNow } from './terms.js';
@@ -93,6 +94,21 @@ function walkData(
     if (ovc?.value !== undefined) return walkValue(ev, ctx, ovc.value, path, i + 1, f, k);
     const child = node?.children.get(keyOf(key));
     if (child?.kind) {
+      if (!ovc && (child.kind === 'object' || child.kind === 'multi') && i + 1 < path.length) {
+        const nseg = path[i + 1]!;
+        const nkey = nseg.k === 'const' ? nseg.v : nseg.k === 'var' ? f[nseg.slot] : undefined;
+        const next = i + 2;
+        if (nkey !== undefined) {
+          const at = evalPartialAt(ev, ctx, child, nkey);
+          return at === undefined ? false : walkValue(ev, ctx, at, path, next, f, k);
+        }
+        if (nseg.k !== 'var' && groundNow(nseg, f)) {
+          return evalTerm(ev, ctx, nseg, f, (key) => {
+            const at = evalPartialAt(ev, ctx, child, key);
+            return at === undefined ? false : walkValue(ev, ctx, at, path, next, f, k);
+          });
+        }
+      }
       let v = evalNodeValue(ev, ctx, child);
       if (ovc) v = applyOverlay(v, ovc);
       return v === undefined ? false : walkValue(ev, ctx, v, path, i + 1, f, k);

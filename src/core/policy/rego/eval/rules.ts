@@ -119,28 +119,43 @@ function evalPartial(ev: Ev, ctx: Ctx, node: RNode): Value {
   const result = node.isSet ? new RSet() : new RObject();
   const visited = new Set<string>();
   for (const rule of node.allRules ?? node.rules) {
-    const prefix = node.prefixes?.get(rule) ?? [];
-    for (let r: CRule | undefined = rule; r; r = r.elseRule) {
-      const f: F = new Array(r.nslots);
-      let any = false;
-      const rr = r;
-      evalBody(ev, ctx, r.body, 0, f, () => {
-        any = true;
-        reduce(rr, prefix, f, result, visited);
-        return false;
-      });
-      if (any) break;
-    }
+    runRule(ev, ctx, rule, node.prefixes?.get(rule) ?? [], result, visited, new Array(rule.nslots));
   }
   node.memoCtx = ctx;
   node.memoVal = result;
   return result;
 }
 
+/**
+ * Adds every solution of `rule` (or of the first `else` that has one) to `result`. `f` is the
+ * first rule's frame, possibly with a head variable already bound (key-bound lookups).
+ */
+export function runRule(
+  ev: Ev,
+  ctx: Ctx,
+  rule: CRule,
+  prefix: Value[],
+  result: RObject | RSet,
+  visited: Set<string>,
+  f: F,
+): void {
+  for (let r: CRule | undefined = rule; r; r = r.elseRule) {
+    const frame: F = r === rule ? f : new Array(r.nslots);
+    let any = false;
+    const rr = r;
+    evalBody(ev, ctx, r.body, 0, frame, () => {
+      any = true;
+      reduce(rr, prefix, frame, result, visited);
+      return false;
+    });
+    if (any) return;
+  }
+}
+
 const keyConflict = (r: CRule) => conflict('object keys must be unique', r.loc);
 
 /** Adds one solution of `r` to the node's document (OPA's evalVirtualPartial.reduce). */
-function reduce(r: CRule, prefix: Value[], f: F, result: RObject | RSet, visited: Set<string>): void {
+export function reduce(r: CRule, prefix: Value[], f: F, result: RObject | RSet, visited: Set<string>): void {
   if (result instanceof RSet) {
     result.add(build(r.key!, f));
     return;
