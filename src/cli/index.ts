@@ -18,6 +18,7 @@ export const jitsudoCommand = defineCommand({
     mcp: () => import('./commands/mcp.js').then((m) => m.mcpCommand),
     audit: () => import('./commands/audit/index.js').then((m) => m.auditCommand),
     policy: () => import('./commands/policy/index.js').then((m) => m.policyCommand),
+    agent: () => import('./commands/agent.js').then((m) => m.agentCommand),
     server: () => import('./commands/server/index.js').then((m) => m.serverCommand),
   },
 });

@@ -76,6 +76,15 @@ export function createClient(opts: ClientOptions) {
     getCredentials: async (id: string) =>
       (await call<{ grant: T.Grant }>('GET', `${PREFIX}/requests/${enc(id)}/credentials`)).grant,
 
+    listEligibleAccess: (query: T.EligibleAccessInput = {}) =>
+      call<T.EligibleAccess>('GET', `${PREFIX}/eligible-access`, undefined, query),
+
+    createAgent: (body: T.CreateAgentInput) => call<T.CreatedAgent>('POST', `${PREFIX}/agents`, body),
+    listAgents: (query: T.ListAgentsInput = {}) =>
+      call<T.AgentList>('GET', `${PREFIX}/agents`, undefined, query),
+    revokeAgent: async (idOrName: string, body: { reason?: string } = {}) =>
+      (await call<{ agent: T.Agent }>('POST', `${PREFIX}/agents/${enc(idOrName)}/revoke`, body)).agent,
+
     listPolicies: (query: T.PageInput = {}) =>
       call<T.PolicyList>('GET', `${PREFIX}/policies`, undefined, query),
     getPolicy: async (id: string) =>

@@ -3,6 +3,7 @@
  * /openapi.json — so the client cannot drift from the API (type-only imports: no server code loads).
  */
 import type { z } from '@hono/zod-openapi';
+import type * as Ag from '../http/schemas/agent.js';
 import type * as A from '../http/schemas/audit.js';
 import type * as P from '../http/schemas/policy.js';
 import type * as Pr from '../http/schemas/principal.js';
@@ -34,6 +35,13 @@ export type AuditQueryInput = z.input<typeof A.AuditQuery> & PageInput;
 export type AuditVerifyResult = z.infer<typeof A.AuditVerifyResult>;
 export type Principal = z.infer<typeof Pr.Principal>;
 export type SetTrustTierInput = z.input<typeof Pr.SetTrustTierBody>;
+export type Agent = z.infer<typeof Ag.Agent>;
+export type CreatedAgent = z.infer<typeof Ag.CreatedAgent>;
+export type CreateAgentInput = z.input<typeof Ag.CreateAgentBody>;
+export type AgentList = z.infer<typeof Ag.AgentList>;
+export type ListAgentsInput = { owner?: string; include_revoked?: boolean } & PageInput;
+export type EligibleAccess = z.infer<typeof Ag.EligibleAccess>;
+export type EligibleAccessInput = z.input<typeof Ag.EligibleQuery>;
 
 export interface Whoami {
   identity: string;
