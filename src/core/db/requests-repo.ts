@@ -272,9 +272,10 @@ export async function limitTimes(
 ): Promise<{ oldestSince: Date | null; nextExpiry: Date | null }> {
   const [r] = await exec
     .select({
+      // An ISO string and a cast: postgres-js binds no bare Date inside a raw sql fragment.
       oldest: sql<
         Date | string | null
-      >`min(${requests.createdAt}) filter (where ${requests.createdAt} >= ${since})`,
+      >`min(${requests.createdAt}) filter (where ${requests.createdAt} >= ${since.toISOString()}::timestamptz)`,
       next: sql<Date | string | null>`min(${requests.expiresAt}) filter (where ${requests.state} = 'ACTIVE')`,
     })
     .from(requests)
