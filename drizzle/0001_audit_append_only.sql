@@ -1,6 +1,6 @@
 -- The audit log is append-only at the database level too: UPDATE, DELETE and TRUNCATE of
 -- audit_events and audit_checkpoints raise an error. A DBA can still drop these triggers; the hash
--- chain and the signed checkpoints are what detect that (docs/adr/0001-audit-hash-chain.md).
+-- chain and the signed checkpoints are what detect that (docs/adr/0010-audit-hash-chain.md).
 CREATE OR REPLACE FUNCTION jitsudo_audit_append_only() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN

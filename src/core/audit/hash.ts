@@ -1,5 +1,5 @@
 /**
- * The audit hash chain's exact encoding (docs/adr/0001-audit-hash-chain.md). Shared by the appender,
+ * The audit hash chain's exact encoding (docs/adr/0010-audit-hash-chain.md). Shared by the appender,
  * the database verifier and the offline export verifier, so all three agree byte for byte.
  */
 import { hash as oneShotHash } from 'node:crypto';

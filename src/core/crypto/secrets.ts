@@ -2,7 +2,7 @@
  * Secrets at rest and the server's keys. One 32-byte master key (config `encryption.key`, or a file
  * generated into `$JITSUDO_HOME` in embedded mode) derives every other key with HKDF-SHA256, so all
  * replicas that share the master key share the same keys without storing them anywhere
- * (docs/adr/0002-server-keys.md).
+ * (docs/adr/0011-server-keys.md).
  */
 import {
   createCipheriv,

@@ -4,7 +4,7 @@ import { bigint, check, index, pgTable, text, timestamp } from 'drizzle-orm/pg-c
 /**
  * The hash-chained audit log. `id` is assigned by the appender as head + 1 under an advisory lock,
  * so ids are gap-free and a missing id means a deleted row. UPDATE/DELETE/TRUNCATE are rejected by
- * triggers (migration 0001). Encoding of `hash`: docs/adr/0001-audit-hash-chain.md.
+ * triggers (migration 0001). Encoding of `hash`: docs/adr/0010-audit-hash-chain.md.
  */
 export const auditEvents = pgTable(
   'audit_events',
