@@ -177,7 +177,12 @@ export async function createStdioProxy(opts: ProxyOptions): Promise<StdioProxy> 
       return { content: [{ type: 'text', text: JSON.stringify(r) }], structuredContent: r };
     }
 
-    const client = await connect();
+    let client: Client;
+    try {
+      client = await connect();
+    } catch (e) {
+      return errorResult((e as Error).message);
+    }
     try {
       return (await client.callTool({ name, arguments: args }, undefined, {
         signal: extra.signal,
@@ -186,7 +191,8 @@ export async function createStdioProxy(opts: ProxyOptions): Promise<StdioProxy> 
         onprogress: (p) => void progress(p).catch(() => {}),
       })) as CallToolResult;
     } catch (e) {
-      if (e instanceof McpError) throw e;
+      // A JSON-RPC error from jitsudod goes back as it came; a transport failure becomes a tool error.
+      if (e instanceof McpError) throw unreachable(e);
       return errorResult(unreachable(e).message);
     }
   });
@@ -200,18 +206,44 @@ export async function createStdioProxy(opts: ProxyOptions): Promise<StdioProxy> 
     },
   };
 
-  function unreachable(e: unknown): McpError {
-    if (e instanceof McpError) return e;
+  /** Any failure reaching jitsudod as an RpcError with an actionable message. */
+  function unreachable(e: unknown): RpcError {
+    if (e instanceof RpcError) return e;
+    // The SDK prefixes "MCP error <code>: " and would prefix again when we pass it on.
+    if (e instanceof McpError)
+      return new RpcError(e.code, e.message.replace(/^MCP error -?\d+: /, ''), e.data);
     if (e instanceof StreamableHTTPError && (e.code === 401 || e.code === 403))
-      return new McpError(
+      return new RpcError(
         ErrorCode.InvalidRequest,
         `jitsudod at ${base} rejected this MCP server's token (HTTP ${e.code}); check JITSUDO_TOKEN or ask the agent's owner for a new one`,
       );
-    const cause = (e as { cause?: { code?: string } }).cause?.code;
-    return new McpError(
+    // fetch hides the reason (ECONNREFUSED, ENOTFOUND…) a cause or two down.
+    let cause: string | undefined;
+    let deepest: string | undefined;
+    for (
+      let c = e as { cause?: unknown; code?: unknown; message?: unknown } | undefined;
+      c && !cause;
+      c = c.cause as typeof c
+    ) {
+      if (typeof c.code === 'string') cause = c.code;
+      if (typeof c.message === 'string') deepest = c.message;
+    }
+    return new RpcError(
       ErrorCode.InternalError,
-      `cannot reach jitsudod at ${base}: ${cause ?? (e as Error).message ?? 'network error'}`,
+      `cannot reach jitsudod at ${base}: ${cause ?? deepest ?? 'network error'}`,
     );
+  }
+}
+
+/** A JSON-RPC error the SDK's server sends as is (it reads `code`, `message` and `data`). */
+class RpcError extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+    readonly data?: unknown,
+  ) {
+    super(message);
+    this.name = 'RpcError';
   }
 }
 

@@ -192,6 +192,17 @@ describe('jitsudo mcp (stdio) in front of a real jitsudod', () => {
     await call('release_access', { request_id: id });
   });
 
+  it('a token jitsudod rejects → an error naming the token, not a hang', async () => {
+    const bad = await stdioClient(server.url, `jit_agt_${'A'.repeat(43)}`);
+    await expect(bad.client.listTools()).rejects.toThrow(/rejected this MCP server's token \(HTTP 401\)/);
+    const x = await bad.client.callTool({
+      name: 'exec_with_access',
+      arguments: { request_id: 'req_x', argv: ['true'] },
+    });
+    expect(errorText(x)).toMatch(/jitsudod rejected this MCP server's token/);
+    await bad.close();
+  });
+
   it('forwards remote tool errors as they are', async () => {
     const r = await call('get_request', { request_id: 'req_01J9Z7X3R4T5V6W7X8Y9Z0ABCD' });
     expect(r.isError).toBe(true);
