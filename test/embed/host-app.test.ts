@@ -78,6 +78,26 @@ describe.each(testDatabases())('jitsudo mounted in a host app (%s)', (driver) =>
     expect(doc.paths['/api/v1alpha1/requests']).toBeDefined();
   });
 
+  it('an explicit basePath wins over the derived one (for hosts that rewrite paths)', async () => {
+    const j2 = await createJitsudo({
+      config: {
+        home: '/nonexistent-jitsudo-home',
+        log: { level: 'silent' },
+        encryption: { key: 'a'.repeat(64) },
+      },
+      database: db,
+      providers: [mock],
+      policies: j.core.deps.policies,
+      basePath: '/behind/proxy/',
+      startSweeper: false,
+    });
+    const doc = (await (await j2.app.request('/openapi.json')).json()) as { servers: { url: string }[] };
+    expect(doc.servers).toEqual([{ url: '/behind/proxy' }]);
+    const root = (await (await j.app.request('/openapi.json')).json()) as { servers?: unknown };
+    expect(root.servers).toBeUndefined();
+    await j2.close();
+  });
+
   it('the typed client (jitsudo/client) works against the mounted app', async () => {
     const client = createClient({
       server: 'http://localhost/jitsudo',
