@@ -3,11 +3,18 @@
  * with FOR UPDATE SKIP LOCKED (so any number of processes on one PostgreSQL share the work without
  * acting twice) under a lease (so a process that dies mid-sweep loses nothing: its claims become
  * due again). Expiry runs first and with several batches in flight, because its lag is the one
- * that matters most: access that should be gone.
+ * that matters most: access that should be gone. Besides the periodic tick, an expiry timer wakes
+ * the process when the next grant is due (at most every EXPIRY_MIN_GAP_MS), so revocation lag is
+ * the work itself rather than the tick interval.
  */
 import type { CoreDeps } from '../core/deps.js';
 import { checkEndedGrants, reconcileActiveGrants } from '../core/requests/sweep-drift.js';
-import { expireDueGrants, retryDueGrants, retryDueRevokes } from '../core/requests/sweep-grants.js';
+import {
+  expireDueGrants,
+  nextGrantExpiry,
+  retryDueGrants,
+  retryDueRevokes,
+} from '../core/requests/sweep-grants.js';
 import { escalateOverdueReviews, expireStalePending } from '../core/requests/sweep-pending.js';
 
 export type SweepJob =
@@ -51,6 +58,9 @@ export interface SweeperOptions {
 
 export type SweepReport = Record<SweepJob, number>;
 
+/** Smallest pause between expiry wake-ups: under a stream of expiries, batches of this many ms. */
+const EXPIRY_MIN_GAP_MS = 100;
+
 export class Sweeper {
   readonly #deps: CoreDeps;
   readonly #intervalMs: number;
@@ -58,7 +68,9 @@ export class Sweeper {
   readonly #parallel: number;
   readonly #maxBatches: number;
   #timer: NodeJS.Timeout | undefined;
+  #expiryTimer: NodeJS.Timeout | undefined;
   #running: Promise<unknown> | undefined;
+  #expiring: Promise<unknown> | undefined;
   #stopped = true;
 
   constructor(deps: CoreDeps, opts: SweeperOptions = {}) {
@@ -117,13 +129,42 @@ export class Sweeper {
       }
     };
     void loop();
+    void this.#scheduleExpiry();
   }
 
-  /** Stops the loop and waits for the tick in flight. */
+  async #scheduleExpiry(): Promise<void> {
+    if (this.#stopped) return;
+    let delay = this.#intervalMs;
+    try {
+      const next = await nextGrantExpiry(this.#deps);
+      if (next) delay = Math.max(0, next.getTime() - this.#deps.now().getTime());
+    } catch (e) {
+      this.#deps.log.warn(
+        { err: e instanceof Error ? e.message : String(e) },
+        'sweeper: next expiry unknown',
+      );
+    }
+    if (this.#stopped) return;
+    delay = Math.min(this.#intervalMs, Math.max(EXPIRY_MIN_GAP_MS, delay));
+    this.#expiryTimer = setTimeout(async () => {
+      if (this.#stopped) return;
+      this.#expiring = this.#drain('expire').catch((e) =>
+        this.#deps.log.error({ err: e instanceof Error ? e.message : String(e) }, 'sweeper expiry failed'),
+      );
+      await this.#expiring;
+      this.#expiring = undefined;
+      void this.#scheduleExpiry();
+    }, delay);
+    this.#expiryTimer.unref?.();
+  }
+
+  /** Stops the loop and waits for the work in flight. */
   async stop(): Promise<void> {
     this.#stopped = true;
     if (this.#timer) clearTimeout(this.#timer);
+    if (this.#expiryTimer) clearTimeout(this.#expiryTimer);
     this.#timer = undefined;
-    await this.#running;
+    this.#expiryTimer = undefined;
+    await Promise.all([this.#running, this.#expiring]);
   }
 }

@@ -283,3 +283,67 @@ export async function limitTimes(
   const date = (v: Date | string | null | undefined) => (v == null ? null : new Date(v));
   return { oldestSince: date(r?.oldest), nextExpiry: date(r?.next) };
 }
+
+/**
+ * Records many finished revocations in one statement (locked rows, transitions already checked):
+ * each row gets its terminal state, `ended_at`, wiped credentials and its after-end check time.
+ */
+export async function finishRevokedRows(
+  tx: Transaction,
+  items: readonly { id: string; state: 'EXPIRED' | 'REVOKED'; nextAttemptAt: Date | null }[],
+  now: Date,
+): Promise<RequestRow[]> {
+  if (items.length === 0) return [];
+  const values = sql.join(
+    items.map(
+      (i) =>
+        sql`(${i.id}::text, ${i.state}::text, ${i.nextAttemptAt ? i.nextAttemptAt.toISOString() : null}::timestamptz)`,
+    ),
+    sql`, `,
+  );
+  return tx
+    .update(requests)
+    .set({
+      state: sql`u.state`,
+      endedAt: now,
+      credentialsEnc: null,
+      lastError: null,
+      nextAttemptAt: sql`u.next`,
+      updatedAt: now,
+      version: sql`${requests.version} + 1`,
+    })
+    .from(sql`(values ${values}) as u(id, state, next)`)
+    .where(sql`${requests.id} = u.id`)
+    .returning();
+}
+
+/** The earliest expires_at of an ACTIVE grant not yet being revoked (lets the sweeper wake just in time). */
+export async function nextExpiryAt(exec: Executor): Promise<Date | null> {
+  const [r] = await exec
+    .select({ t: requests.expiresAt })
+    .from(requests)
+    .where(and(eq(requests.state, 'ACTIVE'), isNull(requests.endReason)))
+    .orderBy(asc(requests.expiresAt))
+    .limit(1);
+  return r?.t ?? null;
+}
+
+/** Sets `next_attempt_at` of many locked rows in one statement (schedule-only bookkeeping, no state change). */
+export async function rescheduleRows(
+  tx: Transaction,
+  items: readonly { id: string; nextAttemptAt: Date | null }[],
+  now: Date,
+): Promise<void> {
+  if (items.length === 0) return;
+  const values = sql.join(
+    items.map(
+      (i) => sql`(${i.id}::text, ${i.nextAttemptAt ? i.nextAttemptAt.toISOString() : null}::timestamptz)`,
+    ),
+    sql`, `,
+  );
+  await tx
+    .update(requests)
+    .set({ nextAttemptAt: sql`u.next`, updatedAt: now, version: sql`${requests.version} + 1` })
+    .from(sql`(values ${values}) as u(id, next)`)
+    .where(sql`${requests.id} = u.id`);
+}

@@ -6,7 +6,7 @@
  * failure keeps the row ACTIVE-with-intent, retried with backoff forever, and writes an alert
  * (`grant.revoke_failed`) every time.
  */
-import { lockRequests, type RequestRow, updateRequest } from '../db/requests-repo.js';
+import { finishRevokedRows, lockRequests, type RequestRow, updateRequest } from '../db/requests-repo.js';
 import type { CoreDeps } from '../deps.js';
 import { ProviderError } from '../providers/types.js';
 import {
@@ -17,7 +17,7 @@ import {
   grantRefOf,
   mapLimit,
 } from './provider-call.js';
-import { assertTransition, type RequestState } from './states.js';
+import { assertTransition } from './states.js';
 import { audit, transact } from './tx.js';
 
 type Outcome = { row: RequestRow; ok: true } | { row: RequestRow; ok: false; error: ProviderError };
@@ -69,30 +69,18 @@ export async function revokeGrants(
           )
         ).map((r) => [r.id, r]),
       );
-      const after: RequestRow[] = [];
+      const after = new Map<string, RequestRow>();
+      const finished: { id: string; state: 'EXPIRED' | 'REVOKED'; nextAttemptAt: Date | null }[] = [];
       for (const o of outcomes) {
         const cur = current.get(o.row.id)!;
         const base = { ...who, requestId: cur.id, provider: cur.provider, resourceScope: cur.resourceScope };
+        after.set(cur.id, cur);
         // Already finished by another holder of an older lease: the revoke was idempotent, nothing to add.
-        if (cur.state !== 'ACTIVE' || cur.endReason === null) {
-          after.push(cur);
-          continue;
-        }
+        if (cur.state !== 'ACTIVE' || cur.endReason === null) continue;
         if (o.ok) {
-          const to: RequestState = cur.endReason === 'expired' ? 'EXPIRED' : 'REVOKED';
+          const to = cur.endReason === 'expired' ? 'EXPIRED' : 'REVOKED';
           assertTransition(cur.state, to, cur.id);
-          const row = await updateRequest(
-            tx,
-            cur.id,
-            {
-              state: to,
-              endedAt: now,
-              credentialsEnc: null,
-              lastError: null,
-              nextAttemptAt: afterEndAt(deps, cur, now),
-            },
-            now,
-          );
+          finished.push({ id: cur.id, state: to, nextAttemptAt: afterEndAt(deps, cur, now) });
           await audit(tx, {
             ...base,
             action: to === 'EXPIRED' ? 'grant.expired' : 'grant.revoked',
@@ -105,13 +93,9 @@ export async function revokeGrants(
                 : {}),
             },
           });
-          after.push(row);
           continue;
         }
-        if (cur.version !== o.row.version) {
-          after.push(cur);
-          continue;
-        }
+        if (cur.version !== o.row.version) continue;
         const error = errorText(o.error);
         const next = new Date(now.getTime() + backoffMs(cur.revokeAttempts));
         const row = await updateRequest(tx, cur.id, { nextAttemptAt: next, lastError: error }, now);
@@ -132,9 +116,11 @@ export async function revokeGrants(
           { request_id: cur.id, provider: cur.provider, attempt: cur.revokeAttempts, error },
           'provider revoke failed; access is still in force and will be retried',
         );
-        after.push(row);
+        after.set(cur.id, row);
       }
-      return after;
+      // One statement for every grant that ended in this batch (the sweeper's hot path).
+      for (const r of await finishRevokedRows(tx, finished, now)) after.set(r.id, r);
+      return outcomes.map((o) => after.get(o.row.id)!);
     },
     outcomes.map((o) => o.row.id),
   );

@@ -13,6 +13,7 @@ import {
   lockRequests,
   type RequestPatch,
   type RequestRow,
+  rescheduleRows,
   updateRequest,
 } from '../db/requests-repo.js';
 import type { CoreDeps } from '../deps.js';
@@ -53,9 +54,15 @@ async function record(deps: CoreDeps, steps: Step[]): Promise<void> {
           )
         ).map((r) => [r.id, r]),
       );
+      const reschedule: { id: string; nextAttemptAt: Date | null }[] = [];
       for (const s of steps) {
         const cur = current.get(s.row.id)!;
         if (cur.version !== s.row.version) continue; // someone acted on it meanwhile: their word stands
+        const keys = Object.keys(s.patch);
+        if (keys.length === 1 && keys[0] === 'nextAttemptAt' && s.audits.length === 0) {
+          reschedule.push({ id: cur.id, nextAttemptAt: s.patch.nextAttemptAt ?? null });
+          continue;
+        }
         if (s.patch.state) assertTransition(cur.state, s.patch.state, cur.id);
         await updateRequest(tx, cur.id, s.patch, now);
         for (const a of s.audits)
@@ -68,6 +75,8 @@ async function record(deps: CoreDeps, steps: Step[]): Promise<void> {
             resourceScope: cur.resourceScope,
           });
       }
+      // The common outcome (checked, nothing wrong) is one statement for the whole batch.
+      await rescheduleRows(tx, reschedule, now);
     },
     steps.map((s) => s.row.id),
   );

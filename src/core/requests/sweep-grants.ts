@@ -4,7 +4,7 @@
  * shared grant/revoke flows as the system actor.
  */
 import { SYSTEM_ACTOR } from '../actor.js';
-import { type ClaimKind, claimRequests, type RequestRow } from '../db/requests-repo.js';
+import { type ClaimKind, claimRequests, nextExpiryAt, type RequestRow } from '../db/requests-repo.js';
 import type { CoreDeps } from '../deps.js';
 import { issueGrants } from './grant-flow.js';
 import { revokeGrants } from './revoke-flow.js';
@@ -41,4 +41,9 @@ export async function retryDueGrants(deps: CoreDeps, limit: number): Promise<num
   const rows = await claim(deps, 'grant_retry', limit);
   await issueGrants(deps, rows, SYSTEM);
   return rows.length;
+}
+
+/** When the next ACTIVE grant expires (null: none), so the sweeper can wake up for it. */
+export function nextGrantExpiry(deps: CoreDeps): Promise<Date | null> {
+  return nextExpiryAt(deps.db);
 }
