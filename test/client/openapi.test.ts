@@ -171,6 +171,12 @@ describe('typed client vs /openapi.json', () => {
       reason: 'to cancel',
     });
     await alice.cancelRequest(r3.id, {});
+    const made = await alice.createAgent({ name: 'schema-bot' });
+    const bot = createClient({ server: BASE, token: made.token, fetch: checkingFetch });
+    await bot.whoami();
+    await bot.listEligibleAccess({ provider: 'mock' });
+    await alice.listAgents({});
+    await alice.revokeAgent('schema-bot', { reason: 'done' });
     // Error envelopes are documented responses too.
     await alice.getRequest('req_01J9Z7X3R4T5V6W7X8Y9Z0ABCD').catch(() => {});
     await bob.getCredentials(r1.id).catch(() => {});
@@ -188,6 +194,10 @@ describe('typed client vs /openapi.json', () => {
       .catch(() => {});
 
     expect(problems).toEqual([]);
+    // …and the checker itself rejects a body that does not fit (so an empty problem list means something).
+    const create = operationFor('POST', `${BASE}/api/v1alpha1/requests`)!;
+    const schema = deref(create.responses['201'].content['application/json'].schema);
+    expect(validator.getValidator(schema as never)({ request: { id: 42 } }).valid).toBe(false);
     // The session really exercised the document, errors included.
     expect(checked.size).toBeGreaterThanOrEqual(15);
     expect([...checked].some((c) => / 404$/.test(c))).toBe(true);

@@ -1,13 +1,20 @@
 /**
  * The example agents as real processes against a real jitsudod (mock provider, dev identity).
- * Agent tokens are minted through the real API. The requester runs through `jitsudo mcp` (stdio),
+ * Agent tokens are minted through the real CLI (`jitsudo agent create`) and API. The requester runs through `jitsudo mcp` (stdio),
  * so this is also the whole secretless path: request → wait → exec_with_access → release.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanEnv, ROOT, type ServerProcess, startJitsudod } from '../e2e/support/processes.js';
-import { api, autoReadOnlyPolicyDir, createAgent, devToken } from '../mcp-stdio/support.js';
+import {
+  cleanEnv,
+  jitsudo,
+  ROOT,
+  type ServerProcess,
+  startJitsudod,
+  tempHome,
+} from '../e2e/support/processes.js';
+import { api, autoReadOnlyPolicyDir, devToken } from '../mcp-stdio/support.js';
 
 const REQUESTER = join(ROOT, 'examples', 'agents', 'requester-agent', 'agent.ts');
 const REVIEWER = join(ROOT, 'examples', 'agents', 'ai-reviewer', 'reviewer.ts');
@@ -51,9 +58,15 @@ let reviewerToken: string;
 
 beforeAll(async () => {
   server = await startJitsudod({ env: { JITSUDOD_POLICY_DIR: autoReadOnlyPolicyDir() } });
-  const owner = await devToken(server.url, 'dev@example.com');
   const admin = await devToken(server.url, 'root@example.com', ['jitsudo-admins']);
-  requesterToken = await createAgent(server.url, owner, 'example-requester');
+  // The requester's token through the real CLI, as its owner would mint it.
+  const home = tempHome('agent-owner');
+  const login = await jitsudo(['login', '--dev', '--user', 'dev@example.com'], { home, server: server.url });
+  expect(login.code, login.stderr).toBe(0);
+  const created = await jitsudo(['agent', 'create', 'example-requester'], { home, server: server.url });
+  expect(created.code, created.stderr).toBe(0);
+  requesterToken = created.stdout.trim();
+  expect(requesterToken).toMatch(/^jit_agt_/);
   // The ai-reviewer right is handed out by admins; a different owner, so it may review dev's agent.
   reviewerToken = (
     await api(server.url, 'POST', '/agents', {
