@@ -4,6 +4,7 @@
  * `instructions`.
  */
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import type { McpContext } from './context.js';
 import { registerTools } from './define.js';
 import { TOOLS } from './tools/index.js';
@@ -23,11 +24,21 @@ export const INSTRUCTIONS = [
   'escalate_to_human — always with reasoning; escalate when unsure.',
 ].join('\n');
 
+/**
+ * One validator for every per-request server: the SDK otherwise builds a new Ajv instance for each
+ * (half the per-request cost), and it is only used for elicitation, which these tools never do.
+ */
+const SHARED_VALIDATOR = new AjvJsonSchemaValidator();
+
 /** Builds the server for one request; invariant: only tools the actor holds the right for are listed. */
 export function createMcpServer(ctx: McpContext, version: string): McpServer {
   const server = new McpServer(
     { name: MCP_SERVER_NAME, version },
-    { capabilities: { tools: { listChanged: false } }, instructions: INSTRUCTIONS },
+    {
+      capabilities: { tools: { listChanged: false } },
+      instructions: INSTRUCTIONS,
+      jsonSchemaValidator: SHARED_VALIDATOR,
+    },
   );
   registerTools(server, ctx, TOOLS);
   return server;
