@@ -90,7 +90,7 @@ describe('nearestAlternatives', () => {
       request({ resource_scope: 'prod' }),
     );
     expect(alts.map((a) => `${a.role}@${a.resource_scope}/${a.duration_seconds}/${a.approver_tier}`)).toEqual(
-      ['reader@prod/1800/auto', 'deployer@dev/1800/human', 'reader@dev/1800/auto'],
+      ['reader@prod/1800/auto', 'reader@dev/1800/auto', 'deployer@dev/1800/human'],
     );
     const shorter = nearestAlternatives(probe(policies(1800)), config, providers, request());
     expect(shorter[0]).toMatchObject({ role: 'deployer', resource_scope: 'dev', duration_seconds: 1800 });
