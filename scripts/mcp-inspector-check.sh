@@ -71,6 +71,16 @@ inspector -e "JITSUDO_TOKEN=$agent" -e "JITSUDO_SERVER=$url" -e "JITSUDO_HOME=$h
   --tool-arg "request_id=$req" 'argv=["sh","-c","echo key=$MOCK_ACCESS_KEY; printf %s \"$MOCK_SESSION_TOKEN\" | base64; exit 3"]' 2>/dev/null |
   jq -c '{isError, structuredContent: (.structuredContent // .content[0].text)}'
 
+section "inspector: tools/list for an agent with the ai-reviewer right (minted by an admin)"
+admin=$(curl -sf -X POST "$api/auth/dev-token" -H 'content-type: application/json' \
+  -d '{"email":"root@example.com","groups":["jitsudo-admins"]}' | jq -r .token)
+reviewer=$(curl -sf -X POST "$api/agents" -H "authorization: Bearer $admin" -H 'content-type: application/json' \
+  -d '{"name":"inspector-reviewer","owner":"security@example.com","scopes":["ai-reviewer"]}' | jq -r .token)
+inspector "$url/mcp" --transport http --header "Authorization: Bearer $reviewer" --method tools/list 2>/dev/null |
+  jq -r '[.tools[].name] | join(", ")'
+inspector "$url/mcp" --transport http --header "Authorization: Bearer $reviewer" \
+  --method tools/call --tool-name list_pending_ai_review 2>/dev/null | jq -c '{isError, structuredContent}'
+
 section "raw JSON-RPC over curl (no SDK): 401 without a token"
 curl -s -o /dev/null -D - -X POST "$url/mcp" -H 'content-type: application/json' \
   -H 'accept: application/json, text/event-stream' \
