@@ -32,13 +32,14 @@ export function nearestAlternatives(
   limit = 3,
 ): AccessAlternative[] {
   const out: AccessAlternative[] = [];
-  const alt = (r: PolicyInput['request'], why: string): AccessAlternative => ({
+  const alt = (r: PolicyInput['request'], why: string, tier?: ApproverTier): AccessAlternative => ({
     provider: r.provider,
     role: r.role,
     resource_scope: r.resource_scope,
     duration_seconds: r.duration_seconds,
     break_glass: r.break_glass,
-    approver_tier: r.break_glass ? 'auto' : approverTierOf(probe, r),
+    // Break-glass skips approval altogether.
+    approver_tier: tier ?? (r.break_glass ? 'auto' : approverTierOf(probe, r)),
     why,
   });
   if (request.break_glass) {
@@ -62,9 +63,15 @@ export function nearestAlternatives(
       if (e.role === request.role && scope === request.resource_scope) continue;
       if (examined++ >= MAX_CANDIDATES) break;
       const ceiling = Math.min(request.duration_seconds, entryCeiling(config, e));
-      const max = longestAllowed(probe, catalogRequest(e, scope, ceiling), ceiling);
+      // Asked with the caller's own reason and metadata: policy may read them.
+      const asked = {
+        ...catalogRequest(e, scope, ceiling),
+        reason: request.reason,
+        metadata: request.metadata,
+      };
+      const max = longestAllowed(probe, asked, ceiling);
       if (max === null) continue;
-      const r = { ...catalogRequest(e, scope, max), reason: request.reason, metadata: request.metadata };
+      const r = { ...asked, duration_seconds: max };
       candidates.push({
         r,
         sameScope: scope === request.resource_scope,
@@ -79,15 +86,10 @@ export function nearestAlternatives(
   );
   for (const c of candidates) {
     if (out.length >= limit) break;
-    out.push({
-      ...alt(
-        c.r,
-        c.sameScope
-          ? `role ${c.r.role} on the same scope is allowed`
-          : `role ${c.r.role} on scope ${c.r.resource_scope} is allowed`,
-      ),
-      approver_tier: c.tier,
-    });
+    const why = c.sameScope
+      ? `role ${c.r.role} on the same scope is allowed`
+      : `role ${c.r.role} on scope ${c.r.resource_scope} is allowed`;
+    out.push(alt(c.r, why, c.tier));
   }
   return out.slice(0, limit);
 }
