@@ -262,6 +262,23 @@ describe.each(testDatabases())('MCP requester tools on %s', (driver) => {
     ok(await h.call(bot, 'release_access', { request_id: r.request.id }));
   });
 
+  it('list_my_requests pages with next_page_token and never shows anyone else’s requests', async () => {
+    const first = ok(await h.call(bot, 'list_my_requests', { page_size: 2 }));
+    expect(first.requests).toHaveLength(2);
+    expect(first.next_page_token).toEqual(expect.any(String));
+    const second = ok(
+      await h.call(bot, 'list_my_requests', { page_size: 2, page_token: first.next_page_token }),
+    );
+    const ids = [...first.requests, ...second.requests].map((r: { id: string }) => r.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    const everyone = ok(await h.call(bot, 'list_my_requests', { page_size: 100 }));
+    expect(
+      everyone.requests.every(
+        (r: { requester: { identity: string } }) => r.requester.identity === 'agent:coder',
+      ),
+    ).toBe(true);
+  });
+
   it('no tool result in this file contains a credential or token', async () => {
     const bodies = await h.bodies();
     expect(bodies.length).toBeGreaterThan(20);
