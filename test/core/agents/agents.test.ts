@@ -13,6 +13,7 @@ const alice = {
   isAdmin: false,
 };
 const bob = { ...alice, identity: 'bob@example.com' };
+type Json = any;
 
 async function appError(p: Promise<unknown>): Promise<AppError> {
   try {
@@ -80,7 +81,7 @@ describe.each(testDatabases())('agents on %s', (driver) => {
     );
     expect((await appError(h.core.createAgent(alice, { name: 'maker' }))).code).toBe('CONFLICT');
     const after = await h.counts();
-    expect(after.agents).toBe(before.agents + 1); // only `maker`
+    expect(after.agents).toBe(before.agents! + 1); // only `maker`
   });
 
   it('admins create agents for anyone, with the ai-reviewer right', async () => {
@@ -121,7 +122,7 @@ describe.each(testDatabases())('agents on %s', (driver) => {
     const res = await who();
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
-    expect((await res.json()).error.message).toMatch(/revoked/);
+    expect(((await res.json()) as Json).error.message).toMatch(/revoked/);
     const again = await h.core.revokeAgent(ADMIN, { id: agent.id });
     expect(again.revoked_at).toBe(revoked.revoked_at);
     const audits = await h.audit(`action = 'agent.revoked' and details::jsonb->>'agent_id' = '${agent.id}'`);
@@ -155,18 +156,18 @@ describe.each(testDatabases())('agents on %s', (driver) => {
     const created = await call('POST', '/agents', { name: 'd-bot' });
     expect(created.status).toBe(201);
     expect(created.headers.get('cache-control')).toBe('no-store');
-    const body = await created.json();
+    const body = (await created.json()) as Json;
     expect(body.token).toMatch(/^jit_agt_/);
     expect(body.agent).toMatchObject({ name: 'd-bot', owner: 'dana@example.com' });
-    const list = await (await call('GET', '/agents')).json();
+    const list = (await (await call('GET', '/agents')).json()) as Json;
     expect(list.agents.map((a: { name: string }) => a.name)).toEqual(['d-bot']);
     expect((await call('POST', '/agents', { name: 'd-bot2', scopes: ['ai-reviewer'] })).status).toBe(403);
     expect((await call('POST', '/agents', { name: 'd-bot3', extra: 1 })).status).toBe(400);
     const rev = await call('POST', `/agents/${body.agent.id}/revoke`, { reason: 'rotating' });
     expect(rev.status).toBe(200);
-    expect((await rev.json()).agent.revoked_at).not.toBeNull();
+    expect(((await rev.json()) as Json).agent.revoked_at).not.toBeNull();
     const second = await call('POST', '/agents', { name: 'd-bot4' });
-    const del = await call('DELETE', `/agents/${(await second.json()).agent.id}`);
+    const del = await call('DELETE', `/agents/${((await second.json()) as Json).agent.id}`);
     expect(del.status).toBe(200);
     expect((await call('DELETE', '/agents/agt_01J9Z7X3R4T5V6W7X8Y9Z0ABCD')).status).toBe(404);
   });
