@@ -6,7 +6,6 @@
  * DATABASE_URL is set.  Usage: npm run bench:audit [-- rows]
  */
 import { PGlite } from '@electric-sql/pglite';
-import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { createCheckpoint } from '../src/core/audit/checkpoint.js';
 import {
@@ -54,17 +53,53 @@ function buildChain(n: number): { rows: AuditRecord[]; encoded: string[] } {
   return { rows, encoded };
 }
 
+const COLS =
+  'id, ts, actor, actor_kind, on_behalf_of, action, request_id, provider, resource_scope, outcome, details, prev_hash, hash';
+
+/** COPY text format for the rows (the fastest bulk load on both drivers). */
+function copyText(rows: AuditRecord[]): string {
+  const esc = (v: string | null) =>
+    v === null
+      ? '\\N'
+      : v.replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!);
+  return rows
+    .map((r) =>
+      [
+        String(r.id),
+        r.ts,
+        r.actor,
+        r.actor_kind,
+        r.on_behalf_of,
+        r.action,
+        r.request_id,
+        r.provider,
+        r.resource_scope,
+        r.outcome,
+        canonicalJson(r.details),
+        r.prev_hash,
+        r.hash,
+      ]
+        .map(esc)
+        .join('\t'),
+    )
+    .join('\n')
+    .concat('\n');
+}
+
 async function load(opened: OpenedDatabase, rows: AuditRecord[]): Promise<void> {
-  const BATCH = 2000;
-  for (let i = 0; i < rows.length; i += BATCH) {
-    const chunk = rows.slice(i, i + BATCH);
-    // One jsonb parameter per batch keeps the statement small for both drivers.
-    await opened.db.execute(sql`insert into audit_events
-      (id, ts, actor, actor_kind, on_behalf_of, action, request_id, provider, resource_scope, outcome, details, prev_hash, hash)
-      select id, ts, actor, actor_kind, on_behalf_of, action, request_id, provider, resource_scope, outcome, details, prev_hash, hash
-      from jsonb_to_recordset(${JSON.stringify(chunk.map((r) => ({ ...r, details: canonicalJson(r.details) })))}::jsonb) as x(id bigint, ts timestamptz, actor text, actor_kind text,
-        on_behalf_of text, action text, request_id text, provider text, resource_scope text, outcome text, details text,
-        prev_hash text, hash text)`);
+  const client = (opened.db as unknown as { $client: any }).$client;
+  for (let i = 0; i < rows.length; i += 50_000) {
+    const text = copyText(rows.slice(i, i + 50_000));
+    if (opened.driver === 'pglite') {
+      await client.query(`copy audit_events (${COLS}) from '/dev/blob'`, [], { blob: new Blob([text]) });
+    } else {
+      const w = await client.unsafe(`copy audit_events (${COLS}) from stdin`).writable();
+      await new Promise<void>((res, rej) => {
+        w.on('finish', res);
+        w.on('error', rej);
+        w.end(text);
+      });
+    }
   }
 }
 
@@ -84,20 +119,20 @@ async function run(label: string, opened: OpenedDatabase, chain: ReturnType<type
   const deps = { db: opened.db, keys };
   await createCheckpoint(deps);
   await verifyAuditChain(deps); // warm-up (JIT, caches)
-  const best = { ms: Number.POSITIVE_INFINITY, ok: false };
-  for (let i = 0; i < 3; i++) {
+  const times: number[] = [];
+  let ok = true;
+  for (let i = 0; i < 5; i++) {
     const r = await verifyAuditChain(deps);
-    const t = performance.now();
-    void t;
-    if (r.elapsed_ms < best.ms) best.ms = Math.max(r.elapsed_ms, 1);
-    best.ok = r.ok && r.rows_checked === N;
-    if (!best.ok) console.log(JSON.stringify(r));
+    times.push(Math.max(r.elapsed_ms, 1));
+    ok &&= r.ok && r.rows_checked === N;
   }
-  const f = Math.min(floor(chain.encoded), floor(chain.encoded));
+  times.sort((a, b) => a - b);
+  const best = { ms: times[0]!, median: times[2]!, ok };
+  const f = Math.min(floor(chain.encoded), floor(chain.encoded), floor(chain.encoded));
   const rate = Math.round((N / best.ms) * 1000);
   console.log(
-    `${label.padEnd(10)} rows=${N} load=${(loadMs / 1000).toFixed(1)}s verify=${best.ms}ms ` +
-      `=> ${rate.toLocaleString('en-US')} rows/s (ok=${best.ok}); floor sha256-only=${f.toFixed(0)}ms ` +
+    `${label.padEnd(10)} rows=${N} load=${(loadMs / 1000).toFixed(1)}s verify best=${best.ms}ms median=${best.median}ms ` +
+      `=> ${rate.toLocaleString('en-US')} rows/s best, ${Math.round((N / best.median) * 1000).toLocaleString('en-US')} median (ok=${best.ok}); floor sha256-only=${f.toFixed(0)}ms ` +
       `(${Math.round((N / f) * 1000).toLocaleString('en-US')} rows/s); ratio verify/floor=${(best.ms / f).toFixed(2)}x; ` +
       `target >= 200,000 rows/s: ${rate >= 200_000 ? 'MET' : 'NOT MET'}`,
   );
