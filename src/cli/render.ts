@@ -44,7 +44,7 @@ export function requestRows(rs: ElevationRequest[]): string {
 export function auditRows(events: AuditEvent[]): string {
   return columns(
     ['TIMESTAMP', 'ACTOR', 'ACTION', 'REQUEST', 'OUTCOME'],
-    events.map((e) => [e.timestamp, e.actor, e.action, e.request_id ?? '', e.outcome]),
+    events.map((e) => [e.ts, e.actor, e.action, e.request_id ?? '', e.outcome]),
     'No audit events found.',
   );
 }

@@ -49,30 +49,31 @@ const exportRoute = createRoute({
 
 /** Mounts audit query, verification and export. */
 export function registerAuditRoutes(app: OpenAPIHono<HonoEnv>, verbs: HttpVerbs): void {
-  app.openapi(queryRoute, async (c) =>
-    c.json(await verbs.queryAudit(c.get('actor'), c.req.valid('query')), 200),
-  );
+  app.openapi(queryRoute, async (c) => {
+    // Core pages with limit/cursor; the API speaks page_size/page_token like every other list.
+    const { page_size, page_token, ...filters } = c.req.valid('query');
+    const page = await verbs.queryAudit(c.get('actor'), { ...filters, limit: page_size, cursor: page_token });
+    return c.json({ events: page.events, next_page_token: page.next_cursor ?? null }, 200);
+  });
   app.openapi(verifyRoute, async (c) => c.json(await verbs.verifyAudit(c.get('actor'), {}), 200));
   // Streamed, not JSON: registered as a plain route and documented separately.
   app.openAPIRegistry.registerPath(exportRoute);
   app.get(exportRoute.path, async (c) => {
-    const lines: AsyncIterable<string> | Iterable<string> | string = await verbs.exportAudit(
-      c.get('actor'),
-      {},
-    );
+    const lines = (await verbs.exportAudit(c.get('actor'), {})) as AsyncIterable<string>;
+    const iterator = lines[Symbol.asyncIterator]();
+    // Pull the first line before answering: authorization and database errors then become proper
+    // error responses instead of a stream cut off after a 200.
+    const first = await iterator.next();
     c.header('Content-Type', 'application/x-ndjson');
     c.header('Cache-Control', 'no-store');
-    if (typeof lines === 'string') return c.body(lines, 200);
     const encoder = new TextEncoder();
-    const iterator = (async function* () {
-      for await (const line of lines as AsyncIterable<string>)
-        yield encoder.encode(line.endsWith('\n') ? line : `${line}\n`);
-    })();
+    let pending: IteratorResult<string> | undefined = first;
     const stream = new ReadableStream<Uint8Array>({
       async pull(controller) {
-        const { value, done } = await iterator.next();
-        if (done) controller.close();
-        else controller.enqueue(value);
+        const next = pending ?? (await iterator.next());
+        pending = undefined;
+        if (next.done) controller.close();
+        else controller.enqueue(encoder.encode(`${next.value}\n`));
       },
       async cancel() {
         await iterator.return?.(undefined);

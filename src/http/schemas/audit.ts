@@ -2,19 +2,22 @@ import { z } from '@hono/zod-openapi';
 
 export const AuditEvent = z
   .object({
-    id: z.union([z.string(), z.number()]),
-    timestamp: z.string(),
+    id: z.number().int(),
+    ts: z
+      .string()
+      .openapi({ description: 'UTC, microsecond precision', example: '2026-03-20T16:00:00.123000Z' }),
     actor: z.string(),
+    actor_kind: z.string(),
+    on_behalf_of: z.string().nullable(),
     action: z.string().openapi({ example: 'request.created' }),
-    request_id: z.string().nullable().optional(),
-    provider: z.string().nullable().optional(),
-    resource_scope: z.string().nullable().optional(),
+    request_id: z.string().nullable(),
+    provider: z.string().nullable(),
+    resource_scope: z.string().nullable(),
     outcome: z.enum(['success', 'denied', 'failure', 'error']),
-    details: z.record(z.string(), z.unknown()).nullable().optional(),
-    prev_hash: z.string().optional(),
-    hash: z.string().optional(),
+    details: z.record(z.string(), z.unknown()),
+    prev_hash: z.string(),
+    hash: z.string(),
   })
-  .passthrough()
   .openapi('AuditEvent');
 
 export const AuditList = z

@@ -9,11 +9,23 @@ import type { VerifyReport } from './verify-file.js';
 export const auditVerifyCommand = leaf({
   name: 'verify',
   description: 'Verify the hash chain and signed checkpoints on the server (admin), or offline with --file',
-  args: { file: { type: 'string', alias: 'f', description: 'verify an `audit export` file offline' } },
-  schema: z.object({ file: z.string().min(1).optional(), ...globalFields }).strict(),
+  args: {
+    file: { type: 'string', alias: 'f', description: 'verify an `audit export` file offline' },
+    'public-key': {
+      type: 'string',
+      description: 'with --file: the server checkpoint key to trust (base64url)',
+    },
+  },
+  schema: z
+    .object({
+      file: z.string().min(1).optional(),
+      publicKey: z.string().min(40).max(64).optional(),
+      ...globalFields,
+    })
+    .strict(),
   async run(a) {
     const r: VerifyReport = a.file
-      ? await (await import('./verify-file.js')).verifyFile(a.file)
+      ? await (await import('./verify-file.js')).verifyFile(a.file, a.publicKey)
       : await authedClient(a.server).verifyAudit();
     emit(a.output, r, () =>
       labelled([
