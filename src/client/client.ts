@@ -91,7 +91,8 @@ export function createClient(opts: ClientOptions) {
       (await call<{ policy: T.Policy }>('GET', `${PREFIX}/policies/${enc(id)}`)).policy,
     applyPolicy: async (body: T.ApplyPolicyInput) =>
       (await call<{ policy: T.Policy }>('POST', `${PREFIX}/policies`, body)).policy,
-    deletePolicy: (id: string) => call<{ deleted: string }>('DELETE', `${PREFIX}/policies/${enc(id)}`),
+    deletePolicy: (id: string) =>
+      call<{ deleted: string; name: string; revision: number }>('DELETE', `${PREFIX}/policies/${enc(id)}`),
     evalPolicy: (body: T.EvalPolicyInput) => call<T.EvalResult>('POST', `${PREFIX}/policies:eval`, body),
     reloadPolicies: () => call<T.ReloadResult>('POST', `${PREFIX}/admin/reload-policies`),
 

@@ -12,12 +12,12 @@ import { type Core, createCore } from '../core/create-core.js';
 import { migrate, openDatabase } from '../core/db/client.js';
 import { AppError } from '../core/errors.js';
 import { createAuthenticator } from '../core/identity/index.js';
+import { createPolicyStore, type PolicyStore } from '../core/policies/index.js';
 import { createApp } from '../http/app.js';
 import { sweeperBackground } from '../sweeper/index.js';
 import { assertSafeListenAddress, DEV_MODE_WARNING } from './dev-mode.js';
 import { parseListenAddress } from './listen-address.js';
 import { createLogger } from './logger.js';
-import { filePolicyHolder } from './policy-holder.js';
 import { loadProviders } from './providers.js';
 import { httpVerbs } from './verbs.js';
 
@@ -61,13 +61,17 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     loadProviders(config.providers),
   ]);
   let core: Core;
+  let policies: PolicyStore;
   try {
+    // The store seeds itself from policy.dir (default policies/) the first time, then serves the
+    // stored set and follows other replicas' changes every policy.reload_interval_seconds.
+    policies = await createPolicyStore({ db: opened.db, config, log });
     core = await createCore({
       config,
       log,
       db: opened,
       providers,
-      policies: filePolicyHolder(config, log),
+      policies,
       background: [sweeperBackground()],
     });
   } catch (e) {
@@ -96,6 +100,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   const host = addr.host.includes(':') ? `[${addr.host}]` : addr.host === '0.0.0.0' ? '127.0.0.1' : addr.host;
   const url = `http://${host}:${port}`;
   core.start();
+  policies.start();
   log.info({ url, driver: core.deps.driver, providers: core.deps.providers.names() }, 'jitsudod listening');
 
   let closing: Promise<void> | undefined;
@@ -105,6 +110,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     close(graceMs = 10_000) {
       closing ??= (async () => {
         await drain(server!, graceMs);
+        policies.stop();
         await core.close();
         await opened.close();
         log.info('jitsudod stopped');

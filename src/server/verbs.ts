@@ -9,6 +9,15 @@ import { queryAudit } from '../core/audit/query.js';
 import { verifyAudit } from '../core/audit/verify.js';
 import type { Core } from '../core/create-core.js';
 import { AppError } from '../core/errors.js';
+import {
+  applyPolicy,
+  deletePolicy,
+  evalPolicy,
+  getPolicy,
+  listPolicies,
+  reloadPolicies,
+} from '../core/policies/index.js';
+import { getPrincipal, setTrustTier } from '../core/principals/index.js';
 import { type HttpVerbs, MCP_ONLY_VERB_NAMES, VERB_NAMES, type Verb } from '../http/core-port.js';
 
 const missing =
@@ -25,6 +34,14 @@ export function httpVerbs(core: Core, overrides: Partial<HttpVerbs> = {}): HttpV
     queryAudit: (actor, input) => queryAudit(d, actor, input),
     verifyAudit: (actor, input) => verifyAudit(d, actor, input),
     exportAudit: async (actor) => exportAudit(d, actor),
+    applyPolicy: (actor, input) => applyPolicy(d, actor, input),
+    deletePolicy: (actor, input) => deletePolicy(d, actor, input),
+    listPolicies: (actor, input) => listPolicies(d, actor, input),
+    getPolicy: (actor, input) => getPolicy(d, actor, input),
+    evalPolicy: (actor, input) => evalPolicy(d, actor, input),
+    reloadPolicies: (actor, input) => reloadPolicies(d, actor, input),
+    getPrincipal: (actor, input) => getPrincipal(d, actor, input),
+    setTrustTier: (actor, input) => setTrustTier(d, actor, input),
   };
   return Object.fromEntries(
     [...VERB_NAMES, ...MCP_ONLY_VERB_NAMES].map((name) => [

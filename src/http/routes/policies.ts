@@ -1,18 +1,18 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { HttpVerbs } from '../core-port.js';
 import type { HonoEnv } from '../env.js';
-import { errorResponses, IdParam, jsonBody, jsonOk, PageQuery } from '../schemas/common.js';
+import { errorResponses, jsonBody, jsonOk, PageQuery } from '../schemas/common.js';
 import {
   ApplyPolicyBody,
   EvalPolicyBody,
   EvalResult,
   PolicyEnvelope,
   PolicyList,
+  PolicyParam,
 } from '../schemas/policy.js';
 
 const tags = ['policies'];
 const security = [{ bearer: [] }];
-const PolicyId = IdParam('Policy', 'pol_01J9Z7X3R4T5V6W7X8Y9Z0ABCD');
 
 const listRoute = createRoute({
   operationId: 'listPolicies',
@@ -41,7 +41,7 @@ const getRoute = createRoute({
   path: '/policies/{id}',
   tags,
   security,
-  request: { params: PolicyId },
+  request: { params: PolicyParam },
   responses: { 200: jsonOk(PolicyEnvelope, 'The policy with its Rego source'), ...errorResponses },
 });
 
@@ -52,8 +52,16 @@ const deleteRoute = createRoute({
   tags,
   security,
   summary: 'Delete a policy (admin)',
-  request: { params: PolicyId },
-  responses: { 200: jsonOk(z.object({ deleted: z.string() }), 'Deleted'), ...errorResponses },
+  request: { params: PolicyParam },
+  responses: {
+    200: jsonOk(
+      z
+        .object({ deleted: z.string(), name: z.string(), revision: z.number().int() })
+        .openapi('PolicyDeleted'),
+      'Deleted',
+    ),
+    ...errorResponses,
+  },
 });
 
 const evalRoute = createRoute({
@@ -80,11 +88,9 @@ export function registerPolicyRoutes(app: OpenAPIHono<HonoEnv>, verbs: HttpVerbs
     const policy = await verbs.getPolicy(c.get('actor'), c.req.valid('param'));
     return c.json({ policy }, 200);
   });
-  app.openapi(deleteRoute, async (c) => {
-    const { id } = c.req.valid('param');
-    await verbs.deletePolicy(c.get('actor'), { id });
-    return c.json({ deleted: id }, 200);
-  });
+  app.openapi(deleteRoute, async (c) =>
+    c.json(await verbs.deletePolicy(c.get('actor'), c.req.valid('param')), 200),
+  );
   app.openapi(evalRoute, async (c) =>
     c.json(await verbs.evalPolicy(c.get('actor'), c.req.valid('json')), 200),
   );

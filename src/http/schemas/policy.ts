@@ -1,19 +1,40 @@
 import { z } from '@hono/zod-openapi';
 
+export const PolicyName = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, dot, dash, underscore');
+
 export const Policy = z
   .object({
     id: z.string().openapi({ example: 'pol_01J9Z7X3R4T5V6W7X8Y9Z0ABCD' }),
-    name: z.string(),
-    description: z.string().optional(),
+    name: PolicyName.openapi({ example: 'eligibility.sre' }),
+    package: z.string().openapi({ example: 'jitsudo.eligibility' }),
+    description: z.string(),
     enabled: z.boolean(),
-    revision: z.number().int().optional(),
-    rego: z.string().optional(),
-    created_at: z.string().optional(),
+    revision: z.number().int(),
+    rego_version: z.enum(['v0', 'v1']),
+    sha256: z.string(),
+    rego: z.string().optional().openapi({ description: 'only when reading one policy' }),
+    created_at: z.string(),
+    created_by: z.string(),
     updated_at: z.string(),
-    updated_by: z.string().optional(),
+    updated_by: z.string(),
   })
-  .passthrough()
   .openapi('Policy');
+
+/** A policy is addressed by its name (or id). */
+export const PolicyParam = z
+  .object({
+    id: z
+      .string()
+      .min(1)
+      .max(128)
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'not a policy name or id')
+      .openapi({ param: { name: 'id', in: 'path' }, example: 'eligibility.sre' }),
+  })
+  .openapi('PolicyParam');
 
 export const PolicyEnvelope = z.object({ policy: Policy }).openapi('PolicyEnvelope');
 export const PolicyList = z
@@ -40,32 +61,36 @@ export const ApplyPolicyBody = z
 export const EvalPolicyBody = z
   .object({
     type: z.enum(['eligibility', 'approval']).default('eligibility'),
-    /** The PolicyInput document (user, request, context). */
+    /** The PolicyInput document (user, request, context), passed verbatim. */
     input: z.record(z.string(), z.unknown()),
-    /** An unsaved candidate module evaluated together with (or instead of, by name) the stored set. */
+    /** An unsaved module (admins): evaluated with the stored set (replacing its namesake) or instead of it. */
     candidate: z
       .object({
-        name: z.string().min(1).max(128),
+        name: PolicyName,
         rego: z
           .string()
           .min(1)
           .max(512 * 1024),
+        rego_version: z.enum(['v0', 'v1']).optional(),
       })
       .strict()
       .optional(),
+    mode: z.enum(['with', 'instead']).optional(),
   })
   .strict()
   .openapi('EvalPolicyInput');
 
 export const EvalResult = z
   .object({
+    package: z.string(),
     allow: z.boolean(),
     reason: z.string(),
-    reasons: z.array(z.string()).optional(),
-    approver_tier: z.enum(['auto', 'ai_review', 'human']).nullable().optional(),
-    decided_by: z.array(z.string()).optional(),
+    reasons: z.array(z.string()),
+    approver_tier: z.enum(['auto', 'ai_review', 'human']).nullable(),
+    decided_by: z.array(z.string()),
+    defined: z.boolean(),
+    result: z.unknown(),
   })
-  .passthrough()
   .openapi('EvalPolicyResult');
 
 export const ReloadResult = z.object({ policies_loaded: z.number().int() }).openapi('ReloadPoliciesResult');

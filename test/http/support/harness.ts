@@ -11,7 +11,7 @@ import { type Core, createCore } from '../../../src/core/create-core.js';
 import { deriveServerKeys } from '../../../src/core/crypto/secrets.js';
 import type { Driver } from '../../../src/core/db/client.js';
 import { createAuthenticator, mintDevToken } from '../../../src/core/identity/index.js';
-import { defaultPolicySources, loadRegoPolicySet } from '../../../src/core/policy/index.js';
+import { createPolicyStore } from '../../../src/core/policies/index.js';
 import { createApp } from '../../../src/http/app.js';
 import type { HttpVerbs } from '../../../src/http/core-port.js';
 import { MockProvider } from '../../../src/providers/mock/index.js';
@@ -68,12 +68,14 @@ export async function startHarness(
   const db = await createTestDb(driver);
   const keys = deriveServerKeys(randomBytes(32));
   const mock = new MockProvider();
+  // The real policy store, seeded from the shipped policies/ like a first start.
+  const policies = await createPolicyStore({ db: db.db, config });
   const core = await createCore({
     config,
     db,
     keys,
     providers: [mock],
-    policies: loadRegoPolicySet(defaultPolicySources()),
+    policies,
     log: pino({ level: 'silent' }),
   });
   const identity = { config, keys };

@@ -1,16 +1,19 @@
-import { basename } from 'node:path';
 import { z } from 'zod';
 import { globalFields, leaf } from '../../args.js';
 import { authedClient } from '../../context.js';
 import { emit } from '../../output.js';
 import { readTextFile } from '../../read-file.js';
+import { policyNameOf } from './name.js';
 
 export const policyApplyCommand = leaf({
   name: 'apply',
   description: 'Create or replace a policy from a .rego file (admin); compiled before it is stored',
   args: {
     file: { type: 'string', alias: 'f', description: 'the .rego file', required: true },
-    name: { type: 'string', description: 'policy name (default: file name without .rego)' },
+    name: {
+      type: 'string',
+      description: 'policy name (default: path under policies/ with / → ., else the file name)',
+    },
     description: { type: 'string', description: 'what the policy is for' },
     disable: { type: 'boolean', description: 'store it disabled' },
   },
@@ -25,7 +28,7 @@ export const policyApplyCommand = leaf({
     .strict(),
   async run(a) {
     const rego = readTextFile(a.file, 512 * 1024);
-    const name = a.name ?? basename(a.file).replace(/\.rego$/, '');
+    const name = a.name ?? policyNameOf(a.file);
     const p = await authedClient(a.server).applyPolicy({
       name,
       rego,

@@ -1,10 +1,10 @@
-import { basename } from 'node:path';
 import { z } from 'zod';
 import { globalFields, leaf } from '../../args.js';
 import { authedClient } from '../../context.js';
 import { usageError } from '../../errors.js';
 import { emit, labelled } from '../../output.js';
 import { readTextFile } from '../../read-file.js';
+import { policyNameOf } from './name.js';
 
 export const policyEvalCommand = leaf({
   name: 'eval',
@@ -23,21 +23,29 @@ export const policyEvalCommand = leaf({
       input: z.string().min(1),
       type: z.enum(['eligibility', 'approval']).default('eligibility'),
       file: z.string().min(1).optional(),
+      only: z.boolean().default(false),
       ...globalFields,
     })
     .strict(),
   async run(a) {
     const input = parseInput(a.input);
+    if (a.only && !a.file) throw usageError('--only needs --file');
     const candidate = a.file
-      ? { name: basename(a.file).replace(/\.rego$/, ''), rego: readTextFile(a.file, 512 * 1024) }
+      ? { name: policyNameOf(a.file), rego: readTextFile(a.file, 512 * 1024) }
       : undefined;
-    const r = await authedClient(a.server).evalPolicy({ type: a.type, input, candidate });
+    const r = await authedClient(a.server).evalPolicy({
+      type: a.type,
+      input,
+      candidate,
+      mode: candidate ? (a.only ? 'instead' : 'with') : undefined,
+    });
     emit(a.output, r, () =>
       labelled([
         ['allow', String(r.allow)],
         ['reason', r.reason],
         ['approver_tier', r.approver_tier ?? undefined],
-        ['decided_by', r.decided_by?.length ? r.decided_by.join(', ') : undefined],
+        ['decided_by', r.decided_by.length ? r.decided_by.join(', ') : undefined],
+        ['defined', r.defined ? undefined : 'no rule decided (default deny)'],
       ]),
     );
   },

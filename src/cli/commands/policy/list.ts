@@ -29,10 +29,12 @@ export const policyListCommand = leaf({
 
 export const policyDetail = (p: Policy) =>
   `${labelled([
-    ['ID', p.id],
     ['Name', p.name],
+    ['ID', p.id],
+    ['Package', p.package],
     ['Enabled', p.enabled ? 'yes' : 'no'],
     ['Revision', p.revision],
+    ['SHA-256', p.sha256],
     ['Description', p.description],
     ['Updated', p.updated_at],
     ['Updated by', p.updated_by],
@@ -41,7 +43,7 @@ export const policyDetail = (p: Policy) =>
 export const policyGetCommand = leaf({
   name: 'get',
   description: 'Show a policy with its Rego source',
-  args: { id: { type: 'positional', description: 'policy id', required: true } },
+  args: { id: { type: 'positional', description: 'policy name (or id)', required: true } },
   schema: z.object({ id: z.string().min(1).max(128), ...globalFields }).strict(),
   async run(a) {
     const p = await authedClient(a.server).getPolicy(a.id);
@@ -52,10 +54,10 @@ export const policyGetCommand = leaf({
 export const policyDeleteCommand = leaf({
   name: 'delete',
   description: 'Delete a policy (admin)',
-  args: { id: { type: 'positional', description: 'policy id', required: true } },
+  args: { id: { type: 'positional', description: 'policy name (or id)', required: true } },
   schema: z.object({ id: z.string().min(1).max(128), ...globalFields }).strict(),
   async run(a) {
     const r = await authedClient(a.server).deletePolicy(a.id);
-    emit(a.output, r, () => `Policy ${a.id} deleted.`);
+    emit(a.output, r, () => `Policy ${r.name} deleted (last revision ${r.revision}).`);
   },
 });
