@@ -10,11 +10,11 @@ import postgres from 'postgres';
 import { createCheckpoint } from '../src/core/audit/checkpoint.js';
 import {
   type AuditRecord,
+  auditCopyLine,
   auditTimestamp,
   canonicalJson,
-  encodeAuditFields,
   GENESIS_HASH,
-  sha256Hex,
+  hashCopyLine,
 } from '../src/core/audit/hash.js';
 import { verifyAuditChain } from '../src/core/audit/verify.js';
 import { deriveServerKeys } from '../src/core/crypto/secrets.js';
@@ -44,8 +44,8 @@ function buildChain(n: number): { rows: AuditRecord[]; encoded: string[] } {
         i % 4 === 0 ? {} : { duration_seconds: 3600, break_glass: false, reason_sha256: 'ab'.repeat(8) },
       prev_hash: prev,
     };
-    const enc = encodeAuditFields({ ...base, id: String(i), details: canonicalJson(base.details) });
-    const hash = sha256Hex(enc);
+    const enc = auditCopyLine({ ...base, details: canonicalJson(base.details) });
+    const hash = hashCopyLine(enc);
     rows.push({ ...base, hash });
     encoded.push(enc);
     prev = hash;
@@ -106,7 +106,7 @@ async function load(opened: OpenedDatabase, rows: AuditRecord[]): Promise<void> 
 function floor(encoded: string[]): number {
   const t = performance.now();
   let x = 0;
-  for (const e of encoded) x ^= sha256Hex(e).charCodeAt(0);
+  for (const e of encoded) x ^= hashCopyLine(e).charCodeAt(0);
   if (x === 256) console.log('unreachable');
   return performance.now() - t;
 }

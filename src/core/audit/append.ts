@@ -4,11 +4,11 @@ import { withTx } from '../db/tx.js';
 import { AppError } from '../errors.js';
 import {
   type AuditRecord,
+  auditCopyLine,
   auditTimestamp,
   canonicalJson,
-  encodeAuditFields,
   GENESIS_HASH,
-  sha256Hex,
+  hashCopyLine,
 } from './hash.js';
 
 export type AuditOutcome = 'success' | 'denied' | 'failure' | 'error';
@@ -65,7 +65,7 @@ export async function appendAudit(tx: Executor, e: AuditInput): Promise<AuditEve
       details: JSON.parse(detailsJson) as Record<string, unknown>,
       prev_hash: head ? head.hash : GENESIS_HASH,
     };
-    const hash = sha256Hex(encodeAuditFields({ ...rec, id: String(rec.id), details: detailsJson }));
+    const hash = hashCopyLine(auditCopyLine({ ...rec, details: detailsJson }));
     const full: AuditRecord = { ...rec, hash };
     await insertAuditRecord(t, full, detailsJson);
     return full;

@@ -3,7 +3,7 @@
  * happened to it. Pure: the database verifier and the offline export verifier both feed it rows.
  */
 import { type AuditCheckpoint, checkpointSignatureValid } from './checkpoint-sign.js';
-import { encodeAuditRow, GENESIS_HASH, HASH_INDEX, type RawAuditRow, sha256Hex } from './hash.js';
+import { GENESIS_HASH, hashCopyLine } from './hash.js';
 
 export type BreakKind = 'modified' | 'deleted' | 'inserted' | 'reordered' | 'truncated' | 'bad_checkpoint';
 
@@ -38,15 +38,9 @@ interface Row {
   id: number;
   prev_hash: string;
   hash: string;
-  raw: RawAuditRow;
+  /** Whether the row's own fields still hash to its stored hash. */
+  selfOk: boolean;
 }
-
-const toRow = (raw: RawAuditRow): Row => ({
-  id: Number(raw[0]),
-  prev_hash: raw[HASH_INDEX - 1] ?? '',
-  hash: raw[HASH_INDEX] ?? '',
-  raw,
-});
 
 export class ChainVerifier {
   private prev1: Link | null = null;
@@ -79,13 +73,27 @@ export class ChainVerifier {
     return this.broken !== null;
   }
 
-  /** Feeds the next rows (ascending id); returns false once a break was found (stop feeding). */
-  push(rows: RawAuditRow[]): boolean {
-    for (const raw of rows) {
-      if (this.broken) return false;
-      const r = toRow(raw);
+  /**
+   * Feeds the next rows as COPY text (`\n`-terminated lines, tab-separated fields in schema order,
+   * the hash last), ascending id; returns false once a break was found (stop feeding).
+   */
+  push(copyText: string): boolean {
+    let start = 0;
+    while (!this.broken) {
+      const end = copyText.indexOf('\n', start);
+      if (end < 0) break;
+      // Fields are COPY-escaped, so the first and last two tabs delimit id, prev_hash and hash.
+      const last = copyText.lastIndexOf('\t', end);
+      const beforeLast = copyText.lastIndexOf('\t', last - 1);
+      const r: Row = {
+        id: Number(copyText.slice(start, copyText.indexOf('\t', start))),
+        prev_hash: copyText.slice(beforeLast + 1, last),
+        hash: copyText.slice(last + 1, end),
+        selfOk: hashCopyLine(copyText.slice(start, last)) === copyText.slice(last + 1, end),
+      };
       if (this.held) this.check(this.held, r);
       this.held = r;
+      start = end + 1;
     }
     return !this.broken;
   }
@@ -130,7 +138,7 @@ export class ChainVerifier {
   private check(r: Row, n: Row | undefined): void {
     const expectedId = (this.prev1?.id ?? 0) + 1;
     const expectedPrev = this.prev1?.hash ?? GENESIS_HASH;
-    const selfOk = sha256Hex(encodeAuditRow(r.raw)) === r.hash;
+    const selfOk = r.selfOk;
     const linkOk = r.prev_hash === expectedPrev;
     const idOk = r.id === expectedId;
     if (selfOk && linkOk && idOk) {

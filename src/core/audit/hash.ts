@@ -5,7 +5,7 @@
 import { hash as oneShotHash } from 'node:crypto';
 import { AppError } from '../errors.js';
 
-export const AUDIT_HASH_VERSION = 'jitsudo.audit.v1';
+export const AUDIT_HASH_VERSION = 'jitsudo.audit.v2';
 /** `prev_hash` of the first row. */
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -25,45 +25,6 @@ export interface AuditRecord {
   details: Record<string, unknown>;
   prev_hash: string;
   hash: string;
-}
-
-/**
- * One stored row as text fields in this order (null for SQL NULL; `details` canonical JSON text, `id`
- * decimal): what the verifier hashes, with no driver parsing in between.
- */
-export const AUDIT_ROW_FIELDS = [
-  'id',
-  'ts',
-  'actor',
-  'actor_kind',
-  'on_behalf_of',
-  'action',
-  'request_id',
-  'provider',
-  'resource_scope',
-  'outcome',
-  'details',
-  'prev_hash',
-  'hash',
-] as const;
-export type RawAuditRow = (string | null)[];
-/** Index of `hash` in a RawAuditRow; fields before it are the hashed ones. */
-export const HASH_INDEX = 12;
-
-/** The hashed fields as strings: `details` is canonical JSON text, `id` its decimal form. */
-export interface AuditHashFields {
-  id: string;
-  ts: string;
-  actor: string;
-  actor_kind: string;
-  on_behalf_of: string | null;
-  action: string;
-  request_id: string | null;
-  provider: string | null;
-  resource_scope: string | null;
-  outcome: string;
-  details: string;
-  prev_hash: string;
 }
 
 /**
@@ -96,65 +57,74 @@ export function canonicalJson(v: unknown): string {
   }
 }
 
-// Length-prefixed, so the encoding is injective whatever the fields contain, and cheap: no escaping.
-const f = (s: string | null): string => (s === null ? '\n-' : `\n${s.length}:${s}`);
+const COPY_ESCAPES: Record<string, string> = {
+  '\\': '\\\\',
+  '\b': '\\b',
+  '\f': '\\f',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+  '\v': '\\v',
+};
+const NEEDS_ESCAPE = /[\\\b\f\n\r\t\v]/;
+const ESCAPE_ALL = /[\\\b\f\n\r\t\v]/g;
+
+/** One field as PostgreSQL's COPY text format writes it: `\N` for null, these six controls and `\` escaped. */
+export function copyField(s: string | null): string {
+  if (s === null) return '\\N';
+  return NEEDS_ESCAPE.test(s) ? s.replace(ESCAPE_ALL, (c) => COPY_ESCAPES[c]!) : s;
+}
 
 /**
- * The exact string hashed for one row: the version tag, then each field as `\n<len>:<value>`
- * (`\n-` for null), `len` in UTF-16 code units; hashed as UTF-8.
+ * `2026-03-20T16:00:00.123000Z` → `2026-03-20 16:00:00.123+00`: how PostgreSQL prints a timestamptz
+ * with DateStyle ISO in UTC (fraction without trailing zeros, none when zero).
  */
-export function encodeAuditFields(r: AuditHashFields): string {
-  return (
-    AUDIT_HASH_VERSION +
-    f(r.id) +
-    f(r.ts) +
-    f(r.actor) +
-    f(r.actor_kind) +
-    f(r.on_behalf_of) +
-    f(r.action) +
-    f(r.request_id) +
-    f(r.provider) +
-    f(r.resource_scope) +
-    f(r.outcome) +
-    f(r.details) +
-    f(r.prev_hash)
-  );
+export function pgTimestamp(iso: string): string {
+  const m = /^(\d{4}-\d\d-\d\d)T(\d\d:\d\d:\d\d)(?:\.(\d{1,6}))?Z$/.exec(iso);
+  if (!m) return iso; // not a chain timestamp: hashes to something no stored row matches
+  const frac = (m[3] ?? '').replace(/0+$/, '');
+  return `${m[1]} ${m[2]}${frac ? `.${frac}` : ''}+00`;
 }
 
-/** `encodeAuditFields` for a RawAuditRow (fields 0..11). */
-export function encodeAuditRow(row: RawAuditRow): string {
-  let out = AUDIT_HASH_VERSION;
-  for (let i = 0; i < HASH_INDEX; i++) out += f(row[i] ?? null);
-  return out;
+/** `2026-03-20 16:00:00.123+00` (PostgreSQL ISO, UTC) → `2026-03-20T16:00:00.123000Z`; else unchanged. */
+export function isoTimestamp(pg: string): string {
+  const m = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)(?:\.(\d{1,6}))?\+00$/.exec(pg);
+  return m ? `${m[1]}T${m[2]}.${(m[3] ?? '').padEnd(6, '0')}Z` : pg;
 }
 
-/** A wire-form record as a RawAuditRow (details re-canonicalized). */
-export function recordToRow(r: AuditRecord): RawAuditRow {
+/**
+ * The row's hashed fields as one line of PostgreSQL COPY text format (tab-separated, in schema
+ * order, `ts` as PostgreSQL prints it in UTC) — without the trailing `hash` field. The hash is
+ * SHA-256 of `"jitsudo.audit.v2\t" + line`. Using COPY's own format lets the verifier hash the
+ * lines the database streams as they are, with no parsing (docs/adr/0010-audit-hash-chain.md).
+ */
+export function auditCopyLine(r: Omit<AuditRecord, 'hash' | 'details'> & { details: string }): string {
   return [
     String(r.id),
-    r.ts,
-    r.actor,
-    r.actor_kind,
-    r.on_behalf_of,
-    r.action,
-    r.request_id,
-    r.provider,
-    r.resource_scope,
-    r.outcome,
-    canonicalJson(r.details),
-    r.prev_hash,
-    r.hash,
-  ];
+    pgTimestamp(r.ts),
+    copyField(r.actor),
+    copyField(r.actor_kind),
+    copyField(r.on_behalf_of),
+    copyField(r.action),
+    copyField(r.request_id),
+    copyField(r.provider),
+    copyField(r.resource_scope),
+    copyField(r.outcome),
+    copyField(r.details),
+    copyField(r.prev_hash),
+  ].join('\t');
 }
 
-/** Lowercase hex SHA-256 of an encoding. */
-export function sha256Hex(s: string): string {
-  return oneShotHash('sha256', s, 'hex');
+const TAG = `${AUDIT_HASH_VERSION}\t`;
+
+/** Lowercase hex SHA-256 of a COPY line (the version tag is prepended here). */
+export function hashCopyLine(line: string): string {
+  return oneShotHash('sha256', TAG + line, 'hex');
 }
 
 /** The hash a wire-form record should carry (details re-canonicalized). */
 export function hashAuditRecord(r: Omit<AuditRecord, 'hash'>): string {
-  return sha256Hex(encodeAuditFields({ ...r, id: String(r.id), details: canonicalJson(r.details) }));
+  return hashCopyLine(auditCopyLine({ ...r, details: canonicalJson(r.details) }));
 }
 
 /** A Date as the chain's timestamp form (microseconds; JS dates carry milliseconds). */

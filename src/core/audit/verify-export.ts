@@ -5,7 +5,7 @@
 import { AppError } from '../errors.js';
 import { type AuditVerifyReport, ChainVerifier } from './chain-verifier.js';
 import type { AuditCheckpoint } from './checkpoint-sign.js';
-import { AUDIT_HASH_VERSION, type AuditRecord, type RawAuditRow, recordToRow } from './hash.js';
+import { AUDIT_HASH_VERSION, type AuditRecord, auditCopyLine, canonicalJson, copyField } from './hash.js';
 
 export interface ExportVerifyReport extends AuditVerifyReport {
   /** Which key the checkpoints were checked against. */
@@ -25,7 +25,7 @@ export async function verifyAuditExport(
   let verifier: ChainVerifier | undefined;
   let trusted: ExportVerifyReport['trusted_key'] | undefined;
   const checkpoints: AuditCheckpoint[] = [];
-  let batch: RawAuditRow[] = [];
+  let batch: string[] = [];
   for await (const raw of lines) {
     n++;
     const line = raw.trim();
@@ -54,14 +54,17 @@ export async function verifyAuditExport(
     verifier ??= new ChainVerifier(checkpoints, trusted.public_key);
     if (typeof obj.id !== 'number' || typeof obj.hash !== 'string' || typeof obj.details !== 'object')
       throw bad(n, 'malformed event');
-    batch.push(recordToRow(obj as AuditRecord));
+    const rec = obj as AuditRecord;
+    batch.push(
+      `${auditCopyLine({ ...rec, details: canonicalJson(rec.details) })}\t${copyField(String(rec.hash))}\n`,
+    );
     if (batch.length >= 5000) {
-      verifier.push(batch);
+      verifier.push(batch.join(''));
       batch = [];
     }
   }
   if (!trusted) throw new AppError('VALIDATION', 'audit export is empty');
   verifier ??= new ChainVerifier(checkpoints, trusted.public_key);
-  verifier.push(batch);
+  verifier.push(batch.join(''));
   return { ...verifier.finish(), trusted_key: trusted };
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Actor } from '../actor.js';
 import { exportPublicKey } from '../crypto/secrets.js';
-import { listCheckpoints, scanAuditRaw } from '../db/audit-repo.js';
+import { listCheckpoints, scanAuditCopy } from '../db/audit-repo.js';
 import { AppError } from '../errors.js';
 import { type AuditDeps, assertAuditor } from './access.js';
 import { type AuditVerifyReport, ChainVerifier } from './chain-verifier.js';
@@ -37,13 +37,13 @@ export async function verifyAuditChain(
   const checkpoints = await listCheckpoints(deps.db);
   const v = new ChainVerifier(checkpoints, exportPublicKey(deps.keys.signingPublicKey));
   // Pipelined: the next batch is requested before this one is hashed (PostgreSQL works meanwhile).
-  let next = scanAuditRaw(deps.db, 0, batchSize);
+  let next = scanAuditCopy(deps.db, 0, batchSize);
   while (!v.done) {
-    const rows = await next;
-    if (rows.length === 0) break;
-    const full = rows.length === batchSize;
-    if (full) next = scanAuditRaw(deps.db, Number(rows.at(-1)![0]), batchSize);
-    v.push(rows);
+    const batch = await next;
+    if (batch.rows === 0) break;
+    const full = batch.rows === batchSize;
+    if (full) next = scanAuditCopy(deps.db, batch.lastId, batchSize);
+    v.push(batch.text);
     if (!full) break;
   }
   return { ...v.finish(), elapsed_ms: Math.round(performance.now() - started) };

@@ -3,7 +3,7 @@
  * advisory lock); everything that reads the head to append must hold it.
  */
 import { and, desc, eq, gte, lt, lte, or, type SQL, sql } from 'drizzle-orm';
-import { AUDIT_ROW_FIELDS, type AuditRecord, type RawAuditRow } from '../audit/hash.js';
+import { type AuditRecord, auditCopyLine, copyField } from '../audit/hash.js';
 import { type Executor, sqlRows, type Transaction } from './client.js';
 import { auditCheckpoints, auditEvents, requests } from './schema/index.js';
 
@@ -50,28 +50,6 @@ function toRecord(r: RawRecord): AuditRecord {
   return { ...r, id: Number(r.id), details };
 }
 
-const UNESCAPE: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', v: '\v' };
-
-function copyField(s: string): string | null {
-  if (s === '\\N') return null;
-  if (s.indexOf('\\') < 0) return s;
-  return s.replace(/\\(.)/g, (_, c: string) => UNESCAPE[c] ?? c);
-}
-
-/** Parses COPY text format (rows end in \n, fields split by \t, backslash escapes, \N = NULL). */
-export function parseCopyText(text: string, out: RawAuditRow[] = []): RawAuditRow[] {
-  let start = 0;
-  for (;;) {
-    const end = text.indexOf('\n', start);
-    if (end < 0) break;
-    const fields = text.slice(start, end).split('\t');
-    for (let i = 0; i < fields.length; i++) fields[i] = copyField(fields[i] as string) as string;
-    out.push(fields);
-    start = end + 1;
-  }
-  return out;
-}
-
 // Raw columns: COPY prints int8 and, with TimeZone UTC / DateStyle ISO, timestamptz without any
 // per-row SQL function (to_char alone was ~40% of PGlite's scan time).
 const SCAN_COLUMNS =
@@ -85,9 +63,14 @@ async function copyOut(exec: Executor, query: string): Promise<string | undefine
     return client.begin(async (tx: any) => {
       await tx.unsafe(SESSION_UTC);
       const stream = await tx.unsafe(`copy (${query}) to stdout`).readable();
-      const chunks: Buffer[] = [];
-      for await (const c of stream) chunks.push(c as Buffer);
-      return Buffer.concat(chunks).toString('utf8');
+      // Events, not `for await`: postgres.js 3.4's COPY stream never ends under async iteration
+      // inside begin() once the output exceeds one chunk (verify hung on ~100 rows).
+      return new Promise<string>((resolve, reject) => {
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+        stream.once('error', reject);
+      });
     });
   if (typeof client.transaction === 'function' && 'waitReady' in client)
     return client.transaction(async (tx: any) => {
@@ -98,32 +81,33 @@ async function copyOut(exec: Executor, query: string): Promise<string | undefine
   return undefined;
 }
 
-/** `2026-03-20 16:00:00.1234+00` (ISO style, UTC) → `2026-03-20T16:00:00.123400Z`; anything else unchanged. */
-function isoMicros(pg: string | null): string | null {
-  if (pg === null || pg.length < 22 || !pg.endsWith('+00')) return pg;
-  const frac = pg.length > 22 ? pg.slice(20, -3) : '';
-  return `${pg.slice(0, 10)}T${pg.slice(11, 19)}.${frac.padEnd(6, '0')}Z`;
+export interface AuditCopyBatch {
+  /** COPY text: one `\n`-terminated line per row, fields in schema order, the hash last. */
+  text: string;
+  rows: number;
+  /** Id of the last row (0 when empty). */
+  lastId: number;
 }
 
 /**
- * Up to `limit` rows with id > `afterId`, ascending: the verifier's stream. Uses COPY (one text blob
- * per batch) because per-row result parsing, not hashing, dominates verification time otherwise.
+ * Up to `limit` rows with id > `afterId`, ascending, exactly as COPY prints them — the verifier
+ * hashes these lines as they are (per-row driver parsing, not hashing, would dominate otherwise).
  */
-export async function scanAuditRaw(exec: Executor, afterId: number, limit: number): Promise<RawAuditRow[]> {
+export async function scanAuditCopy(exec: Executor, afterId: number, limit: number): Promise<AuditCopyBatch> {
   if (!Number.isSafeInteger(afterId) || !Number.isSafeInteger(limit))
     throw new Error('scan bounds must be integers');
   const bounds = `where id > ${afterId} order by audit_events.id limit ${limit}`;
-  const text = await copyOut(exec, `select ${SCAN_COLUMNS} from audit_events ${bounds}`);
-  if (text !== undefined) {
-    const rows = parseCopyText(text);
-    for (const r of rows) r[1] = isoMicros(r[1] ?? null);
-    return rows;
+  let text = await copyOut(exec, `select ${SCAN_COLUMNS} from audit_events ${bounds}`);
+  if (text === undefined) {
+    // Inside a transaction (no raw client): the same lines, built from a plain query.
+    const rows = await sqlRows<RawRecord>(exec, sql.raw(`select ${COLUMN_LIST} from audit_events ${bounds}`));
+    text = rows.map((r) => `${auditCopyLine({ ...r, id: Number(r.id) })}\t${copyField(r.hash)}\n`).join('');
   }
-  const rows = await sqlRows<Record<string, string | null>>(
-    exec,
-    sql.raw(`select ${COLUMN_LIST} from audit_events ${bounds}`),
-  );
-  return rows.map((r) => AUDIT_ROW_FIELDS.map((k) => r[k] ?? null));
+  if (text === '') return { text, rows: 0, lastId: 0 };
+  let rows = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) rows++;
+  const lastStart = text.lastIndexOf('\n', text.length - 2) + 1;
+  return { text, rows, lastId: Number(text.slice(lastStart, text.indexOf('\t', lastStart))) };
 }
 
 /** Up to `limit` rows with id > `afterId`, ascending, as records (export). */
