@@ -8,6 +8,7 @@ import { statSync } from 'node:fs';
 import { z } from 'zod';
 import { ApiError } from '../client/errors.js';
 import type { Grant } from '../client/types.js';
+import { materializeCredentials } from '../core/providers/materialize.js';
 import { createRedactor, type Redactor } from './redact.js';
 import { type RunResult, runCommand, SpawnError } from './run-command.js';
 
@@ -115,7 +116,9 @@ export async function execWithAccess(
     if (ENV_NAME.test(name)) credEnv[name] = value;
     else notes.push(`a credential with an invalid variable name was not set (${name.slice(0, 40)})`);
   }
-  const redactor = createRedactor({ ...deps.extraSecrets, ...grant.credentials });
+  // KUBECONFIG contents go to a 0600 file for this command only; its token is redacted on its own too.
+  const files = materializeCredentials(credEnv);
+  const redactor = createRedactor({ ...deps.extraSecrets, ...grant.credentials, ...files.embeddedSecrets });
   if (redactor.unredacted.length)
     notes.push(
       `values shorter than 6 characters are not redacted (not secret-sized): ${redactor.unredacted.join(', ')}`,
@@ -127,7 +130,7 @@ export async function execWithAccess(
       argv: input.argv,
       cwd: input.cwd,
       stdin: input.stdin,
-      env: { ...deps.baseEnv, ...credEnv },
+      env: { ...deps.baseEnv, ...files.env },
       timeoutMs: (input.timeout_seconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000,
       keepBytes: deps.maxOutputBytes + margin,
       killGraceMs: deps.killGraceMs,
@@ -137,6 +140,8 @@ export async function execWithAccess(
   } catch (e) {
     if (e instanceof SpawnError) return { ok: false, message: spawnMessage(e) };
     throw e;
+  } finally {
+    files.cleanup();
   }
   const out = clean(res.stdout, deps.maxOutputBytes, redactor);
   const err = clean(res.stderr, deps.maxOutputBytes, redactor);

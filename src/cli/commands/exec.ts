@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { z } from 'zod';
 import type { Grant } from '../../client/types.js';
+import { materializeCredentials } from '../../core/providers/materialize.js';
 import { globalFields, leaf } from '../args.js';
 import { authedClient } from '../context.js';
 import { childEnv, userShell } from '../env.js';
@@ -62,8 +63,10 @@ function grantEnv(grant: Grant): Record<string, string> {
 
 /** Spawns the child and never returns normally before it ends; sets the exit code or re-raises its signal. */
 function runChild(cmd: string, args: string[], extraEnv: Record<string, string>): Promise<void> {
+  // KUBECONFIG contents become a 0600 file for the child's lifetime (removed before we re-raise a signal).
+  const files = materializeCredentials(extraEnv);
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: 'inherit', env: { ...childEnv(), ...extraEnv } });
+    const child = spawn(cmd, args, { stdio: 'inherit', env: { ...childEnv(), ...files.env } });
     // The terminal delivers SIGINT/SIGQUIT to the whole foreground group, so the child has them
     // already; we only must not die first. TERM and HUP are sent to us alone: pass them on.
     const ignore = () => {};
@@ -77,6 +80,7 @@ function runChild(cmd: string, args: string[], extraEnv: Record<string, string>)
     for (const [sig, h] of handlers) process.on(sig, h);
     const cleanup = () => {
       for (const [sig, h] of handlers) process.off(sig, h);
+      files.cleanup();
     };
     child.on('error', (e: NodeJS.ErrnoException) => {
       cleanup();
