@@ -336,3 +336,122 @@ describe('jitsudo CLI', () => {
     expect((await jitsudo(['whoami'], { home, server: server.url })).code).toBe(3);
   });
 });
+
+describe('jitsudo policy, audit and server admin commands', () => {
+  it('policy list / get / eval (live set and an unsaved file)', async () => {
+    const list = await as('alice', 'policy', 'list');
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(/^NAME\s+PACKAGE\s+ENABLED/);
+    expect(list.stdout).toContain('eligibility.sre');
+    const get = await as('alice', 'policy', 'get', 'eligibility.sre');
+    expect(get.stdout).toMatch(/--- Rego ---\n[\s\S]*package jitsudo.eligibility/);
+    const doc = {
+      user: { email: 'zed@example.com', groups: ['sre'], kind: 'human' },
+      request: {
+        provider: 'mock',
+        role: 'admin',
+        resource_scope: 's',
+        duration_seconds: 600,
+        reason: 'r',
+        break_glass: false,
+        metadata: {},
+      },
+      context: {
+        trust_tier: 0,
+        time: { rfc3339: '2030-01-01T10:00:00Z', unix_ns: '0', weekday: 'Tuesday', hour_utc: 10 },
+      },
+    };
+    const ev = await as('alice', 'policy', 'eval', '--input', JSON.stringify(doc));
+    expect(ev.stdout).toMatch(/^allow:\s+true\nreason:\s+member of group sre/);
+    const file = join(homes.alice, 'input.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        ...doc,
+        request: { ...doc.request, role: 'ReadOnlyAccess' },
+        context: { ...doc.context, trust_tier: 3 },
+      }),
+    );
+    const tier = await as('alice', 'policy', 'eval', '--type', 'approval', '--input', file);
+    expect(tier.stdout).toMatch(/approver_tier:\s+auto/);
+    const rego = join(homes.admin, 'strict.rego');
+    writeFileSync(rego, 'package jitsudo.approval\n\ncap contains "human" if true\n');
+    const unsaved = await as(
+      'admin',
+      'policy',
+      'eval',
+      '--type',
+      'approval',
+      '--input',
+      file,
+      '--file',
+      rego,
+      '-o',
+      'json',
+    );
+    expect(JSON.parse(unsaved.stdout)).toMatchObject({ approver_tier: 'human' });
+    const notJson = await as('alice', 'policy', 'eval', '--input', '{not json');
+    expect(notJson.code).toBe(2);
+    oneErrorLine(notJson);
+  });
+
+  it('policy apply / delete are for admins; reload-policies too', async () => {
+    const rego = join(homes.admin, 'extra.rego');
+    writeFileSync(
+      rego,
+      'package jitsudo.eligibility\n\ngrant contains "on-call rota" if "oncall" in input.user.groups\n',
+    );
+    const byAlice = await as('alice', 'policy', 'apply', '-f', rego);
+    expect(byAlice.code).toBe(4);
+    oneErrorLine(byAlice);
+    const applied = await as('admin', 'policy', 'apply', '-f', rego, '--description', 'on-call');
+    expect(applied.stdout).toMatch(/^Policy extra \(jitsudo\.eligibility\) applied — revision 1/);
+    const reload = await as('admin', 'server', 'reload-policies');
+    expect(reload.stdout).toMatch(/Active policies: \d+/);
+    expect((await as('alice', 'server', 'reload-policies')).code).toBe(4);
+    const del = await as('admin', 'policy', 'delete', 'extra');
+    expect(del.stdout).toMatch(/^Policy extra deleted/);
+    expect((await as('admin', 'policy', 'get', 'extra')).code).toBe(5);
+  });
+
+  it('audit list, export, online and offline verify; a tampered export fails with exit 11', async () => {
+    const req = await newRequest();
+    const mine = await as('alice', 'audit', '--request', req.id);
+    expect(mine.stdout).toMatch(/^TIMESTAMP\s+ACTOR\s+ACTION/);
+    expect(mine.stdout).toContain('request.created');
+    const since = await as(
+      'alice',
+      'audit',
+      'list',
+      '--since',
+      '1h',
+      '--action',
+      'request.created',
+      '-o',
+      'json',
+    );
+    expect(
+      JSON.parse(since.stdout).events.every((e: { action: string }) => e.action === 'request.created'),
+    ).toBe(true);
+    expect((await as('alice', 'audit', '--since', 'last tuesday')).code).toBe(2);
+
+    expect((await as('alice', 'audit', 'verify')).code).toBe(4);
+    const online = await as('admin', 'audit', 'verify');
+    expect(online.code).toBe(0);
+    expect(online.stdout).toMatch(/Result:\s+OK/);
+
+    const file = join(homes.admin, 'audit.jsonl');
+    const exp = await as('admin', 'audit', 'export', '--file', file);
+    expect(exp.code).toBe(0);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const offline = await jitsudo(['audit', 'verify', '--file', file], { home: homes.nobody });
+    expect(offline.code).toBe(0);
+    expect(offline.stdout).toMatch(/Result:\s+OK/);
+    const tampered = join(homes.admin, 'tampered.jsonl');
+    writeFileSync(tampered, readFileSync(file, 'utf8').replace('"cli test"', '"nothing to see"'));
+    const bad = await jitsudo(['audit', 'verify', '--file', tampered], { home: homes.nobody });
+    expect(bad.code).toBe(11);
+    expect(bad.stdout).toMatch(/Result:\s+BROKEN/);
+    expect(bad.stdout).toMatch(/First broken:\s+#\d+ modified/);
+  });
+});

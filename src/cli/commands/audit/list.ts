@@ -3,6 +3,7 @@ import { globalFields, leaf } from '../../args.js';
 import { authedClient } from '../../context.js';
 import { emit, note } from '../../output.js';
 import { auditRows } from '../../render.js';
+import { auditListArgs } from './list-args.js';
 
 /** `--since 24h` / `--since 7d` (relative) or an RFC 3339 time → ISO string. */
 export const TimeArg = z
@@ -25,16 +26,7 @@ export const TimeArg = z
 export const auditListCommand = leaf({
   name: 'list',
   description: 'Audit events, newest first (your own unless admin)',
-  args: {
-    actor: { type: 'string', description: 'only events by this identity' },
-    request: { type: 'string', description: 'only events of this request id' },
-    action: { type: 'string', description: 'only this action, e.g. grant.issued' },
-    provider: { type: 'string', description: 'only this provider' },
-    since: { type: 'string', description: 'from: 24h, 7d or an RFC 3339 time' },
-    until: { type: 'string', description: 'to: RFC 3339 time (or 1h for "an hour ago")' },
-    limit: { type: 'string', description: 'page size (1–1000, default 100)' },
-    'page-token': { type: 'string', description: 'continue a previous listing' },
-  },
+  args: auditListArgs,
   schema: z
     .object({
       actor: z.string().min(1).max(254).optional(),

@@ -35,10 +35,6 @@ export const policyApplyCommand = leaf({
       description: a.description,
       enabled: !a.disable,
     });
-    emit(
-      a.output,
-      p,
-      () => `Policy ${p.name} applied — id: ${p.id}${p.revision ? `, revision ${p.revision}` : ''}`,
-    );
+    emit(a.output, p, () => `Policy ${p.name} (${p.package}) applied — revision ${p.revision}, id ${p.id}`);
   },
 });

@@ -13,13 +13,14 @@ export const policyListCommand = leaf({
     const page = await authedClient(a.server).listPolicies();
     emit(a.output, page, () =>
       columns(
-        ['ID', 'NAME', 'ENABLED', 'REVISION', 'UPDATED'],
+        ['NAME', 'PACKAGE', 'ENABLED', 'REVISION', 'UPDATED', 'BY'],
         page.policies.map((p) => [
-          p.id,
           p.name,
+          p.package,
           p.enabled ? 'yes' : 'no',
-          String(p.revision ?? ''),
+          String(p.revision),
           p.updated_at,
+          p.updated_by,
         ]),
         'No policies found.',
       ),
