@@ -26,6 +26,30 @@ export function testDatabases(): Driver[] {
 }
 
 let pgliteTemplate: Promise<Blob> | undefined;
+let sweptStale: Promise<void> | undefined;
+
+/** Drops test databases left by test processes that died before their close() ran. */
+async function dropStaleDatabases(admin: string): Promise<void> {
+  const root = postgres(admin, { max: 1, onnotice: () => {} });
+  try {
+    const rows = await root<
+      { datname: string }[]
+    >`select datname from pg_database where datname like 'jitsudo_t_%'`;
+    for (const { datname } of rows) {
+      const pid = Number(/^jitsudo_t_(\d+)_/.exec(datname)?.[1]);
+      let alive = false;
+      try {
+        process.kill(pid, 0);
+        alive = true;
+      } catch (e) {
+        alive = (e as NodeJS.ErrnoException).code === 'EPERM';
+      }
+      if (!alive) await root.unsafe(`drop database if exists ${datname} with (force)`).catch(() => {});
+    }
+  } finally {
+    await root.end();
+  }
+}
 
 async function buildPgliteTemplate(): Promise<Blob> {
   const pg = new PGlite();
@@ -52,6 +76,8 @@ export async function createTestDb(driver: Driver, opts: { poolSize?: number } =
   }
   const admin = process.env.TEST_DATABASE_URL;
   if (!admin) throw new Error('TEST_DATABASE_URL is not set');
+  sweptStale ??= dropStaleDatabases(admin);
+  await sweptStale;
   const name = `jitsudo_t_${process.pid}_${randomBytes(4).toString('hex')}`;
   const root = postgres(admin, { max: 1, onnotice: () => {} });
   await root.unsafe(`create database ${name}`);
