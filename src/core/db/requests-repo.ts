@@ -347,3 +347,23 @@ export async function rescheduleRows(
     .from(sql`(values ${values}) as u(id, next)`)
     .where(sql`${requests.id} = u.id`);
 }
+
+/**
+ * Compare-and-set transition of one row: applies `patch` only if the row is in state `from` (the
+ * UPDATE takes the row lock and re-checks the state under it). Returns the new row, or undefined
+ * when the row was not in `from` — the caller then locks and looks (the rare, contended case).
+ */
+export async function transitionIfState(
+  tx: Transaction,
+  id: string,
+  from: State,
+  patch: RequestPatch,
+  now: Date,
+): Promise<RequestRow | undefined> {
+  const [r] = await tx
+    .update(requests)
+    .set({ ...patch, updatedAt: now, version: sql`${requests.version} + 1` })
+    .where(and(eq(requests.id, id), eq(requests.state, from)))
+    .returning();
+  return r;
+}

@@ -123,7 +123,7 @@ export async function createRequest(deps: CoreDeps, actor: Actor, input: unknown
     deps,
     async (tx) => {
       approvals.length = 0; // the transaction may be retried
-      const r = await insertRequest(tx, {
+      const inserted = insertRequest(tx, {
         ...base,
         state: immediate ? 'APPROVED' : 'PENDING',
         approverTier: tier,
@@ -139,6 +139,19 @@ export async function createRequest(deps: CoreDeps, actor: Actor, input: unknown
         grantAttempts: immediate ? 1 : 0,
         nextAttemptAt: immediate ? new Date(now.getTime() + lease) : null,
       });
+      // Both inserts go out together (pipelined, executed in order: the approval references the request).
+      const approval = immediate
+        ? insertApproval(tx, {
+            id: newId('apr'),
+            requestId: id,
+            actorIdentity: v.breakGlass ? actor.identity : 'policy',
+            actorKind: v.breakGlass ? 'break_glass' : 'policy',
+            decision: 'approve',
+            comment: v.breakGlass ? 'break-glass: approval skipped' : 'auto-approved by policy',
+            createdAt: now,
+          })
+        : undefined;
+      const [r, a] = await Promise.all([inserted, approval]);
       await audit(tx, {
         ...who,
         ...where,
@@ -147,18 +160,8 @@ export async function createRequest(deps: CoreDeps, actor: Actor, input: unknown
         outcome: 'success',
         details: { ...summary, approver_tier: tier, reason: v.reason, trust_tier: trustTier },
       });
-      if (!immediate) return r;
-      approvals.push(
-        await insertApproval(tx, {
-          id: newId('apr'),
-          requestId: id,
-          actorIdentity: v.breakGlass ? actor.identity : 'policy',
-          actorKind: v.breakGlass ? 'break_glass' : 'policy',
-          decision: 'approve',
-          comment: v.breakGlass ? 'break-glass: approval skipped' : 'auto-approved by policy',
-          createdAt: now,
-        }),
-      );
+      if (!a) return r;
+      approvals.push(a);
       await audit(tx, {
         ...who,
         ...where,

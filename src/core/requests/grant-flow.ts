@@ -5,8 +5,15 @@
  * every outcome under row locks: ACTIVE with encrypted credentials, or a retry with backoff, or —
  * when attempts run out or the target refuses — FAILED after a best-effort cleanup at the provider.
  */
+import type { AuditInput } from '../audit/append.js';
 import { encryptSecret } from '../crypto/secrets.js';
-import { lockRequests, type RequestRow, updateRequest } from '../db/requests-repo.js';
+import {
+  lockRequests,
+  type RequestPatch,
+  type RequestRow,
+  transitionIfState,
+  updateRequest,
+} from '../db/requests-repo.js';
 import type { CoreDeps } from '../deps.js';
 import type { GrantResult } from '../providers/types.js';
 import { ProviderError } from '../providers/types.js';
@@ -68,6 +75,21 @@ async function recordGrantOutcomes(
     deps,
     async (tx) => {
       const now = deps.now();
+      const only = outcomes.length === 1 ? outcomes[0]! : undefined;
+      if (only?.ok) {
+        // The common case (one fresh grant): one compare-and-set UPDATE instead of lock + update.
+        const row = await transitionIfState(
+          tx,
+          only.row.id,
+          'APPROVED',
+          activePatch(deps, only.row, only.result, now),
+          now,
+        );
+        if (row) {
+          await audit(tx, issuedAudit(who, row, only.result));
+          return [row];
+        }
+      }
       const current = new Map(
         (
           await lockRequests(
@@ -87,41 +109,8 @@ async function recordGrantOutcomes(
             continue;
           }
           assertTransition(cur.state, 'ACTIVE', cur.id);
-          const requested = new Date(now.getTime() + cur.durationSeconds * 1000);
-          const expiresAt = o.result.expiresAt < requested ? o.result.expiresAt : requested;
-          const reconcile = deps.config.sweeper.reconcile_interval_seconds;
-          const row = await updateRequest(
-            tx,
-            cur.id,
-            {
-              state: 'ACTIVE',
-              grantedAt: now,
-              expiresAt,
-              grantHandle: o.result.handle,
-              credentialsEnc: encryptSecret(
-                deps.keys.encryptionKey,
-                JSON.stringify(o.result.credentials),
-                cur.id,
-              ),
-              nextAttemptAt:
-                reconcile > 0
-                  ? new Date(Math.min(now.getTime() + reconcile * 1000, expiresAt.getTime()))
-                  : null,
-              lastError: null,
-            },
-            now,
-          );
-          await audit(tx, {
-            ...base,
-            action: 'grant.issued',
-            outcome: 'success',
-            details: {
-              expires_at: expiresAt.toISOString(),
-              attempt: cur.grantAttempts,
-              break_glass: cur.breakGlass,
-              ...(o.result.notice ? { notice: o.result.notice } : {}),
-            },
-          });
+          const row = await updateRequest(tx, cur.id, activePatch(deps, cur, o.result, now), now);
+          await audit(tx, issuedAudit(who, row, o.result));
           after.push(row);
           continue;
         }
@@ -184,4 +173,39 @@ async function recordGrantOutcomes(
     },
     outcomes.map((o) => o.row.id),
   );
+}
+
+/** What an issued grant writes to its row: ACTIVE, the bounded expiry, handle and encrypted credentials. */
+function activePatch(deps: CoreDeps, r: RequestRow, result: GrantResult, now: Date): RequestPatch {
+  assertTransition('APPROVED', 'ACTIVE', r.id);
+  const requested = new Date(now.getTime() + r.durationSeconds * 1000);
+  const expiresAt = result.expiresAt < requested ? result.expiresAt : requested;
+  const reconcile = deps.config.sweeper.reconcile_interval_seconds;
+  return {
+    state: 'ACTIVE',
+    grantedAt: now,
+    expiresAt,
+    grantHandle: result.handle,
+    credentialsEnc: encryptSecret(deps.keys.encryptionKey, JSON.stringify(result.credentials), r.id),
+    nextAttemptAt:
+      reconcile > 0 ? new Date(Math.min(now.getTime() + reconcile * 1000, expiresAt.getTime())) : null,
+    lastError: null,
+  };
+}
+
+function issuedAudit(who: AuditActor, row: RequestRow, result: GrantResult): AuditInput {
+  return {
+    ...who,
+    requestId: row.id,
+    provider: row.provider,
+    resourceScope: row.resourceScope,
+    action: 'grant.issued',
+    outcome: 'success',
+    details: {
+      expires_at: row.expiresAt!.toISOString(),
+      attempt: row.grantAttempts,
+      break_glass: row.breakGlass,
+      ...(result.notice ? { notice: result.notice } : {}),
+    },
+  };
 }

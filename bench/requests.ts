@@ -1,0 +1,255 @@
+/**
+ * Auto-approved requests end to end over HTTP: POST /api/v1alpha1/requests → authentication →
+ * validation → eligibility and routing policy (the default Rego policies plus one rule routing the
+ * group `bench` to `auto`) → grant on the mock provider → ACTIVE → audit chain. jitsudod runs as a
+ * child process (`jitsudod serve --dev`); this process is the client (keep-alive, C requests in
+ * flight). Prints req/s and latency p50/p99, then a floor measured in the same run: the same SQL
+ * writes a request causes (insert request, insert approval, 2 audit rows; update request, 1 audit
+ * row — in two transactions) issued directly with the driver at the same concurrency.
+ * PGlite always; PostgreSQL when TEST_DATABASE_URL or DATABASE_URL is set.
+ * Goals (PostgreSQL): ≥ 500 req/s, p99 ≤ 25 ms, ≤ 3× the floor.
+ * Usage: npx tsx bench/requests.ts [requests] [concurrency]
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import postgres from 'postgres';
+import { newId } from '../src/core/ids.js';
+import { percentile, pgliteDb, pgServerUrl } from './support/databases.js';
+
+const N = Number(process.argv[2] ?? 3000);
+const C = Number(process.argv[3] ?? 32);
+const ROOT = new URL('..', import.meta.url).pathname;
+
+const BENCH_RULE = `# Benchmark only: requests by group "bench" need no approver.
+package jitsudo.approval
+
+route contains "auto" if "bench" in input.user.groups
+`;
+
+function policiesDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'jitsudo-bench-policies-'));
+  cpSync(join(ROOT, 'policies'), dir, { recursive: true });
+  writeFileSync(join(dir, 'approval', 'bench.rego'), BENCH_RULE);
+  return dir;
+}
+
+async function startServer(databaseUrl?: string): Promise<{ url: string; child: ChildProcess }> {
+  const env: Record<string, string> = {
+    ...(process.env as Record<string, string>),
+    JITSUDO_HOME: mkdtempSync(join(tmpdir(), 'jitsudo-bench-home-')),
+    JITSUDOD_POLICY_DIR: policiesDir(),
+    JITSUDOD_LOG_LEVEL: 'warn',
+  };
+  delete env.DATABASE_URL;
+  delete env.JITSUDOD_DATABASE_URL;
+  if (databaseUrl) env.JITSUDOD_DATABASE_URL = databaseUrl;
+  // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the server (for profiling, not for figures).
+  const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
+  const child = spawn(
+    process.execPath,
+    [...prof, join(ROOT, 'bin/jitsudod.js'), 'serve', '--dev', '--addr', '127.0.0.1:0'],
+    {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let out = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const onData = (b: Buffer) => {
+      out += b.toString();
+      const m = /listening on (http:\/\/[\d.:]+)/.exec(out);
+      if (m) resolve(m[1]!);
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`jitsudod exited with ${code}:\n${out}`)));
+    setTimeout(() => reject(new Error(`jitsudod did not start:\n${out}`)), 60_000).unref();
+  });
+  child.stdout!.resume();
+  child.stderr!.resume();
+  return { url, child };
+}
+
+async function token(url: string, email: string, groups: string[]): Promise<string> {
+  const r = await fetch(`${url}/api/v1alpha1/auth/dev-token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, groups }),
+  });
+  if (!r.ok) throw new Error(`dev-token: ${r.status} ${await r.text()}`);
+  return ((await r.json()) as { token: string }).token;
+}
+
+async function load(
+  url: string,
+  bearer: string,
+  n: number,
+  c: number,
+): Promise<{ rps: number; lat: number[] }> {
+  const body = JSON.stringify({
+    provider: 'mock',
+    role: 'ReadOnly',
+    resource_scope: 'bench',
+    duration: '1h',
+    reason: 'bench',
+  });
+  const lat: number[] = [];
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: c }, async () => {
+      while (next < n) {
+        next++;
+        const s = performance.now();
+        const r = await fetch(`${url}/api/v1alpha1/requests`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
+          body,
+        });
+        const j = (await r.json()) as { request?: { state: string } };
+        if (r.status !== 201 || j.request?.state !== 'ACTIVE')
+          throw new Error(`unexpected answer ${r.status}: ${JSON.stringify(j).slice(0, 300)}`);
+        lat.push(performance.now() - s);
+      }
+    }),
+  );
+  return { rps: (n / (performance.now() - t0)) * 1000, lat };
+}
+
+async function verifyAudit(url: string): Promise<string> {
+  const admin = await token(url, 'bench-admin@example.com', ['jitsudo-admins']);
+  const r = await fetch(`${url}/api/v1alpha1/audit:verify`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${admin}` },
+  });
+  const j = (await r.json()) as { ok?: boolean; rows_checked?: number; error?: { message: string } };
+  return r.ok
+    ? `audit chain ${j.ok ? 'verifies' : 'BROKEN'} (${j.rows_checked} rows)`
+    : `audit verify: ${r.status} ${j.error?.message}`;
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const done = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => {
+    console.log('warning: jitsudod did not exit within 30 s of SIGTERM; killing it');
+    child.kill('SIGKILL');
+  }, 30_000);
+  await done;
+  clearTimeout(timer);
+}
+
+const FLOOR_DDL = [
+  'create table floor_requests (like requests including all)',
+  'create table floor_approvals (like approvals including all)',
+  'create table floor_audit (like audit_events including all)',
+];
+const INS_REQ = `insert into floor_requests (id, state, requester_identity, provider, role, resource_scope, duration_seconds, reason,
+  approver_tier, approved_at, grant_attempts, next_attempt_at) values ($1, 'APPROVED', 'bench@example.com', 'mock', 'ReadOnly',
+  'bench', 3600, 'bench', 'auto', now(), 1, now() + interval '2 minutes')`;
+const INS_APR = `insert into floor_approvals (id, request_id, actor_identity, actor_kind, decision, comment) values ($1, $2, 'policy', 'policy', 'approve', 'auto-approved by policy')`;
+const INS_AUD = `insert into floor_audit (id, ts, actor, actor_kind, action, request_id, provider, resource_scope, outcome, details, prev_hash, hash)
+  values ($1, now(), 'bench@example.com', 'human', $2, $3, 'mock', 'bench', 'success', '{"role":"ReadOnly"}'::jsonb, $4, $4)`;
+const UPD_REQ = `update floor_requests set state = 'ACTIVE', granted_at = now(), expires_at = now() + interval '1 hour',
+  grant_handle = '{"revoke_token":"x"}'::jsonb, credentials_enc = $2, version = version + 1, updated_at = now() where id = $1`;
+
+/** The floor: the same writes per request, two transactions, same concurrency, straight through the driver. */
+async function floor(
+  exec: (stmts: [string, unknown[]][]) => Promise<void>,
+  n: number,
+  c: number,
+): Promise<number> {
+  let next = 0;
+  let auditId = 0;
+  const h = 'a'.repeat(64);
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: c }, async () => {
+      while (next < n) {
+        next++;
+        const id = newId('req');
+        await exec([
+          [INS_REQ, [id]],
+          [INS_APR, [newId('apr'), id]],
+          [INS_AUD, [++auditId, 'request.created', id, h]],
+          [INS_AUD, [++auditId, 'request.auto_approved', id, h]],
+        ]);
+        await exec([
+          [UPD_REQ, [id, 'v1.ciphertext']],
+          [INS_AUD, [++auditId, 'grant.issued', id, h]],
+        ]);
+      }
+    }),
+  );
+  return (n / (performance.now() - t0)) * 1000;
+}
+
+async function run(
+  label: string,
+  databaseUrl: string | undefined,
+  floorRps: () => Promise<number>,
+): Promise<void> {
+  const { url, child } = await startServer(databaseUrl);
+  try {
+    const bearer = await token(url, 'bench@example.com', ['bench']);
+    await load(url, bearer, Math.min(300, N), C); // warm-up: JIT, pools, policy caches
+    const { rps, lat } = await load(url, bearer, N, C);
+    const audit = await verifyAudit(url);
+    await stop(child);
+    const f = await floorRps();
+    console.log(
+      `${label.padEnd(8)} ${Math.round(rps)} req/s, p50 ${percentile(lat, 50).toFixed(1)} ms, p99 ${percentile(lat, 99).toFixed(1)} ms ` +
+        `(${N} requests, ${C} in flight); floor ${Math.round(f)} req/s; ratio ${(f / rps).toFixed(2)}×; ${audit}`,
+    );
+  } finally {
+    await stop(child);
+  }
+}
+
+console.log(`requests benchmark: auto-approved create over HTTP, ${N} requests, concurrency ${C}`);
+await run('pglite', undefined, async () => {
+  const b = await pgliteDb(); // migrated, so the floor tables copy the real ones
+  const pg = b.pglite!;
+  for (const d of FLOOR_DDL) await pg.exec(d);
+  const rps = await floor(
+    (stmts) =>
+      pg.transaction(async (tx) => {
+        for (const [q, p] of stmts) await tx.query(q, p);
+      }),
+    N,
+    C,
+  );
+  await b.dispose();
+  return rps;
+});
+
+const server = pgServerUrl();
+if (server) {
+  const name = `jitsudo_bench_${Date.now().toString(36)}`;
+  const admin = postgres(server, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  const u = new URL(server);
+  u.pathname = `/${name}`;
+  try {
+    await run('postgres', u.toString(), async () => {
+      const sql = postgres(u.toString(), { max: 10, onnotice: () => {} });
+      for (const d of FLOOR_DDL) await sql.unsafe(d);
+      const rps = await floor(
+        (stmts) =>
+          sql.begin(async (tx) => {
+            for (const [q, p] of stmts) await tx.unsafe(q, p as never[]);
+          }) as Promise<void>,
+        N,
+        C,
+      );
+      await sql.end();
+      return rps;
+    });
+  } finally {
+    await admin.unsafe(`drop database if exists ${name} with (force)`);
+    await admin.end();
+  }
+} else console.log('postgres skipped (set TEST_DATABASE_URL or DATABASE_URL)');
