@@ -49,7 +49,7 @@ const newRequest = async (extra: string[] = []) => {
 };
 
 beforeAll(async () => {
-  server = await startJitsudod();
+  server = await startJitsudod({ fastDatabase: true });
   await Promise.all([
     as('alice', 'login', '--dev', '--user', 'alice@example.com', '--groups', 'sre'),
     as('bob', 'login', '--dev', '--user', 'bob@example.com'),

@@ -3,9 +3,11 @@
  * JITSUDO_HOME, and `jitsudo` invocations as child processes.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import postgres from 'postgres';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..', '..');
 const JITSUDOD = join(ROOT, 'bin', 'jitsudod.js');
@@ -31,21 +33,61 @@ export interface ServerProcess {
   kill9(): Promise<void>;
 }
 
-/** Starts `jitsudod serve` (default `--dev`) on 127.0.0.1:0 and waits for its listening line. */
+/** A fresh database on TEST_DATABASE_URL's server, and how to drop it. */
+export async function scratchDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const admin = process.env.TEST_DATABASE_URL!;
+  const name = `jitsudo_e2e_${randomBytes(5).toString('hex')}`;
+  const root = postgres(admin, { max: 1, onnotice: () => {} });
+  await root.unsafe(`create database ${name}`);
+  await root.end();
+  const u = new URL(admin);
+  u.pathname = `/${name}`;
+  return {
+    url: u.toString(),
+    async drop() {
+      const r = postgres(admin, { max: 1, onnotice: () => {} });
+      await r.unsafe(`drop database if exists ${name} with (force)`);
+      await r.end();
+    },
+  };
+}
+
+/**
+ * Starts `jitsudod serve` (default `--dev`) on 127.0.0.1:0 and waits for its listening line.
+ * `fastDatabase`: use a scratch PostgreSQL database when TEST_DATABASE_URL is set (starts in about a
+ * second instead of initialising a PGlite data directory); tests about PGlite itself leave it off.
+ */
 export async function startJitsudod(
-  opts: { home?: string; args?: string[]; env?: Record<string, string | undefined>; timeoutMs?: number } = {},
+  opts: {
+    home?: string;
+    args?: string[];
+    env?: Record<string, string | undefined>;
+    timeoutMs?: number;
+    fastDatabase?: boolean;
+  } = {},
 ): Promise<ServerProcess> {
   const home = opts.home ?? tempHome('server');
+  const scratch = opts.fastDatabase && process.env.TEST_DATABASE_URL ? await scratchDatabase() : undefined;
   const proc = spawn(
     process.execPath,
     [JITSUDOD, 'serve', ...(opts.args ?? ['--dev']), '--addr', '127.0.0.1:0'],
     {
-      env: cleanEnv({ JITSUDO_HOME: home, JITSUDOD_LOG_LEVEL: 'warn', ...opts.env }),
+      env: cleanEnv({
+        JITSUDO_HOME: home,
+        JITSUDOD_LOG_LEVEL: 'warn',
+        ...(scratch ? { JITSUDOD_DATABASE_URL: scratch.url } : {}),
+        ...opts.env,
+      }),
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
   let out = '';
-  const exited = new Promise<number | null>((res) => proc.once('exit', (code) => res(code)));
+  const exited = new Promise<number | null>((res) => proc.once('exit', (code) => res(code))).then(
+    async (code) => {
+      await scratch?.drop();
+      return code;
+    },
+  );
   const url = await new Promise<string>((res, rej) => {
     const timer = setTimeout(
       () => rej(new Error(`jitsudod did not start in time:\n${out}`)),
