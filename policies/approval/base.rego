@@ -10,6 +10,11 @@
 # With no offer the request goes to a human.
 package jitsudo.approval
 
+import data.jitsudo.lib.roles
+
+# Groups whose members may approve roles that can change things. Anyone else needs trust tier 2.
+approver_groups := {"sre-leads", "jitsudo-approvers"}
+
 default allow := false
 
 allow if count(deny) == 0
@@ -21,6 +26,24 @@ deny contains "the approval input names no requester (input.context.requester)" 
 deny contains "an approver may not approve their own request" if {
 	lower(input.context.requester.email) == lower(input.user.email)
 }
+
+# A role that can change things needs a designated approver, never just any account.
+deny contains msg if {
+	input.context.requester
+	not roles.read_only(input.request.role)
+	not qualified_approver
+	msg := sprintf(
+		"approving role %q needs membership of group sre-leads or jitsudo-approvers, or trust tier 2 or more (this approver has tier %v)",
+		[input.request.role, object.get(input.context, "trust_tier", 0)],
+	)
+}
+
+qualified_approver if {
+	some g in input.user.groups
+	g in approver_groups
+}
+
+qualified_approver if input.context.trust_tier >= 2
 
 reason := concat("; ", sort(deny)) if count(deny) > 0
 

@@ -37,7 +37,7 @@ describe('security findings (skipped until fixed)', () => {
   // src/core/requests/create-input.ts (reason, metadata keys/values), approve.ts (comment),
   // deny.ts (reason). Fix: one shared zod refinement for stored text that rejects \u0000 (and
   // ideally other C0 controls but \t \n \r) in core input schemas.
-  it.skip('FINDING 1: a NUL byte (U+0000) in reason, metadata or an approval comment gives a 500 instead of a 400 (owner to fix: H6 lifecycle input schemas)', async () => {
+  it('FINDING 1: a NUL byte (U+0000) in reason, metadata or an approval comment gives a 500 instead of a 400 (owner to fix: H6 lifecycle input schemas)', async () => {
     const pending = (await post('/requests', alice, createBody({ role: 'deployer' }))).body.request.id;
     const before = await h.counts();
     const attempts = [
@@ -59,7 +59,7 @@ describe('security findings (skipped until fixed)', () => {
   // can trigger it through POST /policies:eval (EvalPolicyInput.input is z.record(unknown),
   // src/core/policies/eval-policy.ts). Fix: bound the depth of `input` in EvalPolicyInput (e.g.
   // ≤ 64 levels → VALIDATION), or make inputValue iterative and map RangeError to VALIDATION.
-  it.skip('FINDING 2: deeply nested input to POST /policies:eval gives a 500 instead of a 400 (owner to fix: H5 policy store / H4 engine)', async () => {
+  it('FINDING 2: deeply nested input to POST /policies:eval gives a 500 instead of a 400 (owner to fix: H5 policy store / H4 engine)', async () => {
     let deep = '"x"';
     for (let i = 0; i < 100_000; i++) deep = `{"a":${deep}}`;
     const r = await h.call('POST', `${API}/policies:eval`, { token: bob, raw: `{"input":${deep}}` });
@@ -72,7 +72,7 @@ describe('security findings (skipped until fixed)', () => {
   // creations all see the old count. Fix: in the create transaction take
   // pg_advisory_xact_lock(hashtext(requester)) (or lock a per-principal counter row) and count
   // there, so the check and the insert are serialized per agent on every surface.
-  it.skip('FINDING 3: a parallel burst over HTTP and MCP exceeds agents.limits.max_open_requests (owner to fix: H6 agent limits)', async () => {
+  it('FINDING 3: a parallel burst over HTTP and MCP exceeds agents.limits.max_open_requests (owner to fix: H6 agent limits)', async () => {
     const agent = await h.agent('burst', 'alice@example.com');
     const mcp = await h.mcp(agent.token);
     await Promise.all([
@@ -95,7 +95,7 @@ describe('security findings (skipped until fixed)', () => {
   // can apply or dry-run a policy (admins) can stall the server for every user. Fix: charge builtin
   // output size to the step budget (steps += elements produced) and check the deadline inside
   // range(); lower MAX_RANGE (e.g. 1M).
-  it.skip('FINDING 4: the policy time budget is not enforced across expensive builtins; a numbers.range loop blocks the server (owner to fix: H4 Rego evaluator)', async () => {
+  it('FINDING 4: the policy time budget is not enforced across expensive builtins; a numbers.range loop blocks the server (owner to fix: H4 Rego evaluator)', async () => {
     const code = `
       const { loadRegoPolicySet } = await import(${JSON.stringify(join(ROOT, 'src/core/policy/index.ts'))});
       const set = loadRegoPolicySet([{ name: 'p', rego: 'package jitsudo.eligibility\\nallow if { some i in numbers.range(1, 100); count(numbers.range(1, 20000000)) < 0 }' }]);
@@ -119,7 +119,7 @@ describe('security findings (skipped until fixed)', () => {
   // and rewrite the approver's terminal line ("Approved by policy", fake hyperlinks). JSON and
   // YAML output escape them. Fix: escape C0/C1 controls (except none) in every table cell and
   // labelled value, e.g. replace /[\p{Cc}]/gu with a visible \xNN form.
-  it.skip('FINDING 5: terminal escape sequences in a reason reach the approver’s terminal through `jitsudo status` table output (owner to fix: H7 CLI rendering)', async () => {
+  it('FINDING 5: terminal escape sequences in a reason reach the approver’s terminal through `jitsudo status` table output (owner to fix: H7 CLI rendering)', async () => {
     const reason =
       'routine\u001b[2K\r\u001b[32mApproved by policy\u001b[0m \u001b]8;;https://evil.example/\u0007x';
     const r = await post('/requests', alice, createBody({ role: 'deployer', reason }));
@@ -156,7 +156,7 @@ describe('security findings (skipped until fixed)', () => {
   // any role an sre may request. (A documented policy default, not a code bug; listed because
   // jitsudo ships it as the default.) Fix: require an approver group (e.g. `approvers` or `sre`)
   // or trust tier ≥ 2 in the default approval policy, and keep a test of it.
-  it.skip('FINDING 6: with the default policies any authenticated person may approve an admin-role request of someone else (owner to decide: policy defaults)', async () => {
+  it('FINDING 6: with the default policies any authenticated person may approve an admin-role request of someone else (owner to decide: policy defaults)', async () => {
     const req = (await post('/requests', alice, createBody({ role: 'admin' }))).body.request;
     expect(req.approver_tier).toBe('human');
     const nobody = await h.human('intern@example.com');

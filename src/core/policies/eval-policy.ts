@@ -3,6 +3,7 @@ import type { Actor } from '../actor.js';
 import { listPolicyRows } from '../db/policies-repo.js';
 import { AppError } from '../errors.js';
 import { evaluatePolicyDocument, type InspectablePolicySet } from '../policy/index.js';
+import { nestsDeeperThan, tooDeepMessage } from '../policy/input-depth.js';
 import { invalid } from '../principals/access.js';
 import { compileSet, type PolicyDeps, PolicyName, toSource } from './shared.js';
 
@@ -10,7 +11,9 @@ export const EvalPolicyInput = z
   .object({
     type: z.enum(['eligibility', 'approval']).default('eligibility'),
     /** The policy input document (user, request, context), passed verbatim. */
-    input: z.record(z.string(), z.unknown()),
+    input: z
+      .record(z.string(), z.unknown())
+      .refine((v) => !nestsDeeperThan(v), { message: tooDeepMessage() }),
     /** An unsaved module: evaluated with the stored enabled set (substituted by name) or instead of it. */
     candidate: z
       .object({

@@ -4,6 +4,7 @@
  */
 import { AppError } from '../errors.js';
 import { type DecisionFields, missingPackage, toApprovalDecision, toDecision } from './decisions.js';
+import { MAX_INPUT_DEPTH, tooDeepMessage } from './input-depth.js';
 import { indexRules, PACKAGE_OF, toModules } from './policy-set.js';
 import type { CompiledPolicy, RegoVersion } from './rego/api.js';
 import { RegoError } from './rego/errors.js';
@@ -42,8 +43,9 @@ export interface RegoPolicySet extends InspectablePolicySet {
 /**
  * Plain JSON data → Value, for the per-decision input. A tighter loop than `fromJS` (no
  * Object.entries, no Map/Set cases) because it runs on every decision; exotic values fall back.
+ * Depth is bounded before recursing so hostile nesting is a VALIDATION error, not a stack overflow.
  */
-function inputValue(x: unknown): Value {
+function inputValue(x: unknown, depth = 0): Value {
   if (x === null || x === undefined) return null;
   switch (typeof x) {
     case 'string':
@@ -55,16 +57,17 @@ function inputValue(x: unknown): Value {
     default:
       return fromJS(x);
   }
+  if (depth >= MAX_INPUT_DEPTH) throw new AppError('VALIDATION', tooDeepMessage());
   if (Array.isArray(x)) {
     const out: Value[] = new Array(x.length);
-    for (let i = 0; i < x.length; i++) out[i] = inputValue(x[i]);
+    for (let i = 0; i < x.length; i++) out[i] = inputValue(x[i], depth + 1);
     return out;
   }
   if (Object.getPrototypeOf(x) !== Object.prototype) return fromJS(x);
   const o = new RObject();
   for (const k in x as Record<string, unknown>) {
     const v = (x as Record<string, unknown>)[k];
-    if (v !== undefined) o.set(k, inputValue(v));
+    if (v !== undefined) o.set(k, inputValue(v, depth + 1));
   }
   return o;
 }
@@ -129,8 +132,9 @@ export function loadRegoPolicySet(
     input: unknown,
     o: DecideOptions | undefined,
   ): Value | undefined => {
+    // Outside the try: a too-deep input is the caller's VALIDATION error, not an engine failure.
+    const value = input === undefined ? undefined : inputValue(input);
     try {
-      const value = input === undefined ? undefined : inputValue(input);
       return compiled.evalRef(path, { input: value, data, nowNs: o?.nowNs, timeoutMs });
     } catch (e) {
       const why = e instanceof RegoError ? e.message : 'internal interpreter error';

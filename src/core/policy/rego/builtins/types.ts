@@ -9,6 +9,11 @@ export interface BuiltinContext {
   readonly nowNs: bigint;
   /** Per-evaluation cache for builtins that want one (compiled regexes, parsed globs, ...). */
   readonly cache: Map<string, unknown>;
+  /**
+   * Charges `n` produced elements (or characters) to the evaluation budget and checks the deadline;
+   * throws eval_budget_error when over. Builtins that build large outputs call it before building.
+   */
+  readonly charge?: (n: number) => void;
 }
 
 /**

@@ -58,8 +58,9 @@ function emit(fn: FnTarget, v: Value, k: KV): boolean {
 export function invoke(ev: Ev, ctx: Ctx, fn: FnTarget, args: Value[], call: CallIR): Value | undefined {
   if (fn.kind === 'user') return callUser(ev, ctx, fn.node, args);
   if (fn.kind === 'print') return true;
+  let out: Value | undefined;
   try {
-    return fn.def.impl(args, ev.bctx);
+    out = fn.def.impl(args, ev.bctx);
   } catch (e) {
     if (e instanceof BuiltinError) {
       ev.builtinError(e.code, `${fn.def.name}: ${e.message}`, call.loc);
@@ -69,6 +70,11 @@ export function invoke(ev: Ev, ctx: Ctx, fn: FnTarget, args: Value[], call: Call
     ev.builtinError('eval_builtin_error', `${fn.def.name}: ${(e as Error)?.message ?? String(e)}`, call.loc);
     return undefined;
   }
+  // Large outputs (split, concat, repeat, ...) cost budget in proportion to their size.
+  if (typeof out === 'string' || Array.isArray(out)) {
+    if (out.length >= 1024) ev.bctx.charge?.(out.length);
+  }
+  return out;
 }
 
 /** Scalar-only argument lists are cheap to key, so only those calls are memoized. */

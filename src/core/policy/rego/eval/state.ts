@@ -47,6 +47,9 @@ export interface EvOptions {
   readonly timeoutMs: number;
 }
 
+/** Building this many output elements costs about one evaluation step. */
+const ELEMENTS_PER_STEP = 64;
+
 /** State of one query evaluation: budget, clock, builtin errors, base data. */
 export class Ev {
   readonly root: RNode;
@@ -63,7 +66,7 @@ export class Ev {
     this.root = o.root;
     this.base = o.base;
     this.strict = o.strict;
-    this.bctx = { nowNs: o.nowNs, cache: new Map() };
+    this.bctx = { nowNs: o.nowNs, cache: new Map(), charge: (n) => this.charge(n) };
     this.maxSteps = o.maxSteps;
     this.timeoutMs = o.timeoutMs;
     this.deadline = Date.now() + o.timeoutMs;
@@ -78,6 +81,23 @@ export class Ev {
       );
     }
     if ((this.steps & 1023) === 0 && Date.now() > this.deadline) {
+      throw new RegoError('eval_budget_error', `evaluation exceeded the time budget of ${this.timeoutMs} ms`);
+    }
+  }
+
+  /**
+   * Charges builtin output of `n` elements: one step per ELEMENTS_PER_STEP, and a deadline check
+   * on every call, because one builtin call (numbers.range) can do millions of steps' worth of work.
+   */
+  charge(n: number): void {
+    this.steps += Math.floor(n / ELEMENTS_PER_STEP);
+    if (this.steps > this.maxSteps) {
+      throw new RegoError(
+        'eval_budget_error',
+        `evaluation exceeded ${this.maxSteps} steps (builtins produced too much output)`,
+      );
+    }
+    if (Date.now() > this.deadline) {
       throw new RegoError('eval_budget_error', `evaluation exceeded the time budget of ${this.timeoutMs} ms`);
     }
   }
