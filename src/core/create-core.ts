@@ -9,13 +9,27 @@ import { createAgent } from './agents/create.js';
 import { discloseCredentials } from './agents/disclose-credentials.js';
 import { listAgents } from './agents/list.js';
 import { revokeAgent } from './agents/revoke.js';
+import { checkpointAudit } from './audit/checkpoint.js';
+import { exportAudit } from './audit/export.js';
+import { queryAudit } from './audit/query.js';
+import { verifyAudit } from './audit/verify.js';
 import type { Config } from './config.js';
 import { loadOrCreateKeys, type ServerKeys } from './crypto/secrets.js';
 import { type Database, type Driver, migrate, openDatabase } from './db/client.js';
 import { GroupCommit } from './db/group-commit.js';
 import type { CoreDeps, PolicyHolder } from './deps.js';
 import { listEligibleAccess } from './eligible/list-eligible-access.js';
+import {
+  applyPolicy,
+  createPolicyStore,
+  deletePolicy,
+  evalPolicy,
+  getPolicy,
+  listPolicies,
+  reloadPolicies,
+} from './policies/index.js';
 import type { PolicySet } from './policy/types.js';
+import { getPrincipal, setTrustTier } from './principals/index.js';
 import { ProviderRegistry } from './providers/registry.js';
 import type { Provider } from './providers/types.js';
 import { approveRequest } from './requests/approve.js';
@@ -41,7 +55,8 @@ export interface CreateCoreOptions {
   /** Run migrations on a database passed in (default: only on one core opened itself). */
   migrate?: boolean;
   providers?: ProviderRegistry | readonly Provider[];
-  policies: PolicyHolder | PolicySet;
+  /** The live policies; absent → the database policy store (seeded from policy.dir), reloaded in the background. */
+  policies?: PolicyHolder | PolicySet;
   keys?: ServerKeys;
   now?: () => Date;
   log?: Logger;
@@ -69,11 +84,24 @@ const VERBS = {
   createAgent,
   listAgents,
   revokeAgent,
+  applyPolicy,
+  deletePolicy,
+  listPolicies,
+  getPolicy,
+  evalPolicy,
+  reloadPolicies,
+  queryAudit,
+  verifyAudit,
+  checkpointAudit: (deps: CoreDeps, actor: Actor, _input: unknown) => checkpointAudit(deps, actor),
+  getPrincipal,
+  setTrustTier,
 };
 type Verbs = { [K in keyof typeof VERBS]: Bound<(typeof VERBS)[K]> };
 
 export type Core = Verbs & {
   deps: CoreDeps;
+  /** The whole audit log as JSON Lines (admins and auditors). */
+  exportAudit(actor: Actor): AsyncGenerator<string>;
   /** Starts the background pieces (idempotent). */
   start(): void;
   /** Stops the background pieces, waiting for work in flight. */
@@ -101,14 +129,24 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
   }
   const providers =
     opts.providers instanceof ProviderRegistry ? opts.providers : new ProviderRegistry(opts.providers ?? []);
+  const now = opts.now ?? (() => new Date());
+  let store: Awaited<ReturnType<typeof createPolicyStore>> | undefined;
+  if (!opts.policies) {
+    try {
+      store = await createPolicyStore({ db: opened.db, config, log, now });
+    } catch (e) {
+      if (ownsDb) await opened.close?.();
+      throw e;
+    }
+  }
   const deps: CoreDeps = {
     db: opened.db,
     driver: opened.driver,
     config,
     keys: opts.keys ?? loadOrCreateKeys(config),
-    policies: holderOf(opts.policies),
+    policies: store ?? holderOf(opts.policies!),
     providers,
-    now: opts.now ?? (() => new Date()),
+    now,
     log,
   };
   if (opts.groupCommit !== false) {
@@ -122,6 +160,11 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
     ]),
   ) as Verbs;
   const background = (opts.background ?? []).map((make) => make(deps));
+  // A store core created follows other replicas' policy changes while core runs.
+  if (store) {
+    const s = store;
+    background.push({ start: () => s.start(), stop: async () => s.stop() });
+  }
   let started = false;
   let closed = false;
   const stop = async () => {
@@ -132,6 +175,7 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
   return {
     ...verbs,
     deps,
+    exportAudit: (actor: Actor) => exportAudit(deps, actor),
     start() {
       if (started || closed) return;
       started = true;

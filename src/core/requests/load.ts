@@ -5,8 +5,9 @@ import { type ApprovalRow, listApprovals } from '../db/approvals-repo.js';
 import { findRequest, type RequestRow } from '../db/requests-repo.js';
 import type { CoreDeps } from '../deps.js';
 import { isId } from '../ids.js';
-import { canView, decidableTiers, notFound } from './access.js';
+import { canView, decidableTiers, isOwnRequest, notFound } from './access.js';
 import { validationError } from './create-input.js';
+import { approvalAllows } from './may-decide.js';
 
 export const RequestIdInput = z.object({ id: z.string().min(1).max(64) }).passthrough();
 
@@ -32,8 +33,11 @@ export async function loadVisible(
   if (!row) throw notFound(id);
   const approvals = (await listApprovals(deps.db, [id])).get(id) ?? [];
   const decided = approvals.some((a) => a.actorIdentity.toLowerCase() === actor.identity.toLowerCase());
-  // Someone who could decide a request may learn that it was decided already (CONFLICT, not 404).
-  const decider = opts.asDecider === true && decidableTiers(actor).includes(row.approverTier);
-  if (!canView(actor, row, decided) && !decider) throw notFound(id);
-  return { row, approvals };
+  if (actor.isAdmin || isOwnRequest(actor, row) || decided) return { row, approvals };
+  // Deciding verbs: someone whose tier fits learns why they may not decide (policy reasons) or that
+  // it was decided already (CONFLICT), rather than a 404.
+  if (opts.asDecider === true && decidableTiers(actor).includes(row.approverTier)) return { row, approvals };
+  // Reads: a PENDING request is visible to those the approval policy lets decide it.
+  if (canView(actor, row, false) && (await approvalAllows(deps, actor, row))) return { row, approvals };
+  throw notFound(id);
 }
