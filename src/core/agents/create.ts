@@ -13,6 +13,7 @@ import type { CoreDeps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { newId } from '../ids.js';
 import { parseInput } from '../requests/load.js';
+import { safeText } from '../validation/text.js';
 import { newAgentToken } from './token.js';
 import { AGENT_SCOPES, type AgentView, toAgentView } from './view.js';
 
@@ -26,11 +27,9 @@ export const CreateAgentInput = z
   .object({
     name: AgentName,
     /** The human the agent acts for; defaults to the caller. */
-    owner: z
-      .string()
+    owner: safeText(254)
       .trim()
       .toLowerCase()
-      .max(254)
       .regex(/^[^\s@:]+@[^\s@]+$/, 'must be the email identity of a human')
       .optional(),
     scopes: z

@@ -11,13 +11,14 @@ import type { CoreDeps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { isId } from '../ids.js';
 import { parseInput } from '../requests/load.js';
+import { safeText } from '../validation/text.js';
 import { type AgentView, toAgentView } from './view.js';
 
 export const RevokeAgentInput = z
   .object({
     /** The agent's id (`agt_…`) or its name. */
     id: z.string().min(1).max(64),
-    reason: z.string().max(4096).default(''),
+    reason: safeText(4096).default(''),
   })
   .strict();
 

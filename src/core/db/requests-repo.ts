@@ -233,6 +233,17 @@ export async function lockDue(
     .for('update', { skipLocked: true });
 }
 
+/**
+ * Takes a transaction-scoped advisory lock named by `requester`, so limit checks and inserts for one
+ * requester are serialized across connections and processes; released at commit or rollback. A
+ * select (not execute) so a group-commit member that only locked and then failed counts as unwritten.
+ */
+export async function lockRequester(tx: Transaction, requester: string): Promise<void> {
+  await tx
+    .select({ locked: sql`pg_advisory_xact_lock(hashtext(${`jitsudo.requester:${requester}`}))` })
+    .from(sql`(select 1) as one`);
+}
+
 /** The earliest moment any background work becomes due (lets the sweeper sleep precisely). */
 export async function nextDueAt(exec: Executor): Promise<Date | null> {
   const [r] = await exec

@@ -5,13 +5,14 @@ import type { Executor } from '../db/client.js';
 import { findPrincipal, type PrincipalRow, upsertTrustTier } from '../db/principals-repo.js';
 import { withTx } from '../db/tx.js';
 import { AppError } from '../errors.js';
+import { safeText } from '../validation/text.js';
 import { Identity, invalid, kindOf } from './access.js';
 
 export const SetTrustTierInput = z
   .object({
     identity: Identity,
     trust_tier: z.number().int().min(0).max(4),
-    notes: z.string().max(1024).optional(),
+    notes: safeText(1024).optional(),
   })
   .strict();
 export type SetTrustTierInput = z.input<typeof SetTrustTierInput>;

@@ -6,6 +6,7 @@ import { lockRequest, updateRequest } from '../db/requests-repo.js';
 import type { CoreDeps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { newId } from '../ids.js';
+import { safeText } from '../validation/text.js';
 import { assertMayDecide, decidableTiers } from './access.js';
 import { authorizeDecision, decisionReasoning } from './decide.js';
 import { issueGrants } from './grant-flow.js';
@@ -17,7 +18,7 @@ import { type RequestView, toRequestView } from './view.js';
 export const ApproveRequestInput = z
   .object({
     id: z.string().min(1).max(64),
-    comment: z.string().max(4096).default(''),
+    comment: safeText(4096).default(''),
     /** An AI reviewer's structured reasoning, kept with its decision and in the audit row. */
     reasoning: z.record(z.string(), z.unknown()).optional(),
   })

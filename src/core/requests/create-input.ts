@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
+import { safeText } from '../validation/text.js';
 import { parseDuration } from './duration.js';
 
 const DEFAULT_DURATION_SECONDS = 3600;
@@ -14,10 +15,10 @@ export const CreateRequestInput = z
     resource_scope: z.string().max(1024).default(''),
     duration: z.union([z.string().max(64), z.number()]).optional(),
     duration_seconds: z.number().optional(),
-    reason: z.string(),
+    reason: safeText(),
     break_glass: z.boolean().default(false),
     metadata: z
-      .record(z.string().min(1).max(128), z.string().max(1024))
+      .record(safeText(128).min(1), safeText(1024))
       .refine((m) => Object.keys(m).length <= MAX_METADATA_ENTRIES, {
         message: `at most ${MAX_METADATA_ENTRIES} metadata entries`,
       })

@@ -13,7 +13,7 @@ import { AppError } from '../errors.js';
 import { newId } from '../ids.js';
 import type { ApproverTier } from '../policy/types.js';
 import { assertRequester } from './access.js';
-import { assertAgentLimits } from './agent-limits.js';
+import { assertAgentLimits, requesterKeys } from './agent-limits.js';
 import { parseCreateInput } from './create-input.js';
 import { issueGrants } from './grant-flow.js';
 import { decideAt, policyInput, userInput } from './policy-input.js';
@@ -123,6 +123,8 @@ export async function createRequest(deps: CoreDeps, actor: Actor, input: unknown
     deps,
     async (tx) => {
       approvals.length = 0; // the transaction may be retried
+      // Checked here, under a per-agent lock and with the insert, so a parallel burst cannot overshoot.
+      await assertAgentLimits(deps, actor, now, tx);
       const inserted = insertRequest(tx, {
         ...base,
         state: immediate ? 'APPROVED' : 'PENDING',
@@ -174,7 +176,7 @@ export async function createRequest(deps: CoreDeps, actor: Actor, input: unknown
       });
       return r;
     },
-    [id],
+    [id, ...requesterKeys(actor)],
   );
   if (!immediate) return toRequestView(row, approvals);
   if (v.breakGlass)

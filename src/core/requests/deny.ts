@@ -6,6 +6,7 @@ import { lockRequest, updateRequest } from '../db/requests-repo.js';
 import type { CoreDeps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { newId } from '../ids.js';
+import { safeText } from '../validation/text.js';
 import { assertMayDecide, decidableTiers } from './access.js';
 import { authorizeDecision, decisionReasoning } from './decide.js';
 import { loadVisible, parseInput } from './load.js';
@@ -16,7 +17,7 @@ import { type RequestView, toRequestView } from './view.js';
 export const DenyRequestInput = z
   .object({
     id: z.string().min(1).max(64),
-    reason: z.string().trim().min(1, 'a reason is required when denying').max(4096),
+    reason: safeText(4096).trim().min(1, 'a reason is required when denying'),
     reasoning: z.record(z.string(), z.unknown()).optional(),
   })
   .strict();

@@ -6,6 +6,7 @@ import { lockRequest, updateRequest } from '../db/requests-repo.js';
 import type { CoreDeps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { newId } from '../ids.js';
+import { safeText } from '../validation/text.js';
 import { isAiReviewer, isOwnRequest } from './access.js';
 import { decisionReasoning } from './decide.js';
 import { loadVisible, parseInput } from './load.js';
@@ -15,7 +16,7 @@ import { type RequestView, toRequestView } from './view.js';
 export const EscalateRequestInput = z
   .object({
     id: z.string().min(1).max(64),
-    comment: z.string().max(4096).default(''),
+    comment: safeText(4096).default(''),
     reasoning: z.record(z.string(), z.unknown()).optional(),
   })
   .strict();

@@ -8,6 +8,7 @@ import type { Actor } from '../actor.js';
 import { lockRequest, updateRequest } from '../db/requests-repo.js';
 import type { CoreDeps } from '../deps.js';
 import { AppError } from '../errors.js';
+import { safeText } from '../validation/text.js';
 import { isRequester } from './access.js';
 import { loadVisible, parseInput } from './load.js';
 import { revokeGrants } from './revoke-flow.js';
@@ -15,7 +16,7 @@ import { audit, transact } from './tx.js';
 import { type RequestView, toRequestView } from './view.js';
 
 export const RevokeRequestInput = z
-  .object({ id: z.string().min(1).max(64), reason: z.string().max(4096).default('') })
+  .object({ id: z.string().min(1).max(64), reason: safeText(4096).default('') })
   .strict();
 
 /** Revokes an ACTIVE grant; invariant: REVOKED is recorded only after the provider revoke succeeded. */
