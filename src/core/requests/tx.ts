@@ -7,8 +7,8 @@ import type { CoreDeps } from '../deps.js';
 
 /**
  * Runs `fn` in a transaction; `keys` are the request ids (or job names) it locks, so that group
- * commit never merges two transactions touching the same rows. `fn` must only use `tx` and be safe
- * to run again (retries).
+ * commit never merges two transactions touching the same rows. `fn` must only use `tx`, be safe to
+ * run again (retries), and never call `transact` itself (it would wait for its own batch).
  */
 export function transact<T>(
   deps: CoreDeps,
