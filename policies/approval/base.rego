@@ -45,6 +45,9 @@ qualified_approver if {
 
 qualified_approver if input.context.trust_tier >= 2
 
+# AI reviewers: the server lets only reviewer-scoped agents decide, and only ai_review requests.
+qualified_approver if input.user.kind == "agent"
+
 reason := concat("; ", sort(deny)) if count(deny) > 0
 
 # Strictness of each tier: auto < ai_review < human.
