@@ -52,7 +52,7 @@ beforeAll(async () => {
   server = await startJitsudod({ fastDatabase: true });
   await Promise.all([
     as('alice', 'login', '--dev', '--user', 'alice@example.com', '--groups', 'sre'),
-    as('bob', 'login', '--dev', '--user', 'bob@example.com'),
+    as('bob', 'login', '--dev', '--user', 'bob@example.com', '--groups', 'sre-leads'),
     as('admin', 'login', '--dev', '--user', 'root@example.com', '--groups', 'jitsudo-admins,sre'),
   ]);
 });

@@ -70,7 +70,7 @@ describe.each(drivers)('kill -9 mid-load on %s', (driver) => {
     const tok = async (email: string, groups: string[] = []) =>
       (await anon.issueDevToken({ email, groups })).token;
     const alice = createClient({ server: server.url, token: await tok('alice@example.com', ['sre']) });
-    const bob = createClient({ server: server.url, token: await tok('bob@example.com') });
+    const bob = createClient({ server: server.url, token: await tok('bob@example.com', ['sre-leads']) });
 
     // Load: workers create and approve short grants until the server dies under them.
     const created = new Set<string>();

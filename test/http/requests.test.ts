@@ -20,7 +20,7 @@ describe.each(testDatabases())('request lifecycle over HTTP on %s', (driver) => 
   beforeAll(async () => {
     h = await startHarness(driver);
     alice = await h.token('alice@example.com', ['sre']);
-    bob = await h.token('bob@example.com');
+    bob = await h.token('bob@example.com', ['sre-leads']);
     admin = await h.token('root@example.com', ['jitsudo-admins']);
   });
   afterAll(() => h?.close());
