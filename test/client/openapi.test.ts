@@ -131,7 +131,7 @@ describe('typed client vs /openapi.json', () => {
     });
     const bob = createClient({
       server: BASE,
-      token: await tok('bob@example.com', ['sre']),
+      token: await tok('bob@example.com', ['sre', 'sre-leads']),
       fetch: checkingFetch,
     });
     const admin = createClient({

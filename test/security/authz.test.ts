@@ -56,8 +56,8 @@ describe('authorization attacks', () => {
       },
     });
     alice = await h.human('alice@example.com', ['sre']);
-    bob = await h.human('bob@example.com');
-    rita = await h.human('rita@example.com');
+    bob = await h.human('bob@example.com', ['sre-leads']);
+    rita = await h.human('rita@example.com', ['sre-leads']);
     admin = await h.human('root@example.com', ['jitsudo-admins']);
     coder = await h.agent('coder', 'alice@example.com');
     both = await h.agent('both', 'alice@example.com', ['requester', 'ai-reviewer']);

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jitsudo, ROOT } from '../e2e/support/processes.js';
 import { API, createBody, type SecHarness, startSecHarness } from './support.js';
 
-describe('security findings (skipped until fixed)', () => {
+describe('security findings (fixed; kept as regression tests)', () => {
   let h: SecHarness;
   let alice: string;
   let bob: string;
@@ -29,7 +29,7 @@ describe('security findings (skipped until fixed)', () => {
       },
     });
     alice = await h.human('alice@example.com', ['sre']);
-    bob = await h.human('bob@example.com');
+    bob = await h.human('bob@example.com', ['sre-leads']);
   });
   afterAll(() => h?.close());
 

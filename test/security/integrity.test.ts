@@ -41,7 +41,7 @@ describe('integrity: state and audit commit together', () => {
   beforeAll(async () => {
     h = await startSecHarness();
     alice = await h.human('alice@example.com', ['sre']);
-    bob = await h.human('bob@example.com');
+    bob = await h.human('bob@example.com', ['sre-leads']);
     admin = await h.human('root@example.com', ['jitsudo-admins']);
     await h.setTier('alice@example.com', 3);
     await h.sql(`create table sec_fail_audit (action text not null, request_id text)`);

@@ -54,7 +54,7 @@ describe('credential leakage', () => {
       },
     });
     alice = await h.human('alice@example.com', ['sre']);
-    bob = await h.human('bob@example.com');
+    bob = await h.human('bob@example.com', ['sre-leads']);
     admin = await h.human('root@example.com', ['jitsudo-admins']);
     await h.setTier('alice@example.com', 3);
     coder = await h.agent('coder', 'alice@example.com');
