@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
 import type { Logger } from 'pino';
 import { agentTokenResolver } from '../core/agents/authenticate.js';
+import { auditCheckpointer } from '../core/audit/checkpointer.js';
 import type { Config } from '../core/config.js';
 import { type Core, createCore } from '../core/create-core.js';
 import { migrate, openDatabase } from '../core/db/client.js';
@@ -72,7 +73,8 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
       db: opened,
       providers,
       policies,
-      background: [sweeperBackground()],
+      // The checkpointer signs the audit head each minute so tail truncation is detectable.
+      background: [sweeperBackground(), (deps) => auditCheckpointer(deps)],
     });
   } catch (e) {
     await opened.close();
