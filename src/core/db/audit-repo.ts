@@ -63,12 +63,17 @@ async function copyOut(exec: Executor, query: string): Promise<string | undefine
     return client.begin(async (tx: any) => {
       await tx.unsafe(SESSION_UTC);
       const stream = await tx.unsafe(`copy (${query}) to stdout`).readable();
-      // Events, not `for await`: postgres.js 3.4's COPY stream never ends under async iteration
-      // inside begin() once the output exceeds one chunk (verify hung on ~100 rows).
+      // postgres.js 3.4 pauses the socket when the COPY stream's buffer is full and resumes it only
+      // from the stream's _read(), which is never called again once the stream has ended: when
+      // CopyDone arrives in the same socket chunk, the connection stays paused and its next query
+      // hangs forever (verify hung from ~100 rows). Calling _read() after 'end' resumes it.
       return new Promise<string>((resolve, reject) => {
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+        stream.once('end', () => {
+          stream._read?.();
+          resolve(Buffer.concat(chunks).toString('utf8'));
+        });
         stream.once('error', reject);
       });
     });
