@@ -77,7 +77,9 @@ describe('jitsudo CLI', () => {
     expect(admin.stdout).toMatch(/Admin:\s+yes/);
   });
 
-  it('request → approve by another → exec with credentials in the child only; exit codes propagate', async () => {
+  it('request → approve by another → exec with credentials in the child only; exit codes propagate', {
+    timeout: 120_000,
+  }, async () => {
     const req = await newRequest([
       '--duration',
       '30m',
@@ -128,7 +130,9 @@ describe('jitsudo CLI', () => {
     expect(gone.code).toBe(6);
   });
 
-  it('request --wait returns once approved, exits 9 when denied and 10 on timeout', async () => {
+  it('request --wait returns once approved, exits 9 when denied and 10 on timeout', {
+    timeout: 120_000,
+  }, async () => {
     const waitArgs = [
       'request',
       '--provider',
