@@ -12,7 +12,6 @@ import { nearestAlternatives } from '../eligible/alternatives.js';
 import { AppError } from '../errors.js';
 import { newId } from '../ids.js';
 import type { ApproverTier } from '../policy/types.js';
-import { touchPrincipal } from '../principals/touch-principal.js';
 import { assertRequester } from './access.js';
 import { assertAgentLimits, requesterKeys } from './agent-limits.js';
 import { parseCreateInput } from './create-input.js';
@@ -25,9 +24,6 @@ import { type RequestView, toRequestView } from './view.js';
 export async function createRequest(deps: CoreDeps, actor: Actor, input: unknown): Promise<RequestView> {
   assertRequester(actor);
   const v = parseCreateInput(input, deps.config);
-  // Last-seen bookkeeping (not audited, at most one write a minute); before, never inside, the
-  // request's transaction.
-  await touchPrincipal(deps, actor);
   const provider = deps.providers.get(v.provider);
   const now = deps.now();
   const id = newId('req');
