@@ -60,7 +60,8 @@ afterAll(async () => {
   expect(await server?.stop()).toBe(0);
 });
 
-describe('jitsudo CLI', () => {
+// The tests below use their own requests and homes, so they run side by side (each step is a process start).
+describe.concurrent('jitsudo CLI', () => {
   it('login stores a 0600 credentials file in a 0700 JITSUDO_HOME; whoami reads it', async () => {
     const file = join(homes.alice, 'credentials');
     expect(statSync(file).mode & 0o777).toBe(0o600);
@@ -341,7 +342,7 @@ describe('jitsudo CLI', () => {
   });
 });
 
-describe('jitsudo policy, audit and server admin commands', () => {
+describe.concurrent('jitsudo policy, audit and server admin commands', () => {
   it('policy list / get / eval (live set and an unsaved file)', async () => {
     const list = await as('alice', 'policy', 'list');
     expect(list.code).toBe(0);
