@@ -4,7 +4,8 @@
  * requester visible to the policy as `context.requester`.
  */
 import type { Actor } from '../actor.js';
-import { type RequestRow, readTrustTier } from '../db/requests-repo.js';
+import type { Transaction } from '../db/client.js';
+import { lockRequest, type RequestRow, readTrustTier } from '../db/requests-repo.js';
 import type { CoreDeps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { assertMayDecide } from './access.js';
@@ -73,4 +74,23 @@ export async function authorizeDecision(
   throw new AppError('POLICY_DENIED', `you may not ${verb} this request: ${d.reason}`, {
     details: { reasons: d.reasons, decided_by: d.decidedBy },
   });
+}
+
+/**
+ * Locks a request about to be decided; invariant: it is still PENDING and still this actor's to
+ * decide (the tier may have changed through escalation since it was first read).
+ */
+export async function lockPendingForDecision(
+  tx: Transaction,
+  actor: Actor,
+  id: string,
+  verb: 'approve' | 'deny',
+): Promise<RequestRow> {
+  const cur = (await lockRequest(tx, id))!;
+  if (cur.state !== 'PENDING')
+    throw new AppError('CONFLICT', `request ${cur.id} is already ${cur.state}`, {
+      details: { state: cur.state },
+    });
+  assertMayDecide(actor, cur, verb);
+  return cur;
 }

@@ -2,13 +2,13 @@
 import { z } from 'zod';
 import type { Actor } from '../actor.js';
 import { insertApproval, listApprovals } from '../db/approvals-repo.js';
-import { lockRequest, updateRequest } from '../db/requests-repo.js';
+import { updateRequest } from '../db/requests-repo.js';
 import type { CoreDeps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { newId } from '../ids.js';
 import { safeText } from '../validation/text.js';
-import { assertMayDecide, decidableTiers } from './access.js';
-import { authorizeDecision, decisionReasoning } from './decide.js';
+import { decidableTiers } from './access.js';
+import { authorizeDecision, decisionReasoning, lockPendingForDecision } from './decide.js';
 import { loadVisible, parseInput } from './load.js';
 import { assertTransition } from './states.js';
 import { audit, transact } from './tx.js';
@@ -34,12 +34,7 @@ export async function denyRequest(deps: CoreDeps, actor: Actor, input: unknown):
   const row = await transact(
     deps,
     async (tx) => {
-      const cur = (await lockRequest(tx, v.id))!;
-      if (cur.state !== 'PENDING')
-        throw new AppError('CONFLICT', `request ${cur.id} is already ${cur.state}`, {
-          details: { state: cur.state },
-        });
-      assertMayDecide(actor, cur, 'deny');
+      const cur = await lockPendingForDecision(tx, actor, v.id, 'deny');
       assertTransition(cur.state, 'REJECTED', cur.id);
       const r = await updateRequest(
         tx,
