@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import { ulid } from 'ulid';
+import { newId } from '../../core/ids.js';
 import type { HonoEnv } from '../env.js';
 
 const SAFE = /^[A-Za-z0-9_.:-]{1,64}$/;
@@ -8,7 +8,7 @@ const SAFE = /^[A-Za-z0-9_.:-]{1,64}$/;
 export function requestId(): MiddlewareHandler<HonoEnv> {
   return async (c, next) => {
     const inbound = c.req.header('x-request-id');
-    const id = inbound && SAFE.test(inbound) ? inbound : `rq_${ulid()}`;
+    const id = inbound && SAFE.test(inbound) ? inbound : newId('rq');
     c.set('requestId', id);
     c.header('X-Request-Id', id);
     await next();
