@@ -1,5 +1,6 @@
 import type { Actor } from '../actor.js';
 import { AppError } from '../errors.js';
+import { VerifiedTokenCache } from './token-cache.js';
 import type { Authenticator, IdentityDeps } from './types.js';
 import { verifyToken } from './verify-token.js';
 
@@ -21,7 +22,8 @@ function withAgents(deps: IdentityDeps, human: (token: string) => Promise<Actor>
  */
 export function createAuthenticator(deps: IdentityDeps): Authenticator {
   if (deps.config.auth.mode === 'dev') {
-    return { mode: 'dev', authenticate: withAgents(deps, (token) => verifyToken(deps, token)) };
+    const cache = new VerifiedTokenCache();
+    return { mode: 'dev', authenticate: withAgents(deps, (token) => verifyToken(deps, token, cache)) };
   }
   throw new AppError('VALIDATION', 'auth.mode "oidc" is not implemented yet; use auth.mode "dev"');
 }

@@ -3,10 +3,20 @@ import type { Actor } from '../actor.js';
 import { AppError } from '../errors.js';
 import { actorFromClaims } from './actor-from-claims.js';
 import { DevClaims } from './dev-claims.js';
+import type { VerifiedTokenCache } from './token-cache.js';
 import { DEV_AUDIENCE, DEV_ISSUER, type IdentityDeps } from './types.js';
 
-/** Verifies a dev-mode bearer token and returns its Actor; any failure is UNAUTHENTICATED. */
-export async function verifyToken(deps: IdentityDeps, token: string): Promise<Actor> {
+/**
+ * Verifies a dev-mode bearer token and returns its Actor; any failure is UNAUTHENTICATED. With a
+ * `cache`, a token verified before (and not yet expired) is answered from it.
+ */
+export async function verifyToken(
+  deps: IdentityDeps,
+  token: string,
+  cache?: VerifiedTokenCache,
+): Promise<Actor> {
+  const known = cache?.get(token);
+  if (known) return known;
   if (!token || token.length > 8192)
     throw new AppError('UNAUTHENTICATED', 'missing or malformed bearer token');
   let payload: Record<string, unknown>;
@@ -25,9 +35,11 @@ export async function verifyToken(deps: IdentityDeps, token: string): Promise<Ac
   const claims = DevClaims.safeParse({ email: payload.email, groups: payload.groups, kind: payload.kind });
   if (!claims.success || payload.sub !== claims.data.email)
     throw new AppError('UNAUTHENTICATED', 'invalid token claims');
-  return actorFromClaims(deps.config, {
+  const actor = actorFromClaims(deps.config, {
     identity: claims.data.email,
     groups: claims.data.groups,
     kind: claims.data.kind,
   });
+  cache?.remember(token, actor, payload.exp as number);
+  return actor;
 }
