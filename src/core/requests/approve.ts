@@ -1,19 +1,23 @@
 /** approveRequest: one approval moves PENDING → APPROVED and issues the grant, exactly once. */
 import { z } from 'zod';
 import type { Actor } from '../actor.js';
-import { insertApproval, listApprovals } from '../db/approvals-repo.js';
 import { updateRequest } from '../db/requests-repo.js';
 import type { CoreDeps } from '../deps.js';
 import { AppError } from '../errors.js';
-import { newId } from '../ids.js';
 import { safeText } from '../validation/text.js';
 import { decidableTiers } from './access.js';
-import { authorizeDecision, decisionReasoning, lockPendingForDecision } from './decide.js';
+import {
+  authorizeDecision,
+  decidedView,
+  decisionReasoning,
+  lockPendingForDecision,
+  recordDecision,
+} from './decide.js';
 import { issueGrants } from './grant-flow.js';
-import { loadVisible, parseInput } from './load.js';
+import { parseInput } from './load.js';
 import { assertTransition } from './states.js';
-import { audit, transact } from './tx.js';
-import { type RequestView, toRequestView } from './view.js';
+import { transact } from './tx.js';
+import type { RequestView } from './view.js';
 
 export const ApproveRequestInput = z
   .object({
@@ -29,8 +33,7 @@ export async function approveRequest(deps: CoreDeps, actor: Actor, input: unknow
   if (decidableTiers(actor).length === 0)
     throw new AppError('FORBIDDEN', 'this identity may not approve requests');
   const v = parseInput(ApproveRequestInput, input);
-  const { row: seen } = await loadVisible(deps, actor, v.id, { asDecider: true });
-  const decidedBy = await authorizeDecision(deps, actor, seen, 'approve');
+  const decidedBy = await authorizeDecision(deps, actor, v.id, 'approve');
   const reasoning = decisionReasoning(actor, v.reasoning, v.comment);
   const now = deps.now();
   const approved = await transact(
@@ -51,32 +54,12 @@ export async function approveRequest(deps: CoreDeps, actor: Actor, input: unknow
         },
         now,
       );
-      await insertApproval(tx, {
-        id: newId('apr'),
-        requestId: cur.id,
-        actorIdentity: actor.identity,
-        actorKind: actor.kind,
-        onBehalfOf: actor.agent?.owner ?? null,
+      await recordDecision(tx, actor, cur, {
         decision: 'approve',
         comment: v.comment,
-        reasoning: reasoning ?? null,
-        createdAt: now,
-      });
-      await audit(tx, {
-        actor: actor.identity,
-        actorKind: actor.kind,
-        onBehalfOf: actor.agent?.owner,
-        action: 'request.approved',
-        requestId: cur.id,
-        provider: cur.provider,
-        resourceScope: cur.resourceScope,
-        outcome: 'success',
-        details: {
-          comment: v.comment,
-          approver_tier: cur.approverTier,
-          decided_by: decidedBy,
-          ...(reasoning ? { reasoning } : {}),
-        },
+        reasoning,
+        now,
+        details: { approver_tier: cur.approverTier, decided_by: decidedBy },
       });
       return r;
     },
@@ -87,6 +70,5 @@ export async function approveRequest(deps: CoreDeps, actor: Actor, input: unknow
     actorKind: actor.kind,
     onBehalfOf: actor.agent?.owner,
   });
-  const approvals = (await listApprovals(deps.db, [v.id])).get(v.id) ?? [];
-  return toRequestView(after!, approvals);
+  return decidedView(deps, after!);
 }

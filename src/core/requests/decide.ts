@@ -1,16 +1,30 @@
 /**
- * What approve and deny share: the caller must be allowed to decide this request (not their own, a
- * tier they may decide) and, for humans, the approval policy must allow them as approver — with the
- * requester visible to the policy as `context.requester`.
+ * What the deciding verbs share. Approve and deny: the caller must be allowed to decide this request
+ * (not their own, a tier they may decide) and, for humans, the approval policy must allow them as
+ * approver — with the requester visible to the policy as `context.requester`. Approve, deny and
+ * escalate: a decision is an approval row and its audit event, written together.
  */
 import type { Actor } from '../actor.js';
+import { insertApproval, listApprovals, type NewApprovalRow } from '../db/approvals-repo.js';
 import type { Transaction } from '../db/client.js';
-import { lockRequest, type RequestRow, readTrustTier } from '../db/requests-repo.js';
+import { lockRequest, type RequestRow } from '../db/requests-repo.js';
 import type { CoreDeps } from '../deps.js';
 import { AppError } from '../errors.js';
+import { newId } from '../ids.js';
 import { assertMayDecide } from './access.js';
-import { decideAt, policyInput, requestInput, userInput } from './policy-input.js';
+import { loadVisible } from './load.js';
+import { approvalPolicyInput } from './may-decide.js';
+import { decideAt } from './policy-input.js';
 import { audit, transact } from './tx.js';
+import { type RequestView, toRequestView } from './view.js';
+
+type Decision = NewApprovalRow['decision'];
+
+const AUDIT_ACTION: Readonly<Record<Decision, string>> = {
+  approve: 'request.approved',
+  deny: 'request.denied',
+  escalate: 'request.escalated',
+};
 
 /**
  * The reasoning stored with a decision. An agent must give one (structured, or at least a comment,
@@ -31,13 +45,14 @@ export function decisionReasoning(
   return { text };
 }
 
-/** Throws unless `actor` may approve/deny `row`; returns the policy modules that decided. */
+/** Throws unless `actor` may approve/deny request `id`; returns the policy modules that decided. */
 export async function authorizeDecision(
   deps: CoreDeps,
   actor: Actor,
-  row: RequestRow,
+  id: string,
   verb: 'approve' | 'deny',
 ): Promise<string[]> {
+  const { row } = await loadVisible(deps, actor, id, { asDecider: true });
   assertMayDecide(actor, row, verb);
   if (row.state !== 'PENDING')
     throw new AppError(
@@ -50,12 +65,7 @@ export async function authorizeDecision(
   // Policy applies to every approver, AI reviewers included (input.user.kind "agent").
   if (actor.kind === 'system') return [];
   const now = deps.now();
-  const tier = await readTrustTier(deps.db, actor.identity);
-  const input = policyInput(userInput(actor), requestInput(row), tier, now, {
-    email: row.requesterIdentity,
-    groups: row.requesterGroups,
-    kind: row.requesterKind,
-  });
+  const { input, tier } = await approvalPolicyInput(deps, actor, row, now);
   const d = deps.policies.current().approval(input, decideAt(now));
   if (d.allow) return d.decidedBy;
   await transact(deps, (tx) =>
@@ -93,4 +103,49 @@ export async function lockPendingForDecision(
     });
   assertMayDecide(actor, cur, verb);
   return cur;
+}
+
+/**
+ * Writes one decision on the locked row `cur` in `tx`: its approval row and its audit event
+ * (`details` plus the comment and any reasoning); invariant: neither is written without the other.
+ */
+export async function recordDecision(
+  tx: Transaction,
+  actor: Actor,
+  cur: RequestRow,
+  d: {
+    decision: Decision;
+    comment: string;
+    reasoning: Record<string, unknown> | undefined;
+    now: Date;
+    details: Record<string, unknown>;
+  },
+): Promise<void> {
+  await insertApproval(tx, {
+    id: newId('apr'),
+    requestId: cur.id,
+    actorIdentity: actor.identity,
+    actorKind: actor.kind,
+    onBehalfOf: actor.agent?.owner ?? null,
+    decision: d.decision,
+    comment: d.comment,
+    reasoning: d.reasoning ?? null,
+    createdAt: d.now,
+  });
+  await audit(tx, {
+    actor: actor.identity,
+    actorKind: actor.kind,
+    onBehalfOf: actor.agent?.owner,
+    action: AUDIT_ACTION[d.decision],
+    requestId: cur.id,
+    provider: cur.provider,
+    resourceScope: cur.resourceScope,
+    outcome: 'success',
+    details: { ...d.details, comment: d.comment, ...(d.reasoning ? { reasoning: d.reasoning } : {}) },
+  });
+}
+
+/** The view of a request just decided, with its approvals read again (they include this decision). */
+export async function decidedView(deps: CoreDeps, row: RequestRow): Promise<RequestView> {
+  return toRequestView(row, (await listApprovals(deps.db, [row.id])).get(row.id) ?? []);
 }

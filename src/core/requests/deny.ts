@@ -1,18 +1,22 @@
 /** denyRequest: an approver rejects a PENDING request, with a reason the requester will see. */
 import { z } from 'zod';
 import type { Actor } from '../actor.js';
-import { insertApproval, listApprovals } from '../db/approvals-repo.js';
 import { updateRequest } from '../db/requests-repo.js';
 import type { CoreDeps } from '../deps.js';
 import { AppError } from '../errors.js';
-import { newId } from '../ids.js';
 import { safeText } from '../validation/text.js';
 import { decidableTiers } from './access.js';
-import { authorizeDecision, decisionReasoning, lockPendingForDecision } from './decide.js';
-import { loadVisible, parseInput } from './load.js';
+import {
+  authorizeDecision,
+  decidedView,
+  decisionReasoning,
+  lockPendingForDecision,
+  recordDecision,
+} from './decide.js';
+import { parseInput } from './load.js';
 import { assertTransition } from './states.js';
-import { audit, transact } from './tx.js';
-import { type RequestView, toRequestView } from './view.js';
+import { transact } from './tx.js';
+import type { RequestView } from './view.js';
 
 export const DenyRequestInput = z
   .object({
@@ -27,8 +31,7 @@ export async function denyRequest(deps: CoreDeps, actor: Actor, input: unknown):
   if (decidableTiers(actor).length === 0)
     throw new AppError('FORBIDDEN', 'this identity may not deny requests');
   const v = parseInput(DenyRequestInput, input);
-  const { row: seen } = await loadVisible(deps, actor, v.id, { asDecider: true });
-  const decidedBy = await authorizeDecision(deps, actor, seen, 'deny');
+  const decidedBy = await authorizeDecision(deps, actor, v.id, 'deny');
   const reasoning = decisionReasoning(actor, v.reasoning, v.reason);
   const now = deps.now();
   const row = await transact(
@@ -42,36 +45,16 @@ export async function denyRequest(deps: CoreDeps, actor: Actor, input: unknown):
         { state: 'REJECTED', endedAt: now, endReason: 'denied', pendingExpiresAt: null, escalateAt: null },
         now,
       );
-      await insertApproval(tx, {
-        id: newId('apr'),
-        requestId: cur.id,
-        actorIdentity: actor.identity,
-        actorKind: actor.kind,
-        onBehalfOf: actor.agent?.owner ?? null,
+      await recordDecision(tx, actor, cur, {
         decision: 'deny',
         comment: v.reason,
-        reasoning: reasoning ?? null,
-        createdAt: now,
-      });
-      await audit(tx, {
-        actor: actor.identity,
-        actorKind: actor.kind,
-        onBehalfOf: actor.agent?.owner,
-        action: 'request.denied',
-        requestId: cur.id,
-        provider: cur.provider,
-        resourceScope: cur.resourceScope,
-        outcome: 'success',
-        details: {
-          comment: v.reason,
-          approver_tier: cur.approverTier,
-          decided_by: decidedBy,
-          ...(reasoning ? { reasoning } : {}),
-        },
+        reasoning,
+        now,
+        details: { approver_tier: cur.approverTier, decided_by: decidedBy },
       });
       return r;
     },
     [v.id],
   );
-  return toRequestView(row, (await listApprovals(deps.db, [v.id])).get(v.id) ?? []);
+  return decidedView(deps, row);
 }

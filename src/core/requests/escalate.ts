@@ -1,17 +1,15 @@
 /** escalateRequest: an AI reviewer (or an admin) hands an ai_review request to human approvers. */
 import { z } from 'zod';
 import type { Actor } from '../actor.js';
-import { insertApproval, listApprovals } from '../db/approvals-repo.js';
 import { lockRequest, updateRequest } from '../db/requests-repo.js';
 import type { CoreDeps } from '../deps.js';
 import { AppError } from '../errors.js';
-import { newId } from '../ids.js';
 import { safeText } from '../validation/text.js';
 import { isAiReviewer, isOwnRequest } from './access.js';
-import { decisionReasoning } from './decide.js';
+import { decidedView, decisionReasoning, recordDecision } from './decide.js';
 import { loadVisible, parseInput } from './load.js';
-import { audit, transact } from './tx.js';
-import { type RequestView, toRequestView } from './view.js';
+import { transact } from './tx.js';
+import type { RequestView } from './view.js';
 
 export const EscalateRequestInput = z
   .object({
@@ -32,6 +30,7 @@ export async function escalateRequest(deps: CoreDeps, actor: Actor, input: unkno
   const row = await transact(
     deps,
     async (tx) => {
+      // Not lockPendingForDecision: escalation is not an approve/deny, and it needs the ai_review tier.
       const cur = (await lockRequest(tx, v.id))!;
       if (cur.state !== 'PENDING' || cur.approverTier !== 'ai_review')
         throw new AppError(
@@ -41,36 +40,16 @@ export async function escalateRequest(deps: CoreDeps, actor: Actor, input: unkno
         );
       const reasoning = decisionReasoning(actor, v.reasoning, v.comment);
       const r = await updateRequest(tx, cur.id, { approverTier: 'human', escalateAt: null }, now);
-      await insertApproval(tx, {
-        id: newId('apr'),
-        requestId: cur.id,
-        actorIdentity: actor.identity,
-        actorKind: actor.kind,
-        onBehalfOf: actor.agent?.owner ?? null,
+      await recordDecision(tx, actor, cur, {
         decision: 'escalate',
         comment: v.comment,
-        reasoning: reasoning ?? null,
-        createdAt: now,
-      });
-      await audit(tx, {
-        actor: actor.identity,
-        actorKind: actor.kind,
-        onBehalfOf: actor.agent?.owner,
-        action: 'request.escalated',
-        requestId: cur.id,
-        provider: cur.provider,
-        resourceScope: cur.resourceScope,
-        outcome: 'success',
-        details: {
-          from: 'ai_review',
-          to: 'human',
-          comment: v.comment,
-          ...(reasoning ? { reasoning } : {}),
-        },
+        reasoning,
+        now,
+        details: { from: 'ai_review', to: 'human' },
       });
       return r;
     },
     [v.id],
   );
-  return toRequestView(row, (await listApprovals(deps.db, [v.id])).get(v.id) ?? []);
+  return decidedView(deps, row);
 }
