@@ -27,7 +27,16 @@ const RULES =
   'You may decide only PENDING ai_review requests, never your own, your owner’s or those of agents with the ' +
   'same owner, and the approval policy applies to you like to anyone.';
 
-const reasoningOf = (text: string, risk?: string) => ({ text, ...(risk ? { risk } : {}) });
+/** Every decision takes the same arguments. */
+const DecisionArgs = z
+  .object({ request_id: RequestIdArg, reasoning: Reasoning, risk: Risk, comment: Comment })
+  .strict();
+
+/** The part of core's input every decision shares: the request, and the reasoning with the risk. */
+const decisionOf = (a: z.output<typeof DecisionArgs>) => ({
+  id: a.request_id,
+  reasoning: { text: a.reasoning, ...(a.risk ? { risk: a.risk } : {}) },
+});
 
 export const approveRequestTool = defineTool({
   name: 'approve_request',
@@ -37,14 +46,13 @@ export const approveRequestTool = defineTool({
     `Approves a request waiting for AI review; the grant is issued at once and the request becomes ACTIVE. ${RULES} ` +
     'Approve only when the reason, scope, role and duration fit together; when unsure, escalate_to_human instead. ' +
     'Returns {request}.',
-  input: z.object({ request_id: RequestIdArg, reasoning: Reasoning, risk: Risk, comment: Comment }).strict(),
+  input: DecisionArgs,
   output: RequestResult,
   annotations: CREATE_REMOTE,
   async run(ctx, a) {
     const request: RequestView = await ctx.verbs.approveRequest(ctx.actor, {
-      id: a.request_id,
+      ...decisionOf(a),
       comment: a.comment ?? '',
-      reasoning: reasoningOf(a.reasoning, a.risk),
     });
     return { structured: { request }, summary: `Approved ${request.id}; it is ${request.state}.` };
   },
@@ -58,14 +66,13 @@ export const denyRequestTool = defineTool({
     `Rejects a request waiting for AI review; the requester sees your comment (or your reasoning). ${RULES} ` +
     'Deny what is clearly out of line (no plausible reason, far too broad, far too long); escalate_to_human what ' +
     'is merely unclear. Returns {request} in state REJECTED.',
-  input: z.object({ request_id: RequestIdArg, reasoning: Reasoning, risk: Risk, comment: Comment }).strict(),
+  input: DecisionArgs,
   output: RequestResult,
   annotations: END,
   async run(ctx, a) {
     const request: RequestView = await ctx.verbs.denyRequest(ctx.actor, {
-      id: a.request_id,
+      ...decisionOf(a),
       reason: (a.comment?.trim() || a.reasoning).slice(0, 4096),
-      reasoning: reasoningOf(a.reasoning, a.risk),
     });
     return { structured: { request }, summary: `Denied ${request.id}.` };
   },
@@ -79,14 +86,13 @@ export const escalateToHumanTool = defineTool({
     'Moves a PENDING ai_review request to human approvers (it stays PENDING; you can no longer decide it). ' +
     'Use it whenever you are unsure. Your own and your owner’s requests are not yours to escalate either. ' +
     'Returns {request} with approver_tier human.',
-  input: z.object({ request_id: RequestIdArg, reasoning: Reasoning, risk: Risk, comment: Comment }).strict(),
+  input: DecisionArgs,
   output: RequestResult,
   annotations: UPDATE,
   async run(ctx, a) {
     const request: RequestView = await ctx.verbs.escalateRequest(ctx.actor, {
-      id: a.request_id,
+      ...decisionOf(a),
       comment: a.comment ?? '',
-      reasoning: reasoningOf(a.reasoning, a.risk),
     });
     return { structured: { request }, summary: `Escalated ${request.id} to human approvers.` };
   },
