@@ -6,7 +6,9 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../helpers/db.js';
-import { type McpHarness, ok, SECRET_PATTERN, startMcpHarness, textOf } from './support/harness.js';
+import { ok, textOf } from '../helpers/mcp-client.js';
+import { SECRET_PATTERN } from '../helpers/mock-secrets.js';
+import { type McpHarness, startMcpHarness } from './support/harness.js';
 
 const UNKNOWN = 'req_01J9Z7X3R4T5V6W7X8Y9Z0ABCD';
 const big = (n: number) => 'x'.repeat(n);

@@ -2,7 +2,9 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../helpers/db.js';
-import { errorOf, type McpHarness, ok, SECRET_PATTERN, startMcpHarness, textOf } from './support/harness.js';
+import { errorOf, ok, textOf } from '../helpers/mcp-client.js';
+import { SECRET_PATTERN } from '../helpers/mock-secrets.js';
+import { type McpHarness, startMcpHarness } from './support/harness.js';
 
 const REQUESTER_TOOLS = [
   'list_eligible_access',

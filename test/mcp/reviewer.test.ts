@@ -5,16 +5,11 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { escalateOverdueReviews } from '../../src/core/requests/sweep-pending.js';
+import { brokenAuditRow } from '../helpers/audit-chain.js';
 import { testDatabases } from '../helpers/db.js';
-import {
-  brokenAuditRow,
-  errorOf,
-  type McpHarness,
-  ok,
-  SECRET_PATTERN,
-  startMcpHarness,
-  textOf,
-} from './support/harness.js';
+import { errorOf, ok, textOf } from '../helpers/mcp-client.js';
+import { SECRET_PATTERN } from '../helpers/mock-secrets.js';
+import { type McpHarness, startMcpHarness } from './support/harness.js';
 
 const REVIEWER_TOOLS = [
   'list_pending_ai_review',

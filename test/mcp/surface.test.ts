@@ -3,11 +3,11 @@
  * methods, per-agent limits (MCP and HTTP agree), and credential disclosure (off unless config and
  * policy both allow it).
  */
-import { Client as McpClient } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../helpers/db.js';
-import { errorOf, type McpHarness, ok, SECRET_PATTERN, startMcpHarness, textOf } from './support/harness.js';
+import { connectMcp, errorOf, ok, textOf } from '../helpers/mcp-client.js';
+import { SECRET_PATTERN } from '../helpers/mock-secrets.js';
+import { type McpHarness, startMcpHarness } from './support/harness.js';
 
 const post = (
   h: McpHarness,
@@ -55,11 +55,7 @@ describe.each(testDatabases())('MCP endpoint, limits and disclosure on %s', (dri
       expect(((await res.json()) as any).error.message).toMatch(why);
     }
     // The SDK client sees the 401 too.
-    const transport = new StreamableHTTPClientTransport(new URL('http://localhost/mcp'), {
-      requestInit: { headers: { authorization: 'Bearer nope' } },
-      fetch: async (u, i) => h.app.request(String(u), i),
-    });
-    await expect(new McpClient({ name: 't', version: '1' }).connect(transport)).rejects.toMatchObject({
+    await expect(connectMcp(h.app, 'nope')).rejects.toMatchObject({
       code: 401,
       message: expect.stringMatching(/UNAUTHENTICATED/),
     });

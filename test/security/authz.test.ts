@@ -12,7 +12,8 @@ import { createAuthenticator, mintDevToken } from '../../src/core/identity/index
 import { createApp } from '../../src/http/app.js';
 import { startServer } from '../../src/server/start-server.js';
 import { httpVerbs } from '../../src/server/verbs.js';
-import { API, createBody, type SecHarness, startSecHarness, toolError, toolOk, toolText } from './support.js';
+import { errorOf, fullTextOf, ok } from '../helpers/mcp-client.js';
+import { API, createBody, type SecHarness, startSecHarness } from './support.js';
 
 /** alg=none JWT with the claims a real dev token carries. */
 function unsignedToken(claims: Record<string, unknown>): string {
@@ -44,7 +45,7 @@ describe('authorization attacks', () => {
     return r.body.request as { id: string; state: string; approver_tier: string };
   };
   const agentRequest = async (c: Client, scope = 'dev') =>
-    toolOk(await h.tool(c, 'request_access', { provider: 'mock', role: 'deployer', scope, reason: 'deploy' }))
+    ok(await h.tool(c, 'request_access', { provider: 'mock', role: 'deployer', scope, reason: 'deploy' }))
       .request as { id: string; state: string; approver_tier: string };
   const stateOf = async (id: string) =>
     (await h.sql(`select state from requests where id = '${id}'`))[0]?.state;
@@ -131,8 +132,8 @@ grant contains "ai-ok for anyone" if input.request.role == "ai-ok"`,
     });
 
     it('the admin can (the refusals above are about the caller, not a broken route)', async () => {
-      const ok = await post('/admin/reload-policies', admin);
-      expect(ok.status, ok.text).toBe(200);
+      const reloaded = await post('/admin/reload-policies', admin);
+      expect(reloaded.status, reloaded.text).toBe(200);
       const evalOk = await post('/policies:eval', admin, {
         input: { user: { email: 'x@example.com', groups: [] }, request: { role: 'admin' } },
         candidate: { name: 'c', rego: 'package jitsudo.eligibility\ngrant contains "c" if true' },
@@ -208,8 +209,8 @@ grant contains "ai-ok for anyone" if input.request.role == "ai-ok"`,
       ] as const) {
         for (const c of [bobMcp, coderMcp]) {
           const r = await h.tool(c, tool, args);
-          expect(r.isError, `${tool}: ${toolText(r)}`).toBe(true);
-          expect(toolError(r).code).toBeOneOf(['NOT_FOUND', 'FORBIDDEN']);
+          expect(r.isError, `${tool}: ${fullTextOf(r)}`).toBe(true);
+          expect(errorOf(r).code).toBeOneOf(['NOT_FOUND', 'FORBIDDEN']);
         }
       }
       expect(await h.counts()).toEqual(before);
@@ -247,7 +248,7 @@ grant contains "ai-ok for anyone" if input.request.role == "ai-ok"`,
       const agentOwn = await agentRequest(bothMcp);
       expect(agentOwn.approver_tier).toBe('ai_review');
       const r = await h.tool(bothMcp, 'approve_request', { request_id: agentOwn.id, reasoning: 'mine' });
-      expect(toolError(r).code).toBe('FORBIDDEN');
+      expect(errorOf(r).code).toBe('FORBIDDEN');
       expect((await post(`/requests/${agentOwn.id}/approve`, both.token, { comment: 'x' })).status).toBe(403);
       expect(await stateOf(own.id)).toBe('PENDING');
       expect(await stateOf(agentOwn.id)).toBe('PENDING');
@@ -260,7 +261,7 @@ grant contains "ai-ok for anyone" if input.request.role == "ai-ok"`,
       expect((await post(`/requests/${byAgent.id}/deny`, alice, { reason: 'x' })).status).toBe(403);
       // A reviewer agent of the same owner, over MCP and over HTTP.
       const sib = await h.tool(aliceRevMcp, 'approve_request', { request_id: byAgent.id, reasoning: 'sib' });
-      expect(toolError(sib).code).toBeOneOf(['FORBIDDEN', 'NOT_FOUND']);
+      expect(errorOf(sib).code).toBeOneOf(['FORBIDDEN', 'NOT_FOUND']);
       const sibHttp = await post(`/requests/${byAgent.id}/approve`, aliceRev.token, { comment: 'sib' });
       expect(sibHttp.status).toBeOneOf([403, 404]);
       // A reviewer agent whose owner is the (human) requester.
@@ -270,16 +271,16 @@ grant contains "ai-ok for anyone" if input.request.role == "ai-ok"`,
         request_id: ritaOwn.id,
         reasoning: 'boss',
       });
-      expect(toolError(ownersReq).code).toBeOneOf(['FORBIDDEN', 'NOT_FOUND']);
+      expect(errorOf(ownersReq).code).toBeOneOf(['FORBIDDEN', 'NOT_FOUND']);
       expect(
         (await post(`/requests/${ritaOwn.id}/approve`, rev.token, { comment: 'boss' })).status,
       ).toBeOneOf([403, 404]);
       // It is the relationship that is refused: an unrelated reviewer may approve the same request.
       expect(await stateOf(byAgent.id)).toBe('PENDING');
-      const ok = toolOk(
+      const approved = ok(
         await h.tool(revMcp, 'approve_request', { request_id: byAgent.id, reasoning: 'fine' }),
       );
-      expect(ok.request.state).toBe('ACTIVE');
+      expect(approved.request.state).toBe('ACTIVE');
       expect(await stateOf(ritaOwn.id)).toBe('PENDING');
     });
 
@@ -287,13 +288,13 @@ grant contains "ai-ok for anyone" if input.request.role == "ai-ok"`,
       const human = await newRequest(alice);
       expect(human.approver_tier).toBe('human');
       const viaMcp = await h.tool(revMcp, 'approve_request', { request_id: human.id, reasoning: 'ok' });
-      expect(toolError(viaMcp).code).toBeOneOf(['FORBIDDEN', 'NOT_FOUND']);
+      expect(errorOf(viaMcp).code).toBeOneOf(['FORBIDDEN', 'NOT_FOUND']);
       const viaHttp = await post(`/requests/${human.id}/approve`, rev.token, { comment: 'ok' });
       expect(viaHttp.status).toBeOneOf([403, 404]);
       const denyHttp = await post(`/requests/${human.id}/deny`, rev.token, { reason: 'no' });
       expect(denyHttp.status).toBeOneOf([403, 404]);
       const escalated = await agentRequest(coderMcp);
-      toolOk(await h.tool(revMcp, 'escalate_to_human', { request_id: escalated.id, reasoning: 'unsure' }));
+      ok(await h.tool(revMcp, 'escalate_to_human', { request_id: escalated.id, reasoning: 'unsure' }));
       const after = await h.tool(revMcp, 'approve_request', { request_id: escalated.id, reasoning: 'ok' });
       expect(after.isError).toBe(true);
       expect(await stateOf(human.id)).toBe('PENDING');
@@ -523,7 +524,7 @@ grant contains "ai-ok for anyone" if input.request.role == "ai-ok"`,
         reason: 'emergency',
         break_glass: true,
       });
-      expect(toolError(viaMcp).code).toBe('POLICY_DENIED');
+      expect(errorOf(viaMcp).code).toBe('POLICY_DENIED');
       // Smuggling the flag as a string or inside metadata does not count.
       const str = await post('/requests', bob, createBody({ role: 'admin', break_glass: 'true' }));
       expect(str.status).toBe(400);
@@ -546,11 +547,11 @@ grant contains "ai-ok for anyone" if input.request.role == "ai-ok"`,
       // The positive control: tier 4 is allowed, and the use is audited as break-glass.
       await h.setTier('carol@example.com', 4);
       const carol = await h.human('carol@example.com');
-      const ok = await post('/requests', carol, createBody({ role: 'admin', break_glass: true }));
-      expect(ok.status, ok.text).toBe(201);
-      expect(ok.body.request.state).toBe('ACTIVE');
+      const glass = await post('/requests', carol, createBody({ role: 'admin', break_glass: true }));
+      expect(glass.status, glass.text).toBe(201);
+      expect(glass.body.request.state).toBe('ACTIVE');
       const used = await h.sql(
-        `select count(*)::int as n from audit_events where action = 'break_glass.used' and request_id = '${ok.body.request.id}'`,
+        `select count(*)::int as n from audit_events where action = 'break_glass.used' and request_id = '${glass.body.request.id}'`,
       );
       expect(Number(used[0]!.n)).toBe(1);
     });

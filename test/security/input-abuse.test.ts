@@ -9,7 +9,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { API, createBody, type SecHarness, startSecHarness, toolError, toolOk } from './support.js';
+import { errorOf, ok } from '../helpers/mcp-client.js';
+import { API, createBody, type SecHarness, startSecHarness } from './support.js';
 
 describe('input abuse', () => {
   let h: SecHarness;
@@ -33,9 +34,9 @@ describe('input abuse', () => {
   const healthy = async () => {
     expect((await h.call('GET', '/healthz')).status).toBe(200);
     expect((await h.call('GET', '/readyz')).status).toBe(200);
-    const ok = await post('/requests', alice, createBody({ role: 'deployer' }));
-    expect(ok.status, ok.text).toBe(201);
-    await post(`/requests/${ok.body.request.id}/cancel`, alice, {});
+    const created = await post('/requests', alice, createBody({ role: 'deployer' }));
+    expect(created.status, created.text).toBe(201);
+    await post(`/requests/${created.body.request.id}/cancel`, alice, {});
   };
 
   beforeAll(async () => {
@@ -228,7 +229,7 @@ describe('input abuse', () => {
         scope: 'dev',
         reason: 'x',
       });
-      expect(toolError(m).code, JSON.stringify(v)).toMatch(/VALIDATION|NOT_FOUND|SDK/);
+      expect(errorOf(m).code, JSON.stringify(v)).toMatch(/VALIDATION|NOT_FOUND|SDK/);
     }
     expect(await h.counts()).toEqual(before);
     expect(h.mock.calls.grant).toBe(grants);
@@ -264,7 +265,7 @@ describe('input abuse', () => {
     }
     for (const id of ['../../x', `${pendingId}/../x`, 'req_%00', "req_' or 1=1 --"]) {
       const m = await h.tool(agentMcp, 'get_request', { request_id: id });
-      expect(toolError(m).code, id).toMatch(/NOT_FOUND|VALIDATION/);
+      expect(errorOf(m).code, id).toMatch(/NOT_FOUND|VALIDATION/);
     }
     await healthy();
   });
@@ -507,7 +508,7 @@ describe('agent limits across surfaces', () => {
     expect(http.body.error).toMatchObject({ code: 'RATE_LIMITED', details: { limit } });
     expect(http.headers.get('retry-after')).toMatch(/^\d+$/);
     const tool = await viaMcp(o.role ? { role: o.role } : {});
-    expect(toolError(tool)).toMatchObject({ code: 'RATE_LIMITED', details: { limit } });
+    expect(errorOf(tool)).toMatchObject({ code: 'RATE_LIMITED', details: { limit } });
     expect(await count()).toBe(n);
   };
 
@@ -526,7 +527,7 @@ describe('agent limits across surfaces', () => {
   it('open requests: one over HTTP plus one over MCP fills the limit for both surfaces', async () => {
     const a = await viaHttp({ role: 'deployer' });
     expect(a.body.request.state).toBe('PENDING');
-    const b = toolOk(await viaMcp({ role: 'deployer' }));
+    const b = ok(await viaMcp({ role: 'deployer' }));
     expect(b.request.state).toBe('PENDING');
     await expectLimited('open requests', { role: 'deployer' });
     // Freed on either surface.
@@ -534,16 +535,16 @@ describe('agent limits across surfaces', () => {
       (await h.call('POST', `${API}/requests/${a.body.request.id}/cancel`, { token: agent.token, body: {} }))
         .status,
     ).toBe(200);
-    toolOk(await h.tool(mcp, 'cancel_request', { request_id: b.request.id }));
+    ok(await h.tool(mcp, 'cancel_request', { request_id: b.request.id }));
   });
 
   it('active grants: one over MCP plus one over HTTP fills the limit for both', async () => {
-    const a = toolOk(await viaMcp());
+    const a = ok(await viaMcp());
     expect(a.request.state).toBe('ACTIVE');
     const b = await viaHttp();
     expect(b.body.request.state).toBe('ACTIVE');
     await expectLimited('active grants');
-    toolOk(await h.tool(mcp, 'release_access', { request_id: a.request.id }));
+    ok(await h.tool(mcp, 'release_access', { request_id: a.request.id }));
   });
 
   it('requests per hour: counted across both surfaces, freed only when the window moves', async () => {
@@ -554,7 +555,7 @@ describe('agent limits across surfaces', () => {
     await expectLimited('requests in the last hour', { role: 'deployer' });
     // Not a stuck counter: an hour later the agent may ask again.
     h.advance(61 * 60_000);
-    const later = toolOk(await viaMcp({ role: 'deployer' }));
+    const later = ok(await viaMcp({ role: 'deployer' }));
     expect(later.request.state).toBe('PENDING');
   });
 

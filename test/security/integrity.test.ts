@@ -9,7 +9,8 @@ import { createCheckpoint } from '../../src/core/audit/checkpoint.js';
 import { exportAudit } from '../../src/core/audit/export.js';
 import { verifyAuditExport } from '../../src/core/audit/verify-export.js';
 import { retryDueGrants, retryDueRevokes } from '../../src/core/requests/sweep-grants.js';
-import { ADMIN, API, createBody, type SecHarness, startSecHarness } from './support.js';
+import { ADMIN } from '../helpers/app-stack.js';
+import { API, createBody, type SecHarness, startSecHarness } from './support.js';
 
 describe('integrity: state and audit commit together', () => {
   let h: SecHarness;

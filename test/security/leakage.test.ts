@@ -15,17 +15,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { expireDueGrants } from '../../src/core/requests/sweep-grants.js';
 import { jitsudo } from '../e2e/support/processes.js';
-import {
-  API,
-  createBody,
-  mockSecrets,
-  SECRET_RE,
-  type SecHarness,
-  startSecHarness,
-  toolError,
-  toolOk,
-  toolText,
-} from './support.js';
+import { errorOf, fullTextOf, ok } from '../helpers/mcp-client.js';
+import { mockSecrets, SECRET_PATTERN } from '../helpers/mock-secrets.js';
+import { API, createBody, type SecHarness, startSecHarness } from './support.js';
 
 const CREDENTIALS_PATH = /^GET \/api\/v1alpha1\/requests\/(req_[0-9A-Z]{26})\/credentials$/;
 
@@ -83,7 +75,7 @@ describe('credential leakage', () => {
     expect(appr.body.request.state).toBe('ACTIVE');
     granted.push(pend.body.request.id);
     // 3. agent, auto-approved over MCP
-    const agentAuto = toolOk(
+    const agentAuto = ok(
       await h.tool(coderMcp, 'request_access', {
         provider: 'mock',
         role: 'ReadOnlyAccess',
@@ -95,7 +87,7 @@ describe('credential leakage', () => {
     expect(agentAuto.request.state).toBe('ACTIVE');
     granted.push(agentAuto.request.id);
     // 4. agent, ai_review, approved by the AI reviewer over MCP
-    const agentRev = toolOk(
+    const agentRev = ok(
       await h.tool(coderMcp, 'request_access', {
         provider: 'mock',
         role: 'deployer',
@@ -104,7 +96,7 @@ describe('credential leakage', () => {
       }),
     );
     expect(agentRev.request).toMatchObject({ state: 'PENDING', approver_tier: 'ai_review' });
-    const decided = toolOk(
+    const decided = ok(
       await h.tool(revMcp, 'approve_request', {
         request_id: agentRev.request.id,
         reasoning: 'routine deploy to dev',
@@ -114,7 +106,7 @@ describe('credential leakage', () => {
     expect(decided.request.state).toBe('ACTIVE');
     granted.push(agentRev.request.id);
     // 5. agent grant on the scope where policy allows disclosure to the model (legitimate MCP disclosure)
-    const disclose = toolOk(
+    const disclose = ok(
       await h.tool(coderMcp, 'request_access', {
         provider: 'mock',
         role: 'ReadOnlyAccess',
@@ -145,13 +137,13 @@ describe('credential leakage', () => {
   });
 
   it('the requester reads the credentials over HTTP; nobody else does, and the refusals carry no secret', async () => {
-    const ok = await h.call('GET', `${API}/requests/${autoId}/credentials`, { token: alice });
-    expect(ok.status).toBe(200);
-    expect(ok.body.grant.credentials).toEqual({
+    const own = await h.call('GET', `${API}/requests/${autoId}/credentials`, { token: alice });
+    expect(own.status).toBe(200);
+    expect(own.body.grant.credentials).toEqual({
       MOCK_ACCESS_KEY: `mock-access-key-${autoId}`,
       MOCK_SESSION_TOKEN: `mock-session-token-${autoId}`,
     });
-    expect(ok.headers.get('cache-control')).toBe('no-store');
+    expect(own.headers.get('cache-control')).toBe('no-store');
     const refusals = [
       await h.call('GET', `${API}/requests/${autoId}/credentials`, { token: bob }),
       await h.call('GET', `${API}/requests/${autoId}/credentials`, { token: admin }),
@@ -166,34 +158,34 @@ describe('credential leakage', () => {
     for (const r of refusals) {
       expect(r.status, r.text).toBeGreaterThanOrEqual(400);
       expect(r.status, r.text).toBeLessThan(500);
-      expect(r.text).not.toMatch(SECRET_RE);
+      expect(r.text).not.toMatch(SECRET_PATTERN);
     }
     // The owner of the agent that holds a grant does not get its credentials either.
     const agentGrant = granted[2]!;
     const owner = await h.call('GET', `${API}/requests/${agentGrant}/credentials`, { token: alice });
     expect([403, 404]).toContain(owner.status);
-    expect(owner.text).not.toMatch(SECRET_RE);
+    expect(owner.text).not.toMatch(SECRET_PATTERN);
   });
 
   it('MCP get_credentials discloses only where config and policy allow, and never someone else’s', async () => {
-    const refused = toolOk(await h.tool(coderMcp, 'get_credentials', { request_id: granted[2] }));
+    const refused = ok(await h.tool(coderMcp, 'get_credentials', { request_id: granted[2] }));
     expect(refused).toMatchObject({ disclosed: false });
-    expect(toolText(await h.tool(coderMcp, 'get_credentials', { request_id: granted[2] }))).not.toMatch(
-      SECRET_RE,
+    expect(fullTextOf(await h.tool(coderMcp, 'get_credentials', { request_id: granted[2] }))).not.toMatch(
+      SECRET_PATTERN,
     );
     // alice is a person on MCP: her own grant on a non-disclosure scope stays undisclosed.
     const hers = await h.tool(aliceMcp, 'get_credentials', { request_id: autoId });
-    expect(toolText(hers)).not.toMatch(SECRET_RE);
+    expect(fullTextOf(hers)).not.toMatch(SECRET_PATTERN);
     // Someone else's disclosable grant: refused without the secret.
     const other = await h.tool(aliceMcp, 'get_credentials', { request_id: granted[4] });
     expect(other.isError).toBe(true);
-    expect(toolText(other)).not.toMatch(SECRET_RE);
+    expect(fullTextOf(other)).not.toMatch(SECRET_PATTERN);
     // The reviewer has no get_credentials tool at all.
     const noTool = await h.tool(revMcp, 'get_credentials', { request_id: granted[3] });
     expect(noTool.isError).toBe(true);
-    expect(toolText(noTool)).not.toMatch(SECRET_RE);
+    expect(fullTextOf(noTool)).not.toMatch(SECRET_PATTERN);
     // The one legitimate disclosure: the requester, on the scope policy allows.
-    const allowed = toolOk(await h.tool(coderMcp, 'get_credentials', { request_id: granted[4] }));
+    const allowed = ok(await h.tool(coderMcp, 'get_credentials', { request_id: granted[4] }));
     expect(allowed.credentials.MOCK_ACCESS_KEY).toBe(`mock-access-key-${granted[4]}`);
   });
 
@@ -218,7 +210,7 @@ describe('credential leakage', () => {
       await h.tool(revMcp, 'escalate_to_human', { request_id: granted[3], reasoning: 'unsure' }),
     ];
     // A PENDING one to cancel, deny and escalate for real.
-    const p1 = toolOk(
+    const p1 = ok(
       await h.tool(coderMcp, 'request_access', {
         provider: 'mock',
         role: 'deployer',
@@ -228,7 +220,7 @@ describe('credential leakage', () => {
     ).request.id;
     results.push(await h.tool(revMcp, 'escalate_to_human', { request_id: p1, reasoning: 'prod: human' }));
     results.push(await h.tool(coderMcp, 'cancel_request', { request_id: p1, reason: 'not needed' }));
-    const p2 = toolOk(
+    const p2 = ok(
       await h.tool(coderMcp, 'request_access', {
         provider: 'mock',
         role: 'deployer',
@@ -238,11 +230,11 @@ describe('credential leakage', () => {
     ).request.id;
     results.push(await h.tool(revMcp, 'deny_request', { request_id: p2, reasoning: 'twice in a row' }));
     for (const r of results) {
-      const text = toolText(r);
+      const text = fullTextOf(r);
       for (const s of allSecrets()) expect(text).not.toContain(s);
       expect(text).not.toMatch(/mock-revoke-token|credentials_enc|grant_handle|jit_agt_/);
     }
-    const details = toolOk(await h.tool(revMcp, 'get_request_details', { request_id: granted[3] }));
+    const details = ok(await h.tool(revMcp, 'get_request_details', { request_id: granted[3] }));
     expect(Object.keys(details.request)).not.toContain('credentials');
   });
 
@@ -286,7 +278,7 @@ describe('credential leakage', () => {
     });
     expect(rv.body.request.state).toBe('REVOKED');
     ended.push(autoId);
-    const released = toolOk(await h.tool(coderMcp, 'release_access', { request_id: granted[2] }));
+    const released = ok(await h.tool(coderMcp, 'release_access', { request_id: granted[2] }));
     expect(released.request.state).toBe('REVOKED');
     ended.push(granted[2]!);
     // Expiry: move the clock past the grant of request 2 (30 min) and sweep.
@@ -302,7 +294,7 @@ describe('credential leakage', () => {
     for (const r of rows) expect(r.credentials_enc, String(r.id)).toBeNull();
     const after = await h.call('GET', `${API}/requests/${autoId}/credentials`, { token: alice });
     expect(after.status).toBe(409);
-    expect(after.text).not.toMatch(SECRET_RE);
+    expect(after.text).not.toMatch(SECRET_PATTERN);
   });
 
   it('a grant whose revoke keeps failing: its error and state views carry no credential', async () => {
@@ -438,14 +430,14 @@ describe('credential leakage', () => {
     for (const r of rs) {
       expect(r.status, r.text).toBeGreaterThanOrEqual(400);
       expect(r.status, r.text).toBeLessThan(500);
-      expect(r.text).not.toMatch(SECRET_RE);
+      expect(r.text).not.toMatch(SECRET_PATTERN);
       expect(r.text).not.toMatch(/at .*\.ts:\d+|stack/i);
     }
     const mcpPending = await h.tool(aliceMcp, 'get_credentials', { request_id: id });
-    expect(toolText(mcpPending)).not.toMatch(SECRET_RE);
+    expect(fullTextOf(mcpPending)).not.toMatch(SECRET_PATTERN);
     const mcpRevoked = await h.tool(coderMcp, 'get_credentials', { request_id: granted[2] });
-    expect(toolText(mcpRevoked)).not.toMatch(SECRET_RE);
+    expect(fullTextOf(mcpRevoked)).not.toMatch(SECRET_PATTERN);
     const mcpMissing = await h.tool(coderMcp, 'get_credentials', { request_id: `req_${'Z'.repeat(26)}` });
-    expect(toolError(mcpMissing).code).toBe('NOT_FOUND');
+    expect(errorOf(mcpMissing).code).toBe('NOT_FOUND');
   });
 });

@@ -14,17 +14,11 @@ import { parseConfig } from '../../src/core/config.js';
 import { type Core, createCore } from '../../src/core/create-core.js';
 import { deriveServerKeys } from '../../src/core/crypto/secrets.js';
 import { Sweeper } from '../../src/sweeper/index.js';
-import {
-  auditRows,
-  brokenAuditRow,
-  Clock,
-  human,
-  setTier,
-  testPolicies,
-  uniq,
-} from '../core/requests/fixtures.js';
+import { auditRows, Clock, human, testPolicies, uniq } from '../core/requests/fixtures.js';
 import { K8sFake } from '../fakes/k8s-fake.js';
+import { brokenAuditRow } from '../helpers/audit-chain.js';
 import { createTestDb, type TestDb, testDatabases } from '../helpers/db.js';
+import { setTier } from '../helpers/principals.js';
 import { k8sProvider } from '../providers/support/kubernetes.js';
 
 const MIN = 60_000;

@@ -6,15 +6,15 @@ import {
   appError,
   auditActions,
   auditRows,
-  brokenAuditRow,
   type Harness,
   human,
   makeHarness,
-  setTier,
   storedCredentials,
   uniq,
 } from '../core/requests/fixtures.js';
+import { brokenAuditRow } from '../helpers/audit-chain.js';
 import { createTestDb, testDatabases } from '../helpers/db.js';
+import { setTier } from '../helpers/principals.js';
 
 const MIN = 60_000;
 

@@ -2,8 +2,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashAgentToken } from '../../../src/core/agents/token.js';
 import type { AppError } from '../../../src/core/errors.js';
+import { ADMIN } from '../../helpers/app-stack.js';
+import { brokenAuditRow } from '../../helpers/audit-chain.js';
 import { testDatabases } from '../../helpers/db.js';
-import { ADMIN, brokenAuditRow, type McpHarness, startMcpHarness } from '../../mcp/support/harness.js';
+import { type McpHarness, startMcpHarness } from '../../mcp/support/harness.js';
 
 const alice = {
   identity: 'alice@example.com',

@@ -3,17 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgres } from '../../../src/core/db/client.js';
 import { AppError } from '../../../src/core/errors.js';
 import { Sweeper } from '../../../src/sweeper/index.js';
+import { brokenAuditRow } from '../../helpers/audit-chain.js';
 import { createTestDb, testDatabases } from '../../helpers/db.js';
-import {
-  auditActions,
-  brokenAuditRow,
-  Clock,
-  type Harness,
-  human,
-  makeHarness,
-  setTier,
-  uniq,
-} from './fixtures.js';
+import { setTier } from '../../helpers/principals.js';
+import { auditActions, Clock, type Harness, human, makeHarness, uniq } from './fixtures.js';
 
 async function countAudit(h: Harness, action: string): Promise<number> {
   const res = (await h.db.execute(

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { brokenAuditRow } from '../../helpers/audit-chain.js';
 import { testDatabases } from '../../helpers/db.js';
-import { agent, auditRows, brokenAuditRow, type Harness, human, makeHarness, uniq } from './fixtures.js';
+import { agent, auditRows, type Harness, human, makeHarness, uniq } from './fixtures.js';
 
 // approve, deny and escalate write their decision through one helper (recordDecision): these pin
 // what each one's audit row says, so the verbs cannot drift apart or lose a field.

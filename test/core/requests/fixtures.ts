@@ -11,12 +11,11 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import pino from 'pino';
 import type { Actor } from '../../../src/core/actor.js';
-import { GENESIS_HASH, hashAuditRecord } from '../../../src/core/audit/hash.js';
 import { parseConfig } from '../../../src/core/config.js';
 import { type Core, createCore } from '../../../src/core/create-core.js';
 import { deriveServerKeys } from '../../../src/core/crypto/secrets.js';
-import { queryAuditRecords, scanAuditRecords } from '../../../src/core/db/audit-repo.js';
-import type { Database, Driver } from '../../../src/core/db/client.js';
+import { queryAuditRecords } from '../../../src/core/db/audit-repo.js';
+import { type Database, type Driver, sqlRows } from '../../../src/core/db/client.js';
 import { AppError } from '../../../src/core/errors.js';
 import type { ApprovalDecision, Decision, PolicyInput, PolicySet } from '../../../src/core/policy/types.js';
 import { MockProvider } from '../../../src/providers/mock/index.js';
@@ -155,28 +154,6 @@ export async function makeHarness(
   };
 }
 
-/** Sets a principal's trust tier directly (fixture: the setTrustTier verb is tested elsewhere). */
-export async function setTier(db: Database, identity: string, tier: number): Promise<void> {
-  await db.execute(sql`insert into principals (identity, kind, trust_tier) values (${identity}, 'human', ${tier})
-    on conflict (identity) do update set trust_tier = excluded.trust_tier`);
-}
-
-/** Re-hashes the whole audit chain; returns the id of the first broken row, or null. */
-export async function brokenAuditRow(db: Database): Promise<number | null> {
-  let prev = GENESIS_HASH;
-  let after = 0;
-  for (;;) {
-    const rows = await scanAuditRecords(db, after, 5000);
-    for (const r of rows) {
-      const { hash, ...rest } = r;
-      if (r.prev_hash !== prev || hashAuditRecord(rest) !== hash || r.id !== after + 1) return r.id;
-      prev = hash;
-      after = r.id;
-    }
-    if (rows.length < 5000) return null;
-  }
-}
-
 /** The audit actions recorded for a request, oldest first. */
 export async function auditActions(db: Database, requestId: string): Promise<string[]> {
   const rows = await queryAuditRecords(db, { requestId, limit: 1000 });
@@ -201,18 +178,18 @@ export async function appError(p: Promise<unknown>): Promise<AppError> {
 
 /** Counts rows in the requests table for a requester (proves "nothing was created"). */
 export async function countRows(db: Database, requester: string): Promise<number> {
-  const res = (await db.execute(
+  const [row] = await sqlRows<{ n: number }>(
+    db,
     sql`select count(*)::int as n from requests where requester_identity = ${requester}`,
-  )) as unknown;
-  const rows = (Array.isArray(res) ? res : (res as { rows: { n: number }[] }).rows) as { n: number }[];
-  return Number(rows[0]!.n);
+  );
+  return Number(row!.n);
 }
 
 /** The stored encrypted credentials column of a request (null once wiped). */
 export async function storedCredentials(db: Database, id: string): Promise<string | null> {
-  const res = (await db.execute(sql`select credentials_enc from requests where id = ${id}`)) as unknown;
-  const rows = (Array.isArray(res) ? res : (res as { rows: { credentials_enc: string | null }[] }).rows) as {
-    credentials_enc: string | null;
-  }[];
-  return rows[0]!.credentials_enc;
+  const [row] = await sqlRows<{ credentials_enc: string | null }>(
+    db,
+    sql`select credentials_enc from requests where id = ${id}`,
+  );
+  return row!.credentials_enc;
 }

@@ -4,8 +4,8 @@ import type { Transaction } from '../../../src/core/db/client.js';
 import { GroupCommit } from '../../../src/core/db/group-commit.js';
 import { AppError } from '../../../src/core/errors.js';
 import { audit } from '../../../src/core/requests/tx.js';
+import { brokenAuditRow } from '../../helpers/audit-chain.js';
 import { createTestDb, type TestDb, testDatabases } from '../../helpers/db.js';
-import { brokenAuditRow } from './fixtures.js';
 
 async function principals(t: TestDb, prefix: string): Promise<string[]> {
   const res = (await t.db.execute(

@@ -1,16 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { brokenAuditRow } from '../../helpers/audit-chain.js';
 import { testDatabases } from '../../helpers/db.js';
+import { setTier } from '../../helpers/principals.js';
 import {
   agent,
   appError,
   auditActions,
   auditRows,
-  brokenAuditRow,
   countRows,
   type Harness,
   human,
   makeHarness,
-  setTier,
   storedCredentials,
   uniq,
 } from './fixtures.js';
