@@ -1,20 +1,12 @@
 import { z } from 'zod';
+import { REQUEST_STATES } from '../../core/requests/states.js';
 import { globalFields, leaf } from '../args.js';
 import { authedClient } from '../context.js';
 import { usageError } from '../errors.js';
 import { emit, note } from '../output.js';
 import { requestDetail, requestRows } from '../render.js';
 
-const State = z.enum([
-  'PENDING',
-  'APPROVED',
-  'ACTIVE',
-  'REJECTED',
-  'CANCELLED',
-  'EXPIRED',
-  'REVOKED',
-  'FAILED',
-]);
+const State = z.enum(REQUEST_STATES);
 
 export const statusCommand = leaf({
   name: 'status',

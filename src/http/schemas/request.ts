@@ -1,9 +1,8 @@
 import { z } from '@hono/zod-openapi';
+import { REQUEST_STATES } from '../../core/requests/states.js';
 import { QueryBool } from './common.js';
 
-export const RequestState = z
-  .enum(['PENDING', 'APPROVED', 'ACTIVE', 'REJECTED', 'CANCELLED', 'EXPIRED', 'REVOKED', 'FAILED'])
-  .openapi('RequestState');
+export const RequestState = z.enum(REQUEST_STATES).openapi('RequestState');
 
 export const Approval = z
   .object({
