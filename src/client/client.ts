@@ -2,7 +2,7 @@
  * A small typed client for the jitsudo HTTP API (what the CLI uses; the agent SDK re-exports it).
  * One method per operation, named like the core verb; errors are always `ApiError`.
  */
-import { ApiError, type ApiErrorCode } from './errors.js';
+import { ApiError, type ServerErrorCode } from './errors.js';
 import type * as T from './types.js';
 
 export interface ClientOptions {
@@ -142,17 +142,22 @@ export function createClient(opts: ClientOptions) {
 
 export type Client = ReturnType<typeof createClient>;
 
-const KNOWN = new Set<ApiErrorCode>([
-  'NOT_FOUND',
-  'FORBIDDEN',
-  'UNAUTHENTICATED',
-  'VALIDATION',
-  'CONFLICT',
-  'POLICY_DENIED',
-  'PROVIDER_ERROR',
-  'RATE_LIMITED',
-  'INTERNAL',
-]);
+/**
+ * The codes a server may send. The client loads no server code, so the list is written out here; as
+ * a Record over the wire schema's codes, a code added to or dropped from the server fails to compile.
+ */
+const SERVER_CODES: Readonly<Record<ServerErrorCode, true>> = {
+  NOT_FOUND: true,
+  FORBIDDEN: true,
+  UNAUTHENTICATED: true,
+  VALIDATION: true,
+  CONFLICT: true,
+  POLICY_DENIED: true,
+  PROVIDER_ERROR: true,
+  RATE_LIMITED: true,
+  INTERNAL: true,
+};
+const isServerCode = (c: string): c is ServerErrorCode => Object.hasOwn(SERVER_CODES, c);
 
 async function toApiError(res: Response): Promise<ApiError> {
   const text = await res.text().catch(() => '');
@@ -161,8 +166,8 @@ async function toApiError(res: Response): Promise<ApiError> {
       error?: { code?: string; message?: string; requestId?: string; details?: Record<string, unknown> };
     };
     const e = body.error;
-    if (e?.code && KNOWN.has(e.code as ApiErrorCode) && typeof e.message === 'string')
-      return new ApiError(e.code as ApiErrorCode, e.message, res.status, e.requestId, e.details);
+    if (e?.code && isServerCode(e.code) && typeof e.message === 'string')
+      return new ApiError(e.code, e.message, res.status, e.requestId, e.details);
     if (typeof (body as { status?: string }).status === 'string')
       return new ApiError(
         'INTERNAL',

@@ -1,14 +1,12 @@
 /** What a failed API call looks like to a client: the server's error envelope, or a transport failure. */
+import type { z } from '@hono/zod-openapi';
+import type { ErrorEnvelope } from '../http/schemas/common.js';
+
+/** A code the server puts in its error envelope (type-only, from the schema it publishes). */
+export type ServerErrorCode = z.infer<typeof ErrorEnvelope>['error']['code'];
+
 export type ApiErrorCode =
-  | 'NOT_FOUND'
-  | 'FORBIDDEN'
-  | 'UNAUTHENTICATED'
-  | 'VALIDATION'
-  | 'CONFLICT'
-  | 'POLICY_DENIED'
-  | 'PROVIDER_ERROR'
-  | 'RATE_LIMITED'
-  | 'INTERNAL'
+  | ServerErrorCode
   /** The server could not be reached (refused, DNS, timeout). */
   | 'UNREACHABLE'
   /** The server answered something that is not a jitsudo response. */

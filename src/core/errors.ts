@@ -2,16 +2,19 @@
  * The one error type core throws. Every surface (HTTP, MCP, CLI) has exactly one mapper from it;
  * `message` must be safe to show to a user or an agent: never a secret, never a stack.
  */
-export type AppErrorCode =
-  | 'NOT_FOUND'
-  | 'FORBIDDEN'
-  | 'UNAUTHENTICATED'
-  | 'VALIDATION'
-  | 'CONFLICT'
-  | 'POLICY_DENIED'
-  | 'PROVIDER_ERROR'
-  | 'RATE_LIMITED'
-  | 'INTERNAL';
+/** The closed set of codes; the HTTP error envelope publishes exactly this list. */
+export const APP_ERROR_CODES = [
+  'NOT_FOUND',
+  'FORBIDDEN',
+  'UNAUTHENTICATED',
+  'VALIDATION',
+  'CONFLICT',
+  'POLICY_DENIED',
+  'PROVIDER_ERROR',
+  'RATE_LIMITED',
+  'INTERNAL',
+] as const;
+export type AppErrorCode = (typeof APP_ERROR_CODES)[number];
 
 export interface AppErrorOptions {
   details?: Record<string, unknown>;

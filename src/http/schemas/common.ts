@@ -1,19 +1,10 @@
 import { z } from '@hono/zod-openapi';
+import { APP_ERROR_CODES } from '../../core/errors.js';
 
 export const ErrorEnvelope = z
   .object({
     error: z.object({
-      code: z.enum([
-        'NOT_FOUND',
-        'FORBIDDEN',
-        'UNAUTHENTICATED',
-        'VALIDATION',
-        'CONFLICT',
-        'POLICY_DENIED',
-        'PROVIDER_ERROR',
-        'RATE_LIMITED',
-        'INTERNAL',
-      ]),
+      code: z.enum(APP_ERROR_CODES),
       message: z.string(),
       requestId: z.string(),
       details: z.record(z.string(), z.unknown()).optional(),
