@@ -1,15 +1,17 @@
 /** SQL for `approvals`: one row per decision on a request. */
 import { asc, inArray } from 'drizzle-orm';
 import type { Executor } from './client.js';
+import { FastTable } from './raw.js';
 import { approvals } from './schema/index.js';
 
 export type ApprovalRow = typeof approvals.$inferSelect;
 export type NewApprovalRow = typeof approvals.$inferInsert;
 
-/** Records one decision. */
-export async function insertApproval(tx: Executor, row: NewApprovalRow): Promise<ApprovalRow> {
-  const [r] = await tx.insert(approvals).values(row).returning();
-  return r!;
+const fast = new FastTable(approvals);
+
+/** Records one decision (hot path: db/raw.ts). */
+export function insertApproval(tx: Executor, row: NewApprovalRow): Promise<ApprovalRow> {
+  return fast.insert(tx, row);
 }
 
 /** Every decision on the given requests, oldest first, grouped by request id. */

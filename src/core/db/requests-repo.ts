@@ -22,7 +22,9 @@ import {
   type SQL,
   sql,
 } from 'drizzle-orm';
+import { AppError } from '../errors.js';
 import type { Executor, Transaction } from './client.js';
+import { FastTable, rawRows } from './raw.js';
 import { requests } from './schema/index.js';
 
 export type RequestRow = typeof requests.$inferSelect;
@@ -30,10 +32,12 @@ export type NewRequestRow = typeof requests.$inferInsert;
 export type RequestPatch = Partial<Omit<NewRequestRow, 'id' | 'createdAt' | 'version'>>;
 type State = RequestRow['state'];
 
+/** Hot-path statements (create, grant, expire) bypass the query builder: db/raw.ts. */
+const fast = new FastTable(requests);
+
 /** Inserts a new request row and returns it. */
-export async function insertRequest(tx: Executor, row: NewRequestRow): Promise<RequestRow> {
-  const [r] = await tx.insert(requests).values(row).returning();
-  return r!;
+export function insertRequest(tx: Executor, row: NewRequestRow): Promise<RequestRow> {
+  return fast.insert(tx, row);
 }
 
 /** Reads one request without locking. */
@@ -66,12 +70,9 @@ export async function updateRequest(
   patch: RequestPatch,
   now: Date,
 ): Promise<RequestRow> {
-  const [r] = await tx
-    .update(requests)
-    .set({ ...patch, updatedAt: now, version: sql`${requests.version} + 1` })
-    .where(eq(requests.id, id))
-    .returning();
-  return r!;
+  const r = await fast.update(tx, { ...patch, updatedAt: now }, { id }, 'version');
+  if (!r) throw new AppError('INTERNAL', `request ${id} vanished while locked`);
+  return r;
 }
 
 export interface RequestListFilter {
@@ -263,13 +264,12 @@ export async function nextDueAt(exec: Executor): Promise<Date | null> {
  * principals-repo owns writes to the table.
  */
 export async function readTrustTier(exec: Executor, identity: string): Promise<number> {
-  const rows = await exec.execute(
-    sql`select trust_tier from principals where identity = ${identity} limit 1`,
+  const [row] = await rawRows<{ trust_tier: number }>(
+    exec,
+    'select trust_tier from principals where identity = $1 limit 1',
+    [identity],
   );
-  const list = (Array.isArray(rows) ? rows : (rows as unknown as { rows: unknown[] }).rows) as {
-    trust_tier: number;
-  }[];
-  return list[0] ? Number(list[0].trust_tier) : 0;
+  return row ? Number(row.trust_tier) : 0;
 }
 
 /**
@@ -371,10 +371,5 @@ export async function transitionIfState(
   patch: RequestPatch,
   now: Date,
 ): Promise<RequestRow | undefined> {
-  const [r] = await tx
-    .update(requests)
-    .set({ ...patch, updatedAt: now, version: sql`${requests.version} + 1` })
-    .where(and(eq(requests.id, id), eq(requests.state, from)))
-    .returning();
-  return r;
+  return fast.update(tx, { ...patch, updatedAt: now }, { id, state: from }, 'version');
 }
