@@ -1,20 +1,43 @@
 /**
- * Appends several events to the hash chain at once: one chain lock, one head read, one insert. The
- * group-commit runner uses it to write every event of a batch of transactions in the batch's own
- * transaction. Records carry the same fields `appendAudit` writes and are hashed with the verifier's
- * own `hashAuditRecord`, so batch and single appends cannot diverge.
+ * Appends events to the hash chain: one chain lock, one insert for any number of events. Used for
+ * single appends (append.ts) and by the group-commit runner for every event of a batch.
+ *
+ * Without a `ChainTail` it is lock → read head → insert. A `ChainTail` remembers the head this
+ * process wrote last (its guess of the current head): the rows are chained onto the guess before
+ * the lock is even granted, and the insert is sent right behind the lock request (pipelined on
+ * PostgreSQL) with a guard that writes nothing unless the guess is still the head. Another replica
+ * appending, or a batch that rolled back, just means one more round: read the real head, chain
+ * again, insert. The guard runs under the lock, so a wrong guess never reaches the chain.
  */
-import { insertAuditRecords } from '../db/audit-insert-many.js';
+import { insertAuditRows, type StoredAuditRow } from '../db/audit-insert-many.js';
 import { lockAuditChain, readAuditHead } from '../db/audit-repo.js';
 import type { Transaction } from '../db/client.js';
 import { AppError } from '../errors.js';
-import type { AuditEvent, AuditInput } from './append.js';
-import { type AuditRecord, auditTimestamp, canonicalJson, GENESIS_HASH, hashAuditRecord } from './hash.js';
+import type { AuditInput } from './append.js';
+import { auditCopyLine, auditTimestamp, canonicalJson, GENESIS_HASH, hashCopyLine } from './hash.js';
+
+export type { StoredAuditRow } from '../db/audit-insert-many.js';
 
 const ACTION_RE = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;
 const OUTCOMES = new Set(['success', 'denied', 'failure', 'error']);
 
-/** Throws INTERNAL for an event appendAudit would refuse (checked before anything is written). */
+interface Head {
+  id: number;
+  hash: string;
+}
+
+/** A process's guess of the chain head (the last row it appended); one per database. */
+export class ChainTail {
+  guess: Head | undefined;
+  /** Send the guarded insert right behind the lock request (PostgreSQL); PGlite runs one statement at a time. */
+  readonly pipelined: boolean;
+
+  constructor(pipelined: boolean) {
+    this.pipelined = pipelined;
+  }
+}
+
+/** Throws INTERNAL for an event the chain refuses; returns its canonical details text. */
 export function checkAuditInput(e: AuditInput): string {
   if (typeof e.action !== 'string' || !ACTION_RE.test(e.action))
     throw new AppError('INTERNAL', `audit action must look like noun.verb, got ${JSON.stringify(e.action)}`);
@@ -27,21 +50,13 @@ export function checkAuditInput(e: AuditInput): string {
   return canonicalJson(details);
 }
 
-/** Appends `events` in order inside `tx` (which must be the transaction of the state changes). */
-export async function appendAuditMany(tx: Transaction, events: readonly AuditInput[]): Promise<AuditEvent[]> {
-  if (events.length === 0) return [];
-  const texts = events.map(checkAuditInput);
-  await lockAuditChain(tx);
-  const head = await readAuditHead(tx);
-  let id = head ? head.id : 0;
-  let prev = head ? head.hash : GENESIS_HASH;
-  const ts = auditTimestamp(new Date());
-  const out: { r: AuditRecord; detailsJson: string }[] = [];
-  events.forEach((e, i) => {
-    const detailsJson = texts[i]!;
-    const rec: Omit<AuditRecord, 'hash'> = {
+/** The rows of `events` chained onto `head`, each hashed as docs/adr/0010 says. */
+function chainOnto(head: Head, events: readonly AuditInput[], texts: string[], ts: string): StoredAuditRow[] {
+  let id = head.id;
+  let prev = head.hash;
+  return events.map((e, i) => {
+    const row: Omit<StoredAuditRow, 'hash'> = {
       id: ++id,
-      ts,
       actor: e.actor,
       actor_kind: e.actorKind ?? (e.actor === 'system' ? 'system' : 'human'),
       on_behalf_of: e.onBehalfOf ?? null,
@@ -50,14 +65,44 @@ export async function appendAuditMany(tx: Transaction, events: readonly AuditInp
       provider: e.provider ?? null,
       resource_scope: e.resourceScope ?? null,
       outcome: e.outcome,
-      details: JSON.parse(detailsJson) as Record<string, unknown>,
+      details: texts[i]!,
       prev_hash: prev,
     };
-    const hash = hashAuditRecord(rec);
-    prev = hash;
-    out.push({ r: { ...rec, hash }, detailsJson });
+    prev = hashCopyLine(auditCopyLine({ ...row, ts }));
+    return { ...row, hash: prev };
   });
-  // A few thousand rows per statement keeps the parameter count well under PostgreSQL's 65535.
-  for (let i = 0; i < out.length; i += 4000) await insertAuditRecords(tx, out.slice(i, i + 4000));
-  return out.map((o) => o.r);
+}
+
+/**
+ * Appends `events` in order inside `tx` (the transaction of the state changes they record) and
+ * returns the rows written, all stamped `ts`.
+ */
+export async function appendAuditMany(
+  tx: Transaction,
+  events: readonly AuditInput[],
+  tail?: ChainTail,
+): Promise<{ ts: string; rows: StoredAuditRow[] }> {
+  const ts = auditTimestamp(new Date());
+  if (events.length === 0) return { ts, rows: [] };
+  const texts = events.map(checkAuditInput);
+  const guess = tail?.guess;
+  if (guess) {
+    const rows = chainOnto(guess, events, texts, ts);
+    // Set before any await: a batch appending after this one chains onto these rows.
+    tail.guess = rows[rows.length - 1]!;
+    let written: number;
+    if (tail.pipelined)
+      [, written] = await Promise.all([lockAuditChain(tx), insertAuditRows(tx, ts, rows, guess)]);
+    else {
+      await lockAuditChain(tx);
+      written = await insertAuditRows(tx, ts, rows, guess);
+    }
+    if (written === rows.length) return { ts, rows };
+  } else await lockAuditChain(tx);
+  // The lock is held: the head read now stays the head until this transaction ends.
+  const head = (await readAuditHead(tx)) ?? { id: 0, hash: GENESIS_HASH };
+  const rows = chainOnto(head, events, texts, ts);
+  if (tail) tail.guess = rows[rows.length - 1]!;
+  await insertAuditRows(tx, ts, rows);
+  return { ts, rows };
 }

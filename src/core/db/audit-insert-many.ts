@@ -1,20 +1,71 @@
-/** Multi-row insert of already-chained audit records: one round trip for a whole group commit. */
-import { type SQL, sql } from 'drizzle-orm';
-import type { AuditRecord } from '../audit/hash.js';
+/**
+ * The one INSERT of chained audit rows: any number of rows in one statement of fixed text (columns
+ * as arrays through `unnest`), so the statement is prepared once per connection whatever the batch
+ * size. With `expectHead` the insert is conditional: it writes nothing unless the newest stored row
+ * is exactly that head — how an appender that guessed the head checks its guess under the chain
+ * lock without a round trip of its own (audit/append-many.ts).
+ */
 import type { Transaction } from './client.js';
+import { rawRows } from './raw.js';
 
-/** Inserts `records` (with their canonical details texts) in one statement; the chain lock must be held. */
-export async function insertAuditRecords(
+/** A chained row as written: `details` is its canonical JSON text. */
+export interface StoredAuditRow {
+  id: number;
+  actor: string;
+  actor_kind: string;
+  on_behalf_of: string | null;
+  action: string;
+  request_id: string | null;
+  provider: string | null;
+  resource_scope: string | null;
+  outcome: string;
+  details: string;
+  prev_hash: string;
+  hash: string;
+}
+
+const COLUMNS = [
+  'actor',
+  'actor_kind',
+  'on_behalf_of',
+  'action',
+  'request_id',
+  'provider',
+  'resource_scope',
+  'outcome',
+  'details',
+  'prev_hash',
+  'hash',
+] as const;
+
+const INSERT = `with ins as (
+  insert into audit_events (id, ts, ${COLUMNS.join(', ')})
+  select u.id, $1::timestamptz, ${COLUMNS.map((c) => `u.${c}`).join(', ')}
+  from unnest($2::int8[], ${COLUMNS.map((_, i) => `$${i + 3}::text[]`).join(', ')}) as u(id, ${COLUMNS.join(', ')})`;
+const PLAIN = `${INSERT}
+  returning 1)
+select count(*)::int as n from ins`;
+const GUARDED = `${INSERT}
+  where exists (select 1 from (select id, hash from audit_events order by id desc limit 1) h
+                where h.id = $${COLUMNS.length + 3} and h.hash = $${COLUMNS.length + 4})
+  returning 1)
+select count(*)::int as n from ins`;
+
+/**
+ * Inserts `rows` (all stamped `ts`); the chain lock must be held or be requested ahead of this
+ * statement in the same transaction. Returns how many rows were written: all, or — with
+ * `expectHead` not the current head — none.
+ */
+export async function insertAuditRows(
   tx: Transaction,
-  records: readonly { r: AuditRecord; detailsJson: string }[],
-): Promise<void> {
-  if (records.length === 0) return;
-  const rows: SQL[] = records.map(
-    ({ r, detailsJson }) =>
-      sql`(${r.id}, ${r.ts}::timestamptz, ${r.actor}, ${r.actor_kind}, ${r.on_behalf_of}, ${r.action}, ${r.request_id},
-        ${r.provider}, ${r.resource_scope}, ${r.outcome}, ${detailsJson}, ${r.prev_hash}, ${r.hash})`,
-  );
-  await tx.execute(sql`insert into audit_events
-    (id, ts, actor, actor_kind, on_behalf_of, action, request_id, provider, resource_scope, outcome, details, prev_hash, hash)
-    values ${sql.join(rows, sql`, `)}`);
+  ts: string,
+  rows: readonly StoredAuditRow[],
+  expectHead?: { id: number; hash: string },
+): Promise<number> {
+  if (rows.length === 0) return 0;
+  const params: unknown[] = [ts, rows.map((r) => r.id)];
+  for (const c of COLUMNS) params.push(rows.map((r) => r[c]));
+  if (expectHead) params.push(expectHead.id, expectHead.hash);
+  const [res] = await rawRows<{ n: number }>(tx, expectHead ? GUARDED : PLAIN, params);
+  return Number(res?.n ?? 0);
 }

@@ -5,6 +5,7 @@
 import { and, desc, eq, gte, lt, lte, or, type SQL, sql } from 'drizzle-orm';
 import { type AuditRecord, auditCopyLine, copyField } from '../audit/hash.js';
 import { type Executor, sqlRows, type Transaction } from './client.js';
+import { rawRows } from './raw.js';
 import { auditCheckpoints, auditEvents, requests } from './schema/index.js';
 
 /** Arbitrary constant shared by every process appending to the chain. */
@@ -12,7 +13,7 @@ export const AUDIT_LOCK_KEY = 7_244_315_001;
 
 /** Serializes appenders until the caller's transaction ends. */
 export async function lockAuditChain(tx: Transaction): Promise<void> {
-  await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`);
+  await rawRows(tx, 'select pg_advisory_xact_lock($1)', [AUDIT_LOCK_KEY]);
 }
 
 /** The newest row's id and hash, or null for an empty log. Call with the chain lock held. */
@@ -23,14 +24,6 @@ export async function readAuditHead(tx: Executor): Promise<{ id: number; hash: s
     .orderBy(desc(auditEvents.id))
     .limit(1);
   return row ?? null;
-}
-
-/** Inserts one chained row; `detailsJson` is its canonical details text. */
-export async function insertAuditRecord(tx: Transaction, r: AuditRecord, detailsJson: string): Promise<void> {
-  await tx.execute(sql`insert into audit_events
-    (id, ts, actor, actor_kind, on_behalf_of, action, request_id, provider, resource_scope, outcome, details, prev_hash, hash)
-    values (${r.id}, ${r.ts}::timestamptz, ${r.actor}, ${r.actor_kind}, ${r.on_behalf_of}, ${r.action}, ${r.request_id},
-      ${r.provider}, ${r.resource_scope}, ${r.outcome}, ${detailsJson}, ${r.prev_hash}, ${r.hash})`);
 }
 
 const COLUMN_LIST = `id::text as id, to_char(ts at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as ts,
