@@ -14,7 +14,7 @@
  * transaction, so each caller gets exactly the outcome it would have had without batching.
  */
 import type { AuditInput } from '../audit/append.js';
-import { appendAuditMany } from '../audit/append-many.js';
+import { appendAuditMany, ChainTail } from '../audit/append-many.js';
 import { AppError } from '../errors.js';
 import type { Database, Driver, Transaction } from './client.js';
 import { sqlState } from './tx.js';
@@ -43,7 +43,8 @@ export function queueAudit(tx: Transaction, e: AuditInput): boolean {
   return true;
 }
 
-const WRITES = new Set(['insert', 'update', 'delete', 'execute', 'transaction']);
+// `_` is how db/raw.ts reaches the session: counted as a write, since its statements may be.
+const WRITES = new Set(['insert', 'update', 'delete', 'execute', 'transaction', '_']);
 const RETRYABLE = new Set(['40001', '40P01']);
 const MAX_ATTEMPTS = 5;
 
@@ -54,17 +55,29 @@ export interface GroupCommitOptions {
   driver: Driver;
   /** Most transactions merged into one. */
   maxBatch: number;
+  /**
+   * Batches open at once (default: 2 on PostgreSQL, 1 on PGlite). With two, the next batch does its
+   * members' work while the one before holds the chain lock and commits; the chain lock still orders
+   * their audit appends. PGlite has one connection, so a second batch would only wait for it.
+   */
+  maxInFlight?: number;
 }
 
 export class GroupCommit {
   readonly #db: Database;
   readonly #opts: GroupCommitOptions;
   readonly #queue: Job[] = [];
-  #busy = false;
+  readonly #tail: ChainTail;
+  readonly #maxInFlight: number;
+  /** Keys of the batches in flight: a job sharing one waits for a later batch. */
+  readonly #busyKeys = new Set<string>();
+  #inFlight = 0;
 
   constructor(db: Database, opts: GroupCommitOptions) {
     this.#db = db;
     this.#opts = opts;
+    this.#tail = new ChainTail(opts.driver === 'postgres');
+    this.#maxInFlight = opts.driver === 'postgres' ? (opts.maxInFlight ?? 2) : 1;
   }
 
   /**
@@ -79,24 +92,28 @@ export class GroupCommit {
   }
 
   #pump(): void {
-    if (this.#busy || this.#queue.length === 0) return;
-    const batch: Job[] = [];
-    const taken = new Set<string>();
-    for (let i = 0; i < this.#queue.length && batch.length < this.#opts.maxBatch; ) {
-      const job = this.#queue[i]!;
-      if (job.keys.some((k) => taken.has(k))) {
-        i++; // waits for the next batch
-        continue;
+    while (this.#inFlight < this.#maxInFlight && this.#queue.length > 0) {
+      const batch: Job[] = [];
+      const taken = new Set<string>();
+      for (let i = 0; i < this.#queue.length && batch.length < this.#opts.maxBatch; ) {
+        const job = this.#queue[i]!;
+        if (job.keys.some((k) => taken.has(k) || this.#busyKeys.has(k))) {
+          i++; // waits for a later batch
+          continue;
+        }
+        for (const k of job.keys) taken.add(k);
+        batch.push(job);
+        this.#queue.splice(i, 1);
       }
-      for (const k of job.keys) taken.add(k);
-      batch.push(job);
-      this.#queue.splice(i, 1);
+      if (batch.length === 0) return; // everything queued waits on keys in flight
+      this.#inFlight++;
+      for (const k of taken) this.#busyKeys.add(k);
+      void this.#runBatch(batch).finally(() => {
+        this.#inFlight--;
+        for (const k of taken) this.#busyKeys.delete(k);
+        this.#pump();
+      });
     }
-    this.#busy = true;
-    void this.#runBatch(batch).finally(() => {
-      this.#busy = false;
-      this.#pump();
-    });
   }
 
   async #runBatch(jobs: Job[]): Promise<void> {
@@ -132,6 +149,7 @@ export class GroupCommit {
           await appendAuditMany(
             tx,
             results.flatMap((r) => (r.ok ? r.events : [])),
+            this.#tail,
           );
           return results;
         });
