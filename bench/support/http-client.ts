@@ -1,0 +1,63 @@
+/**
+ * A lean keep-alive HTTP/1.1 client for load generation (node:http with a pooled Agent). The
+ * benchmark's client shares this 2-core machine with the server and the database, so it must cost
+ * as little as it can: undici's fetch spent several times more CPU per request than this.
+ */
+import http from 'node:http';
+
+export interface HttpAnswer {
+  status: number;
+  body: string;
+}
+
+export class BenchClient {
+  readonly #agent: http.Agent;
+  readonly #host: string;
+  readonly #port: number;
+
+  constructor(baseUrl: string, sockets: number) {
+    const u = new URL(baseUrl);
+    this.#host = u.hostname;
+    this.#port = Number(u.port);
+    this.#agent = new http.Agent({ keepAlive: true, maxSockets: sockets });
+  }
+
+  request(
+    method: string,
+    path: string,
+    body?: string,
+    headers: Record<string, string> = {},
+  ): Promise<HttpAnswer> {
+    return new Promise((resolve, reject) => {
+      const req = http.request(
+        {
+          host: this.#host,
+          port: this.#port,
+          method,
+          path,
+          agent: this.#agent,
+          headers: {
+            ...(body !== undefined
+              ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) }
+              : {}),
+            ...headers,
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }),
+          );
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+
+  close(): void {
+    this.#agent.destroy();
+  }
+}
