@@ -25,9 +25,12 @@ describe.each(testDatabases())('ChainTail on %s', (driver) => {
   const count = async () =>
     (await sqlRows<{ n: number }>(t.db, sql`select count(*)::int as n from audit_events`))[0]!.n;
   const ids = async () =>
-    (await sqlRows<{ id: string }>(t.db, sql`select id::text as id from audit_events order by audit_events.id`)).map((r) =>
-      Number(r.id),
-    );
+    (
+      await sqlRows<{ id: string }>(
+        t.db,
+        sql`select id::text as id from audit_events order by audit_events.id`,
+      )
+    ).map((r) => Number(r.id));
   beforeAll(async () => {
     t = await createTestDb(driver);
   });
