@@ -259,7 +259,7 @@ console.log(
   `requests benchmark: auto-approved create over HTTP, ${N} requests at each concurrency (${LEVELS.join(', ')}); load ${loadAverage()}`,
 );
 await run('pglite', undefined, async (c) => {
-  const b = await pgliteDb(); // migrated, so the floor tables copy the real ones
+  const b = await pgliteDb({ onDisk: true }); // like the server's data dir; migrated, so the floor tables copy the real ones
   const pg = b.pglite!;
   for (const d of FLOOR_DDL) await pg.exec(d);
   const rps = await floor(

@@ -3,6 +3,9 @@
  * DATABASE_URL is set — a fresh PostgreSQL database on that server, dropped afterwards.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import postgres from 'postgres';
 import { migrate, type OpenedDatabase, openPostgres, wrapPglite } from '../../src/core/db/client.js';
@@ -21,12 +24,24 @@ export interface BenchDb {
 export const pgServerUrl = (): string | undefined =>
   process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
 
-/** A fresh, migrated in-memory PGlite. */
-export async function pgliteDb(): Promise<BenchDb> {
-  const pglite = new PGlite();
+/**
+ * A fresh, migrated PGlite: in memory, or with `onDisk` in a temporary data directory like the one
+ * jitsudod keeps in $JITSUDO_HOME (a floor for the server must pay the same file I/O it pays).
+ */
+export async function pgliteDb(opts: { onDisk?: boolean } = {}): Promise<BenchDb> {
+  const dir = opts.onDisk ? mkdtempSync(join(tmpdir(), 'jitsudo-bench-pglite-')) : undefined;
+  const pglite = new PGlite(dir);
   const opened = await wrapPglite(pglite, undefined);
   await migrate(opened.db);
-  return { label: 'pglite', opened, pglite, dispose: () => opened.close() };
+  return {
+    label: 'pglite',
+    opened,
+    pglite,
+    async dispose() {
+      await opened.close();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** A fresh, migrated database on the PostgreSQL server, dropped by dispose(). */
