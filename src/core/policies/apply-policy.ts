@@ -14,6 +14,8 @@ import {
   type PolicyView,
   packageOf,
   policyView,
+  RegoSource,
+  RegoVersion,
   sha256,
   toSource,
 } from './shared.js';
@@ -21,13 +23,10 @@ import {
 export const ApplyPolicyInput = z
   .object({
     name: PolicyName,
-    rego: z
-      .string()
-      .min(1)
-      .max(512 * 1024),
+    rego: RegoSource,
     description: z.string().max(1024).optional(),
     enabled: z.boolean().default(true),
-    rego_version: z.enum(['v0', 'v1']).optional(),
+    rego_version: RegoVersion.optional(),
   })
   .strict();
 export type ApplyPolicyInput = z.input<typeof ApplyPolicyInput>;

@@ -5,7 +5,7 @@ import { AppError } from '../errors.js';
 import { evaluatePolicyDocument, type InspectablePolicySet } from '../policy/index.js';
 import { nestsDeeperThan, tooDeepMessage } from '../policy/input-depth.js';
 import { invalid } from '../principals/access.js';
-import { compileSet, type PolicyDeps, PolicyName, toSource } from './shared.js';
+import { compileSet, PolicyCandidate, type PolicyDeps, toSource } from './shared.js';
 
 export const EvalPolicyInput = z
   .object({
@@ -14,18 +14,7 @@ export const EvalPolicyInput = z
     input: z
       .record(z.string(), z.unknown())
       .refine((v) => !nestsDeeperThan(v), { message: tooDeepMessage() }),
-    /** An unsaved module: evaluated with the stored enabled set (substituted by name) or instead of it. */
-    candidate: z
-      .object({
-        name: PolicyName,
-        rego: z
-          .string()
-          .min(1)
-          .max(512 * 1024),
-        rego_version: z.enum(['v0', 'v1']).optional(),
-      })
-      .strict()
-      .optional(),
+    candidate: PolicyCandidate.optional(),
     mode: z.enum(['with', 'instead']).default('with'),
   })
   .strict();

@@ -27,6 +27,19 @@ export const PolicyName = z
   .max(128)
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, dot, dash, underscore');
 
+/** A module's Rego text, up to 512 Ki characters. */
+export const RegoSource = z
+  .string()
+  .min(1)
+  .max(512 * 1024);
+
+export const RegoVersion = z.enum(['v0', 'v1']);
+
+/** An unsaved module for a dry run: evaluated with the stored enabled set (substituted by name) or instead of it. */
+export const PolicyCandidate = z
+  .object({ name: PolicyName, rego: RegoSource, rego_version: RegoVersion.optional() })
+  .strict();
+
 export interface PolicyView {
   id: string;
   name: string;

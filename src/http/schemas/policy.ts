@@ -1,20 +1,16 @@
 import { z } from '@hono/zod-openapi';
-
-export const PolicyName = z
-  .string()
-  .min(1)
-  .max(128)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, dot, dash, underscore');
+import { PolicyCandidate, PolicyName, RegoSource, RegoVersion } from '../../core/policies/shared.js';
 
 export const Policy = z
   .object({
     id: z.string().openapi({ example: 'pol_01J9Z7X3R4T5V6W7X8Y9Z0ABCD' }),
-    name: PolicyName.openapi({ example: 'eligibility.sre' }),
+    // .meta, not .openapi: a schema built in core before @hono/zod-openapi loads has no .openapi method.
+    name: PolicyName.meta({ example: 'eligibility.sre' }),
     package: z.string().openapi({ example: 'jitsudo.eligibility' }),
     description: z.string(),
     enabled: z.boolean(),
     revision: z.number().int(),
-    rego_version: z.enum(['v0', 'v1']),
+    rego_version: RegoVersion,
     sha256: z.string(),
     rego: z.string().optional().openapi({ description: 'only when reading one policy' }),
     created_at: z.string(),
@@ -43,15 +39,8 @@ export const PolicyList = z
 
 export const ApplyPolicyBody = z
   .object({
-    name: z
-      .string()
-      .min(1)
-      .max(128)
-      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, dot, dash, underscore'),
-    rego: z
-      .string()
-      .min(1)
-      .max(512 * 1024),
+    name: PolicyName,
+    rego: RegoSource,
     description: z.string().max(1024).optional(),
     enabled: z.boolean().optional(),
   })
@@ -64,17 +53,7 @@ export const EvalPolicyBody = z
     /** The PolicyInput document (user, request, context), passed verbatim. */
     input: z.record(z.string(), z.unknown()),
     /** An unsaved module (admins): evaluated with the stored set (replacing its namesake) or instead of it. */
-    candidate: z
-      .object({
-        name: PolicyName,
-        rego: z
-          .string()
-          .min(1)
-          .max(512 * 1024),
-        rego_version: z.enum(['v0', 'v1']).optional(),
-      })
-      .strict()
-      .optional(),
+    candidate: PolicyCandidate.optional(),
     mode: z.enum(['with', 'instead']).optional(),
   })
   .strict()
