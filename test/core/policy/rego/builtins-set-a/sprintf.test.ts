@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { formatFloat } from '../../../../../src/core/policy/rego/builtins/set-a/go-float.js';
 import { call, obj, set } from './call.js';
 
 const f = (format: string, ...args: unknown[]) => call('sprintf', format, args as never);
@@ -51,6 +52,16 @@ describe('sprintf (Go fmt)', () => {
       '    3.14|3.14    |-0003.14|+2.5',
     );
     expect(f('%x %b', 3.5, 0.5)).toBe('0x1.cp+01 4503599627370496p-53');
+  });
+
+  it('keeps the sign of negative zero, as strconv.FormatFloat does', () => {
+    expect(['g', 'e', 'f', 'x'].map((v) => formatFloat(-0, v, -1))).toEqual([
+      '-0',
+      '-0e+00',
+      '-0',
+      '-0x0p+00',
+    ]);
+    expect(formatFloat(0, 'g', -1)).toBe('0');
   });
 
   it('formats strings with precision, quoting and hex', () => {

@@ -134,13 +134,14 @@ function fmtX(x: number, prec: number, upper: boolean): string {
     out = `${lead}${frac ? `.${frac}` : ''}`;
   }
   const e = `p${exp >= 0 ? '+' : '-'}${String(Math.abs(exp)).padStart(2, '0')}`;
-  const s = `${x < 0 ? '-' : ''}0x${out}${e}`;
+  const s = `${x < 0 || Object.is(x, -0) ? '-' : ''}0x${out}${e}`;
   return upper ? s.toUpperCase() : s;
 }
 
 /** strconv.FormatFloat(x, verb, prec, 64); prec -1 asks for the shortest representation. */
 export function formatFloat(x: number, verb: string, prec: number): string {
-  const neg = x < 0;
+  // Go prints the sign of -0 (an underflowing negative such as -1e-400 parses to it).
+  const neg = x < 0 || Object.is(x, -0);
   switch (verb) {
     case 'b':
       return fmtB(x);
