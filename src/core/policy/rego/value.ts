@@ -3,11 +3,16 @@
  *
  * Scalars are plain JS values so the hot path allocates nothing: `null`, `boolean`, `string`, and
  * numbers as `number` (any float, and integers within ±2^53) or `bigint` (integers beyond that, so
- * nanosecond timestamps and 64-bit values stay exact as they do in OPA). Arrays are plain JS arrays.
- * Objects and sets may hold composite keys/members, so they are classes keyed by `keyOf`.
+ * nanosecond timestamps and 64-bit values stay exact as they do in OPA). The rare number outside
+ * the double range (`2e308`, `1e-400`) is an `RDecimal` that keeps OPA's text (`decimal.ts`).
+ * Arrays are plain JS arrays. Objects and sets may hold composite keys/members, so they are
+ * classes keyed by `keyOf`.
  */
+import { compareDecimals, RDecimal, toDecimal } from './decimal.js';
 
-export type RNumber = number | bigint;
+export { RDecimal } from './decimal.js';
+
+export type RNumber = number | bigint | RDecimal;
 export type Value = null | boolean | RNumber | string | Value[] | RObject | RSet;
 
 /** Canonical map key of a value: the string itself for strings (the common case), else a tagged text. */
@@ -30,6 +35,7 @@ export function canonical(v: Value): string {
       return v.toString();
   }
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v instanceof RDecimal) return v.canonical();
   if (v instanceof RSet) return `set(${v.sorted().map(canonical).join(',')})`;
   const entries = v.sortedEntries();
   return `{${entries.map(([k, x]) => `${canonical(k)}:${canonical(x)}`).join(',')}}`;
@@ -135,10 +141,11 @@ export function typeName(v: Value): TypeName {
       return 'string';
   }
   if (Array.isArray(v)) return 'array';
-  return v instanceof RSet ? 'set' : 'object';
+  return v instanceof RObject ? 'object' : v instanceof RSet ? 'set' : 'number';
 }
 
-export const isNumber = (v: Value): v is RNumber => typeof v === 'number' || typeof v === 'bigint';
+export const isNumber = (v: Value): v is RNumber =>
+  typeof v === 'number' || typeof v === 'bigint' || v instanceof RDecimal;
 export const isObject = (v: Value): v is RObject => v instanceof RObject;
 export const isSet = (v: Value): v is RSet => v instanceof RSet;
 export const isArray = (v: Value): v is Value[] => Array.isArray(v);
@@ -153,11 +160,20 @@ const TYPE_ORDER: Record<TypeName, number> = {
   set: 6,
 };
 
-/** Compares two numbers exactly, whether `number` or `bigint`. */
+/** Compares two numbers exactly, whether `number`, `bigint` or `RDecimal`. */
 export function compareNumbers(a: RNumber, b: RNumber): number {
   if (typeof a === 'number' && typeof b === 'number') return a < b ? -1 : a > b ? 1 : 0;
+  if (typeof a === 'object' || typeof b === 'object') return compareWithDecimal(a, b);
   // Mixed or bigint: bigint/number comparison is exact in JS for finite numbers.
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Exact order when an RDecimal is involved. */
+function compareWithDecimal(a: RNumber, b: RNumber): number {
+  // ±Infinity only enters through JS data (JSON.parse of an overflowing literal) and lies beyond any RDecimal.
+  if (typeof a === 'number' && !Number.isFinite(a)) return Number.isNaN(a) ? 0 : a > 0 ? 1 : -1;
+  if (typeof b === 'number' && !Number.isFinite(b)) return Number.isNaN(b) ? 0 : b > 0 ? -1 : 1;
+  return compareDecimals(toDecimal(a), toDecimal(b));
 }
 
 function compareStrings(a: string, b: string): number {
@@ -285,7 +301,7 @@ export function fromJS(x: unknown): Value {
       return normNumber(x);
   }
   if (Array.isArray(x)) return x.map(fromJS);
-  if (x instanceof RObject || x instanceof RSet) return x;
+  if (x instanceof RObject || x instanceof RSet || x instanceof RDecimal) return x;
   if (x instanceof Set) return RSet.from([...x].map(fromJS));
   if (x instanceof Map) return RObject.from([...x].map(([k, v]) => [fromJS(k), fromJS(v)]));
   const o = new RObject();
@@ -295,12 +311,14 @@ export function fromJS(x: unknown): Value {
 
 /**
  * Converts a Value to plain JS data as OPA serializes results: sets become arrays in canonical
- * order and non-string object keys become their JSON text. Big integers stay `bigint`.
+ * order and non-string object keys become their JSON text. Big integers stay `bigint`, and numbers
+ * outside the double range stay `RDecimal` (`toJSONText` prints both exactly).
  */
 export function toJS(v: Value): unknown {
   if (v === null || typeof v !== 'object') return v;
   if (Array.isArray(v)) return v.map(toJS);
   if (v instanceof RSet) return v.sorted().map(toJS);
+  if (v instanceof RDecimal) return v;
   const out: Record<string, unknown> = {};
   for (const [k, x] of v.entries()) out[typeof k === 'string' ? k : toJSONText(k)] = toJS(x);
   return out;
@@ -320,6 +338,7 @@ export function toJSONText(v: Value): string {
       return v.toString();
   }
   if (Array.isArray(v)) return `[${v.map(toJSONText).join(',')}]`;
+  if (v instanceof RDecimal) return v.jsonText();
   if (v instanceof RSet) return `[${v.sorted().map(toJSONText).join(',')}]`;
   const parts = v
     .sortedEntries()
@@ -327,9 +346,10 @@ export function toJSONText(v: Value): string {
   return `{${parts.join(',')}}`;
 }
 
-/** Number text as OPA/Go prints it: integers without exponent, floats in shortest form. */
+/** Number text as OPA/Go prints it: integers without exponent, floats in shortest form, RDecimal as kept. */
 export function formatNumber(n: RNumber): string {
   if (typeof n === 'bigint') return n.toString();
+  if (typeof n === 'object') return n.text;
   if (Number.isInteger(n) && Math.abs(n) < 1e21) return BigInt(n).toString();
   return String(n);
 }

@@ -3,7 +3,7 @@
  * context builtins. Also the declarations of OPA builtins this interpreter does not implement, so
  * policies naming them compile (e.g. as `with http.send as …` targets) and fail clearly if called.
  */
-import { compare, equal, isArray, isNumber, isObject, RObject, type Value } from '../value.js';
+import { compare, equal, isArray, isNumber, isObject, RObject, RSet, type Value } from '../value.js';
 import { type BuiltinDef, BuiltinError } from './types.js';
 
 const cmp = (name: string, infix: string, test: (c: number) => boolean): BuiltinDef => ({
@@ -19,7 +19,7 @@ function member2(x: Value, coll: Value): boolean {
     for (const v of coll.values()) if (equal(v, x)) return true;
     return false;
   }
-  if (coll !== null && typeof coll === 'object') return coll.has(x);
+  if (coll instanceof RSet) return coll.has(x);
   return false;
 }
 
@@ -33,7 +33,7 @@ function member3(k: Value, v: Value, coll: Value): boolean {
     const x = coll.get(k);
     return x !== undefined && equal(x, v);
   }
-  if (coll !== null && typeof coll === 'object') return coll.has(k) && equal(k, v);
+  if (coll instanceof RSet) return coll.has(k) && equal(k, v);
   return false;
 }
 

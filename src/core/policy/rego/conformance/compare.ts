@@ -1,4 +1,4 @@
-import { canonical, compare, fromJS, RObject, RSet, toJSONText, type Value } from '../value.js';
+import { canonical, compare, fromJS, RDecimal, RObject, RSet, toJSONText, type Value } from '../value.js';
 
 /**
  * OPA's runner turns results into JSON before comparing: sets become arrays in canonical order and
@@ -8,6 +8,7 @@ export function toResultJSON(v: Value): Value {
   if (v === null || typeof v !== 'object') return v;
   if (Array.isArray(v)) return v.map(toResultJSON);
   if (v instanceof RSet) return v.sorted().map(toResultJSON);
+  if (v instanceof RDecimal) return v;
   const o = new RObject();
   for (const [k, x] of v.entries()) o.set(typeof k === 'string' ? k : toJSONText(k), toResultJSON(x));
   return o;

@@ -2,7 +2,7 @@
  * Collection access in OPA's order: objects iterate by sorted key and sets by sorted member, so
  * array comprehensions and every other order-dependent result match OPA.
  */
-import { compare, isNumber, keyOf, RObject, type RSet, type Value } from '../value.js';
+import { compare, isNumber, keyOf, RObject, RSet, type Value } from '../value.js';
 
 const sortedKeyCache = new WeakMap<RObject, { size: number; keys: Value[] }>();
 const sortedSetCache = new WeakMap<RSet, { size: number; items: Value[] }>();
@@ -40,7 +40,7 @@ export function lookup(v: Value, key: Value): Value | undefined {
     const e = v.map.get(keyOf(key));
     return e === undefined ? undefined : e[1];
   }
-  return v.has(key) ? key : undefined;
+  return v instanceof RSet && v.has(key) ? key : undefined;
 }
 
 /** Calls `cb(key, value)` for each entry in OPA order; stops when it returns true. */
@@ -54,9 +54,10 @@ export function forEachEntry(v: Value, cb: (key: Value, value: Value) => boolean
     for (const k of sortedKeys(v)) if (cb(k, v.map.get(keyOf(k))![1])) return true;
     return false;
   }
-  for (const m of sortedMembers(v)) if (cb(m, m)) return true;
+  if (v instanceof RSet) for (const m of sortedMembers(v)) if (cb(m, m)) return true;
   return false;
 }
 
 /** Arrays, objects and sets. */
-export const isCollection = (v: Value): boolean => v !== null && typeof v === 'object';
+export const isCollection = (v: Value): boolean =>
+  Array.isArray(v) || v instanceof RObject || v instanceof RSet;

@@ -5,7 +5,7 @@
  * loop, so deep documents do not grow the stack.
  */
 import type { IRTerm, RNode } from '../compiler/ir.js';
-import { compare, keyOf, RObject, type Value } from '../value.js';
+import { compare, isNumber, keyOf, RObject, type Value } from '../value.js';
 import { forEachEntry, lookup, sortedKeys } from './collections.js';
 import { setPath } from './exprs.js';
 import { evalPartialAt } from './partial-key.js';
@@ -170,9 +170,8 @@ function addKey(keys: Value[], seen: Set<string>, key: Value): void {
 /** Base documents are JSON: OPA addresses their object keys by the text of a number key. */
 function baseLookup(base: Value, key: Value): Value | undefined {
   const v = lookup(base, key);
-  if (v !== undefined || !(base instanceof RObject) || (typeof key !== 'number' && typeof key !== 'bigint'))
-    return v;
-  return base.get(String(key));
+  if (v !== undefined || !(base instanceof RObject) || !isNumber(key)) return v;
+  return base.get(typeof key === 'object' ? key.text : String(key));
 }
 
 function sortedChildren(node: RNode): RNode[] {

@@ -3,8 +3,9 @@
  * OPA's precedence (lowest first): `in`, relations, `|`, `&`, `+ -`, `* / %`.
  */
 import type { Expr, Loc, Term } from '../ast.js';
-import type { TemplateExprSrc } from '../lexer.js';
-import { normNumber } from '../value.js';
+import { MAX_DECIMAL_EXP } from '../decimal.js';
+import type { TemplateExprSrc, Token } from '../lexer.js';
+import { normNumber, RDecimal, type RNumber } from '../value.js';
 import { ParserBase } from './base.js';
 
 const RELATIONS: Record<string, string> = {
@@ -18,13 +19,22 @@ const RELATIONS: Record<string, string> = {
 const ARITH: Record<string, string> = { '+': 'plus', '-': 'minus' };
 const FACTOR: Record<string, string> = { '*': 'mul', '/': 'div', '%': 'rem' };
 
-/** Parses the text of a number literal the way OPA stores it: exact integers, float otherwise. */
-export function parseNumber(text: string): number | bigint {
+/**
+ * Parses the text of a number literal the way OPA stores it: exact integers, floats otherwise, and
+ * an RDecimal keeping the text where a double cannot hold the value (`2e308`, `1e-400`). Undefined
+ * past OPA's bound on literals, which its parser rejects as "number too big".
+ */
+export function parseNumber(text: string): RNumber | undefined {
   if (/^\d+$/.test(text)) {
     const n = Number(text);
-    return Number.isSafeInteger(n) ? n : normNumber(BigInt(text));
+    if (Number.isSafeInteger(n)) return n;
+    return text.length > MAX_DECIMAL_EXP ? undefined : normNumber(BigInt(text));
   }
-  return Number(text);
+  const x = Number(text);
+  if (x !== 0 && Number.isFinite(x)) return x;
+  const big = RDecimal.fromText(text);
+  if (big === undefined) return x;
+  return big.inBounds ? big : undefined;
 }
 
 export abstract class TermParser extends ParserBase {
@@ -32,6 +42,12 @@ export abstract class TermParser extends ParserBase {
   protected abstract parseBody(end: string): Expr[];
   /** Parses one interpolated template expression from its own source text. */
   protected abstract parseTemplateExpr(src: TemplateExprSrc): Expr;
+
+  private number(t: Token): RNumber {
+    const n = parseNumber(t.text);
+    if (n === undefined) throw this.error('number too big', t);
+    return n;
+  }
 
   protected infix(name: string, op: string, args: Term[], loc: Loc): Term {
     return { type: 'call', op: { type: 'var', name, loc }, args, loc, infix: op };
@@ -103,8 +119,8 @@ export abstract class TermParser extends ParserBase {
       const t = this.next();
       const loc = this.loc(t);
       if (this.tok.kind === 'number' && this.adjacent()) {
-        const n = parseNumber(this.next().text);
-        return this.postfix({ type: 'scalar', value: typeof n === 'bigint' ? -n : -n, loc });
+        const n = this.number(this.next());
+        return this.postfix({ type: 'scalar', value: typeof n === 'object' ? n.negate() : -n, loc });
       }
       this.enter();
       try {
@@ -144,7 +160,7 @@ export abstract class TermParser extends ParserBase {
     switch (t.kind) {
       case 'number':
         this.next();
-        return { type: 'scalar', value: parseNumber(t.text), loc };
+        return { type: 'scalar', value: this.number(t), loc };
       case 'string':
         this.next();
         return { type: 'scalar', value: t.text, loc };

@@ -1,5 +1,5 @@
 /** Aggregates: count, sum, product, max, min, sort. */
-import { compare, type RNumber, RSet, typeName, type Value } from '../../value.js';
+import { compare, isNumber, type RNumber, RObject, RSet, typeName, type Value } from '../../value.js';
 import { type BuiltinDef, BuiltinError, operandTypeError } from '../types.js';
 import { addNumbers, fromBigInt, mulNumbers } from './numeric.js';
 
@@ -52,7 +52,7 @@ function fold(v: Value, init: RNumber, op: (a: RNumber, b: RNumber) => RNumber):
   let acc: RNumber = i === 0 ? init : fromBigInt(BigInt(small));
   for (; i < xs.length; i++) {
     const x = xs[i]!;
-    if (typeof x !== 'number' && typeof x !== 'bigint') throw elementError(1, v, x, 'number');
+    if (!isNumber(x)) throw elementError(1, v, x, 'number');
     acc = op(acc, x);
   }
   return acc;
@@ -76,7 +76,7 @@ export const aggregateBuiltins: BuiltinDef[] = [
     impl: ([a]) => {
       if (typeof a === 'string') return codePointCount(a);
       if (Array.isArray(a)) return a.length;
-      if (a !== null && typeof a === 'object') return a.size;
+      if (a instanceof RObject || a instanceof RSet) return a.size;
       throw operandTypeError(1, 'one of {array, object, set, string}', a!);
     },
   },

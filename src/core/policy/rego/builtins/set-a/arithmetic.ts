@@ -2,21 +2,21 @@
  * Arithmetic builtins (`+ - * / %`, abs, round, ceil, floor) and the set operators `& |`.
  * Error texts are OPA's (`divide by zero`, `modulo by zero`, `modulo on floating-point number`).
  */
-import { type RNumber, RSet, type Value } from '../../value.js';
+import { isNumber as isNum, type RDecimal, type RNumber, RSet, type Value } from '../../value.js';
 import { type BuiltinDef, builtinError, operandTypeError } from '../types.js';
 import {
   addNumbers,
   divNumbers,
   fromBigInt,
+  fromDecimal,
   fromDouble,
   isInteger,
   mulNumbers,
   numberOperand,
   remIntegers,
   subNumbers,
+  toBigInt,
 } from './numeric.js';
-
-const isNum = (v: Value): v is RNumber => typeof v === 'number' || typeof v === 'bigint';
 
 function binary(name: string, infix: string, op: (a: RNumber, b: RNumber) => RNumber): BuiltinDef {
   return {
@@ -59,17 +59,28 @@ function roundHalfAway(x: number): number {
   return Math.abs(x - t) >= 0.5 ? t + Math.sign(x) : t;
 }
 
-function unary(name: string, onFloat: (x: number) => number, onBig: (x: bigint) => bigint): BuiltinDef {
+/** Integral values go through `onBig`; a fraction outside the double range through `onFraction`. */
+function unary(
+  name: string,
+  onFloat: (x: number) => number,
+  onBig: (x: bigint) => bigint,
+  onFraction: (x: RDecimal) => RNumber,
+): BuiltinDef {
   return {
     name,
     arity: 1,
     impl: ([a]) => {
       const n = numberOperand(a!, 1);
+      if (typeof n === 'number') return fromDouble(onFloat(n));
       if (typeof n === 'bigint') return fromBigInt(onBig(n));
-      return fromDouble(onFloat(n));
+      // OPA's big.Float results print integers in full, so integral ones leave as bigints.
+      return n.integral ? fromBigInt(onBig(toBigInt(n))) : onFraction(n);
     },
   };
 }
+
+/** Truncation toward zero, moved one step by `adjust` (-1, 0 or 1) when a fraction was dropped. */
+const integerPart = (x: RDecimal, adjust: bigint) => fromBigInt(toBigInt(x) + adjust);
 
 export const arithmeticBuiltins: BuiltinDef[] = [
   binary('plus', '+', addNumbers),
@@ -86,11 +97,31 @@ export const arithmeticBuiltins: BuiltinDef[] = [
     }
     throw builtinError('modulo on floating-point number');
   }),
-  unary('abs', Math.abs, (x) => (x < 0n ? -x : x)),
-  unary('round', roundHalfAway, (x) => x),
+  unary(
+    'abs',
+    Math.abs,
+    (x) => (x < 0n ? -x : x),
+    (x) => fromDecimal({ m: x.m < 0n ? -x.m : x.m, e: x.e }),
+  ),
+  unary(
+    'round',
+    roundHalfAway,
+    (x) => x,
+    (x) => fromBigInt(toBigInt(addNumbers(x, x.m < 0n ? -0.5 : 0.5))),
+  ),
   // Mathematical ceil/floor: OPA's big.Float versions mis-round (-1, 0) and (0, 1) edge values.
-  unary('ceil', Math.ceil, (x) => x),
-  unary('floor', Math.floor, (x) => x),
+  unary(
+    'ceil',
+    Math.ceil,
+    (x) => x,
+    (x) => integerPart(x, x.m > 0n ? 1n : 0n),
+  ),
+  unary(
+    'floor',
+    Math.floor,
+    (x) => x,
+    (x) => integerPart(x, x.m < 0n ? -1n : 0n),
+  ),
   {
     name: 'and',
     arity: 2,

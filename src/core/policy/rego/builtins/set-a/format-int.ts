@@ -10,7 +10,7 @@ export const formatIntBuiltin: BuiltinDef = {
     const base = numberOperand(b!, 2);
     if (base !== 2 && base !== 8 && base !== 10 && base !== 16)
       throw new BuiltinError('eval_type_error', 'operand 2 must be one of {2, 8, 10, 16}');
-    const i = typeof n === 'bigint' ? n : Number.isSafeInteger(n) ? BigInt(n) : toBigInt(Math.trunc(n));
+    const i = typeof n === 'number' && !Number.isSafeInteger(n) ? toBigInt(Math.trunc(n)) : toBigInt(n);
     return i.toString(base);
   },
 };

@@ -5,45 +5,27 @@
  * big.Float (64-bit mantissa). Our values are doubles or bigints, so integers go through BigInt
  * whenever a result may leave the safe range, and non-integers are computed exactly on their
  * shortest decimal text (what the policy author wrote) and rounded once to a double. That gives
- * `0.1 + 0.2 == 0.3` as in OPA, where a double sum would not.
+ * `0.1 + 0.2 == 0.3` as in OPA, where a double sum would not. A result outside the double range
+ * stays exact: a bigint when integral (OPA prints big.Float integers in full), else an RDecimal.
  */
+import { type Decimal, RDecimal, toDecimal } from '../../decimal.js';
 import { normNumber, type RNumber, type Value } from '../../value.js';
-import { BuiltinError, operandTypeError } from '../types.js';
+import { BuiltinError, builtinError, operandTypeError } from '../types.js';
+
+export { type Decimal, toDecimal } from '../../decimal.js';
 
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
-/** True for integral numbers (any bigint, or a double without a fraction). */
+/** True for integral numbers (any bigint, a double without a fraction, an integral RDecimal). */
 export function isInteger(n: RNumber): boolean {
-  return typeof n === 'bigint' || Number.isInteger(n);
+  return typeof n === 'bigint' || (typeof n === 'number' ? Number.isInteger(n) : n.integral);
 }
 
-/** A decimal `m * 10^e`, exact. */
-export interface Decimal {
-  m: bigint;
-  e: number;
-}
-
-/** Exact decimal of a number: a double is taken at its shortest round-trip text. */
-export function toDecimal(n: RNumber): Decimal {
-  if (typeof n === 'bigint') return { m: n, e: 0 };
-  if (Number.isSafeInteger(n)) return { m: BigInt(n), e: 0 };
-  const text = String(n);
-  const ePos = text.indexOf('e');
-  let mant = ePos < 0 ? text : text.slice(0, ePos);
-  let e = ePos < 0 ? 0 : Number(text.slice(ePos + 1));
-  const dot = mant.indexOf('.');
-  if (dot >= 0) {
-    e -= mant.length - dot - 1;
-    mant = mant.slice(0, dot) + mant.slice(dot + 1);
-  }
-  return { m: BigInt(mant), e };
-}
-
-/** Exact integer value of an integral number (bigint, or a double at its decimal text). */
+/** Exact integer value of a number, truncated toward zero (bigint, or a double at its decimal text). */
 export function toBigInt(n: RNumber): bigint {
   if (typeof n === 'bigint') return n;
-  if (Number.isSafeInteger(n)) return BigInt(n);
+  if (typeof n === 'number' && Number.isSafeInteger(n)) return BigInt(n);
   const d = toDecimal(n);
   return d.e >= 0 ? d.m * 10n ** BigInt(d.e) : d.m / 10n ** BigInt(-d.e);
 }
@@ -59,7 +41,10 @@ export function fromDouble(x: number): RNumber {
   return x === 0 ? 0 : x;
 }
 
-/** Converts an exact decimal back to a number: integers exactly, fractions rounded to a double. */
+/**
+ * Converts an exact decimal back to a number: integers exactly, fractions rounded to a double, and
+ * fractions a double cannot hold (beyond its range, or non-zero but below it) as an RDecimal.
+ */
 export function fromDecimal(d: Decimal): RNumber {
   let { m, e } = d;
   if (m === 0n) return 0;
@@ -68,7 +53,11 @@ export function fromDecimal(d: Decimal): RNumber {
     e++;
   }
   if (e >= 0) return fromBigInt(m * 10n ** BigInt(e));
-  return Number(`${m}e${e}`);
+  if (!RDecimal.needed({ m, e })) return Number(`${m}e${e}`);
+  const big = RDecimal.of({ m, e });
+  // OPA's big.Float has no such bound, but past it a single exact step could run for minutes.
+  if (!big.inBounds) throw builtinError('number too big');
+  return big;
 }
 
 function align(a: Decimal, b: Decimal): [bigint, bigint, number] {
@@ -88,9 +77,14 @@ export function addNumbers(a: RNumber, b: RNumber): RNumber {
   return fromDecimal({ m: x + y, e });
 }
 
+/** -n, exact. */
+export function negate(n: RNumber): RNumber {
+  return typeof n === 'object' ? n.negate() : -n;
+}
+
 /** a - b, with the same exactness as `addNumbers`. */
 export function subNumbers(a: RNumber, b: RNumber): RNumber {
-  return addNumbers(a, typeof b === 'bigint' ? -b : -b);
+  return addNumbers(a, negate(b));
 }
 
 /** a * b, with the same exactness as `addNumbers`. */
@@ -125,7 +119,8 @@ export function divNumbers(a: RNumber, b: RNumber): RNumber {
   const q = num / y.m;
   const e = x.e - y.e - scale;
   if (q * y.m === num) return fromDecimal({ m: q, e });
-  return Number(`${q}e${e}`);
+  const r = Number(`${q}e${e}`);
+  return r !== 0 && Number.isFinite(r) ? r : fromDecimal({ m: q, e });
 }
 
 /** Integral remainder with the dividend's sign (Go's big.Int Rem); the caller checked both are integers. */
@@ -139,7 +134,7 @@ export function remIntegers(a: RNumber, b: RNumber): RNumber {
 
 /** Reads a number operand (OPA's NumberOperand). */
 export function numberOperand(v: Value, pos: number): RNumber {
-  if (typeof v === 'number' || typeof v === 'bigint') return v;
+  if (typeof v === 'number' || typeof v === 'bigint' || v instanceof RDecimal) return v;
   throw operandTypeError(pos, 'number', v);
 }
 
@@ -159,12 +154,15 @@ export function intOperand(v: Value, pos: number): number {
     if (v >= INT64_MIN && v <= INT64_MAX) return Number(v);
     throw notInteger(pos);
   }
+  // Outside the double range is outside int64 too.
+  if (v instanceof RDecimal) throw notInteger(pos);
   throw operandTypeError(pos, 'number', v);
 }
 
 /** Reads an integer operand of any size (OPA's BigIntOperand, with its `integer` wording). */
 export function bigIntOperand(v: Value, pos: number): bigint {
-  if (typeof v !== 'number' && typeof v !== 'bigint') throw operandTypeError(pos, 'integer', v);
+  if (typeof v !== 'number' && typeof v !== 'bigint' && !(v instanceof RDecimal))
+    throw operandTypeError(pos, 'integer', v);
   if (!isInteger(v)) throw notInteger(pos);
   return toBigInt(v);
 }

@@ -3,7 +3,7 @@
  * for composites: `["a", 1]`, `{"k": true}`, `{1, 2}`, `set()`. Strings are quoted as Go's
  * strconv.Quote does, which differs from JSON for non-printable runes.
  */
-import { formatNumber, RSet, type Value } from '../../value.js';
+import { formatNumber, RDecimal, RSet, type Value } from '../../value.js';
 
 const PRINTABLE = /[\p{L}\p{M}\p{N}\p{P}\p{S} ]/u;
 const PLAIN = /^[\x20-\x21\x23-\x5b\x5d-\x7e]*$/;
@@ -47,6 +47,7 @@ export function regoText(v: Value): string {
   }
   if (Array.isArray(v)) return `[${v.map(regoText).join(', ')}]`;
   if (v instanceof RSet) return v.size === 0 ? 'set()' : `{${v.sorted().map(regoText).join(', ')}}`;
+  if (v instanceof RDecimal) return v.text;
   return `{${v
     .sortedEntries()
     .map(([k, x]) => `${regoText(k)}: ${regoText(x)}`)

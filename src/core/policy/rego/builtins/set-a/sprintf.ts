@@ -3,7 +3,7 @@
  * beyond int64), other numbers as float64, strings as strings and every other value as its Rego
  * text, so `%d` of a string or `%s` of an integer prints Go's `%!d(string=...)` markers.
  */
-import type { Value } from '../../value.js';
+import { RDecimal, type Value } from '../../value.js';
 import { type BuiltinDef, expectType } from '../types.js';
 import { type GoArg, type GoFlags, newFlags, printArg } from './go-fmt-verbs.js';
 import { regoText } from './rego-text.js';
@@ -19,6 +19,9 @@ export function goArg(v: Value): GoArg {
   // Integral doubles beyond 2^53 can only come from exponent text (1e21), which OPA formats as a float.
   if (typeof v === 'number')
     return Number.isSafeInteger(v) ? { t: 'int64', v: BigInt(v) } : { t: 'float64', v };
+  // Float text Go's ParseFloat rejects (overflow) goes in as the text itself; an underflow is ±0.
+  if (v instanceof RDecimal)
+    return v.huge ? { t: 'string', v: v.text } : { t: 'float64', v: v.m < 0n ? -0 : 0 };
   return { t: 'string', v: regoText(v) };
 }
 

@@ -3,7 +3,7 @@
  * are strings; each `{expr}` arrives as the set of its values (empty when undefined, printed
  * `<undefined>`). Strings print raw, everything else as Rego text, like OPA's print.
  */
-import { RSet, type Value } from '../../value.js';
+import { RDecimal, RSet, type Value } from '../../value.js';
 import { type BuiltinDef, builtinError, expectType } from '../types.js';
 import { regoText } from './rego-text.js';
 
@@ -15,7 +15,7 @@ export const templateStringBuiltin: BuiltinDef = {
   impl: ([a]) => {
     let out = '';
     for (const part of expectType<Value[]>(a!, 1, 'array')) {
-      if (part === null || typeof part !== 'object') {
+      if (part === null || typeof part !== 'object' || part instanceof RDecimal) {
         out += show(part);
         continue;
       }

@@ -1,5 +1,5 @@
 /** Type predicates (`is_string`, ...) and `type_name`. */
-import { RObject, RSet, typeName, type Value } from '../../value.js';
+import { isNumber, RObject, RSet, typeName, type Value } from '../../value.js';
 import type { BuiltinDef } from '../types.js';
 
 function predicate(name: string, test: (v: Value) => boolean): BuiltinDef {
@@ -7,7 +7,7 @@ function predicate(name: string, test: (v: Value) => boolean): BuiltinDef {
 }
 
 export const typeBuiltins: BuiltinDef[] = [
-  predicate('is_number', (v) => typeof v === 'number' || typeof v === 'bigint'),
+  predicate('is_number', isNumber),
   predicate('is_string', (v) => typeof v === 'string'),
   predicate('is_boolean', (v) => typeof v === 'boolean'),
   predicate('is_array', (v) => Array.isArray(v)),

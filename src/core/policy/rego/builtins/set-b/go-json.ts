@@ -3,7 +3,7 @@
  * exact numbers both ways, Go's indentation, and Go's decoder error messages.
  */
 
-import { formatNumber, RObject, RSet, type Value } from '../../value.js';
+import { formatNumber, RDecimal, RObject, RSet, type Value } from '../../value.js';
 import { builtinError } from '../types.js';
 import { fromBin, goQuote, parseDecimal, toBin } from './util.js';
 
@@ -57,6 +57,12 @@ function scalarText(v: Value): string | undefined {
   return undefined;
 }
 
+/** Go writes a json.Number as its text, after checking that it is a JSON number. */
+function decimalText(v: RDecimal): string {
+  if (v.jsonText() !== v.text) throw builtinError(`json: invalid number literal ${JSON.stringify(v.text)}`);
+  return v.text;
+}
+
 /**
  * Marshals like Go's `json.Marshal` (or `json.MarshalIndent(v, prefix, indent)` when `indent` is
  * given; like Go, the first line carries no prefix).
@@ -86,6 +92,10 @@ export function goMarshal(v: Value, pretty?: { prefix: string; indent: string })
       });
       nl(depth);
       out.push(']');
+      return;
+    }
+    if (x instanceof RDecimal) {
+      out.push(decimalText(x));
       return;
     }
     const entries = stringKeyedEntries(x as RObject);
@@ -132,7 +142,11 @@ const ESCAPES: Record<string, string> = {
 /** Recursive-descent reader over a binary (UTF-8 byte) string, with Go's error wording. */
 class Reader {
   i = 0;
-  constructor(readonly s: string) {}
+  /** @param build false to only check syntax (no number values, so no "number too big"). */
+  constructor(
+    readonly s: string,
+    private readonly build = true,
+  ) {}
 
   private fail(c: string, context: string): never {
     throw new JSONSyntaxError(`invalid character ${quoteChar(c)} ${context}`);
@@ -271,7 +285,7 @@ class Reader {
       if (!isDigit(c)) this.fail(c, 'in exponent of numeric literal');
       while (isDigit(this.s[this.i])) this.i++;
     }
-    return parseDecimal(this.s.slice(start, this.i));
+    return this.build ? parseDecimal(this.s.slice(start, this.i)) : 0;
   }
 
   private literal(word: string, v: Value): Value {
@@ -308,7 +322,7 @@ export function goUnmarshal(text: string): Value {
 
 /** Go's `json.Valid`. */
 export function goJSONValid(text: string): boolean {
-  const r = new Reader(toBin(text));
+  const r = new Reader(toBin(text), false);
   try {
     r.value();
     r.skipSpace();

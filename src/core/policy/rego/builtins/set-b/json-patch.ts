@@ -4,7 +4,7 @@
  * leading zeros ("-" appends), and any failing operation makes the whole call undefined.
  */
 
-import { equal, RObject, RSet, type Value } from '../../value.js';
+import { equal, isNumber, RObject, RSet, type Value } from '../../value.js';
 import { type BuiltinDef, expectType } from '../types.js';
 import { parseJSONPath } from './json.js';
 
@@ -16,7 +16,7 @@ const fail = (msg: string): never => {
 
 /** EditTree's `toIndex`: numbers must be integral, strings decimal without leading zeros. */
 function toIndex(length: number, key: Value): number {
-  if (typeof key === 'number' || typeof key === 'bigint') {
+  if (isNumber(key)) {
     const n = Number(key);
     return Number.isInteger(n) ? n : fail('invalid number type for indexing');
   }

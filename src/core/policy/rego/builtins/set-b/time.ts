@@ -3,7 +3,7 @@
  * durations, IANA zones, and OPA's range errors ("time outside of valid range", "timestamp too big").
  */
 
-import { normNumber, type RNumber, type Value } from '../../value.js';
+import { isNumber, normNumber, type RNumber, type Value } from '../../value.js';
 import { type BuiltinDef, builtinError, expectType, operandTypeError } from '../types.js';
 import { civil, daysIn, fromUnixNano, type GoTime, goDate, unixNano } from './go-civil.js';
 import { goParseDuration } from './go-duration.js';
@@ -27,7 +27,7 @@ function safeUnixNano(t: GoTime): RNumber {
 function timestampNs(n: RNumber): bigint {
   let big: bigint;
   if (typeof n === 'bigint') big = n;
-  else if (Number.isInteger(n)) big = BigInt(n);
+  else if (typeof n === 'number' && Number.isInteger(n)) big = BigInt(n);
   else throw builtinError('timestamp too big');
   if (big < MIN_NS || big > MAX_NS) throw builtinError('timestamp too big');
   return big;
@@ -42,8 +42,7 @@ function tzTime(a: Value): { t: GoTime; layout: string } {
     const layout = a.length > 2 ? stringArg(a[2]!, 1) : '';
     return { t: fromUnixNano(timestampNs(n), zone), layout };
   }
-  if (typeof a === 'number' || typeof a === 'bigint')
-    return { t: fromUnixNano(timestampNs(a), UTC), layout: '' };
+  if (isNumber(a)) return { t: fromUnixNano(timestampNs(a), UTC), layout: '' };
   throw operandTypeError(1, TIME_ARG, a);
 }
 

@@ -3,8 +3,9 @@
  * byte handling (Go strings are bytes, JS strings are UTF-16) and exact decimal number parsing.
  */
 
-import { normNumber, type RNumber, type Value } from '../../value.js';
-import { BuiltinError, operandTypeError } from '../types.js';
+import { MAX_DECIMAL_EXP } from '../../decimal.js';
+import { normNumber, RDecimal, type RNumber, type Value } from '../../value.js';
+import { BuiltinError, builtinError, operandTypeError } from '../types.js';
 
 /** OPA's `builtins.NewOperandErr`: `operand <pos> <msg>`, reported as a type error. */
 export function operandError(pos: number, msg: string): BuiltinError {
@@ -62,12 +63,12 @@ export function fromBin(b: string): string {
 }
 
 const DECIMAL = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
-/** Above this many digits an integral literal is kept as a float instead of a huge bigint. */
-const MAX_EXACT_DIGITS = 400;
 
 /**
  * Exact value of a decimal literal such as `1705257221593912000`, `1e3` or `0.5`: integral values
- * become exact integers (bigint beyond 2^53), everything else the nearest double.
+ * become exact integers (bigint beyond 2^53), everything else the nearest double. A value a double
+ * cannot hold (`2e308`, `1e-400`) is an RDecimal keeping the text, as OPA's json.Number does; plain
+ * digits stay an integer however many there are, as in a Rego literal.
  */
 export function parseDecimal(text: string): RNumber {
   const m = DECIMAL.exec(text);
@@ -76,15 +77,21 @@ export function parseDecimal(text: string): RNumber {
   const digits = ((m[2] ?? '') + frac).replace(/^0+/, '');
   if (digits === '') return 0;
   const exp = Number(m[4] ?? '0') - frac.length;
-  if (exp < 0 || digits.length + exp > MAX_EXACT_DIGITS) return Number(text);
+  if (m[3] === undefined && m[4] === undefined) {
+    // Plain digits cost no more as a bigint than as text; only an exponent can blow a value up.
+    if (digits.length > MAX_DECIMAL_EXP) throw builtinError('number too big');
+  } else {
+    const x = Number(text);
+    if (!Number.isFinite(x) || x === 0) {
+      const big = RDecimal.fromText(text);
+      if (big === undefined) return x;
+      if (!big.inBounds) throw builtinError('number too big');
+      return big;
+    }
+    if (exp < 0) return x;
+  }
   const n = BigInt(digits) * 10n ** BigInt(exp);
   return normNumber(m[1] === '-' ? -n : n);
-}
-
-/** The exact integer value of a number, or undefined when it has a fractional part. */
-export function integerOf(n: RNumber): bigint | undefined {
-  if (typeof n === 'bigint') return n;
-  return Number.isInteger(n) ? BigInt(n) : undefined;
 }
 
 /** Go's `unicode.IsPrint` for one code point. */

@@ -4,7 +4,7 @@
  * package is configured to match, and its errors are reworded the way go-yaml reports them.
  */
 import { Document, parseAllDocuments, type Tags, type YAMLError, YAMLMap } from 'yaml';
-import { normNumber, RObject, RSet, type Value } from '../../value.js';
+import { normNumber, RDecimal, RObject, RSet, type Value } from '../../value.js';
 import { type BuiltinDef, builtinError } from '../types.js';
 import { goKeyText } from './go-json.js';
 import { stringArg } from './util.js';
@@ -122,6 +122,8 @@ function toYamlData(v: Value): unknown {
   if (v === null || typeof v !== 'object') return v;
   if (Array.isArray(v)) return v.map(toYamlData);
   if (v instanceof RSet) return v.sorted().map(toYamlData);
+  // OPA's trip through JSON text and go-yaml: a float that overflows stays its text, one that underflows is 0.
+  if (v instanceof RDecimal) return v.huge ? v.text : v.m < 0n ? -0 : 0;
   const entries = new Map<string, unknown>();
   for (const [k, x] of v.entries()) entries.set(goKeyText(k), toYamlData(x));
   const keys = [...entries.keys()].sort((a, b) => (goYamlKeyLess(a, b) ? -1 : goYamlKeyLess(b, a) ? 1 : 0));
