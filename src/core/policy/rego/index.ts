@@ -3,6 +3,8 @@
  * decision. See `api.ts` for the contract.
  */
 import type { Bindings, CompiledPolicy, CompileOptions, EvalOptions, RegoModule } from './api.js';
+import { goUnmarshal } from './builtins/set-b/go-json.js';
+import { BuiltinError } from './builtins/types.js';
 import { compileModules, compileQuery, type Program } from './compiler/compile.js';
 import type { CQuery, IRTerm } from './compiler/ir.js';
 import { Resolver } from './compiler/resolve.js';
@@ -140,3 +142,18 @@ export function parseValue(text: string): Value {
 }
 
 export const parseTerm = parseValue;
+
+/**
+ * Parses JSON text (an input or data document) as OPA reads JSON: integers exact at any size, and
+ * numbers a double cannot hold (`2e308`, `1e-400`) kept with their text, where `JSON.parse` would
+ * give Infinity or 0. Throws RegoError (`rego_parse_error`) on invalid JSON.
+ */
+export function parseJSON(text: string): Value {
+  try {
+    return goUnmarshal(text);
+  } catch (e) {
+    if (e instanceof BuiltinError) throw new RegoError('rego_parse_error', `invalid JSON: ${e.message}`);
+    if (e instanceof RangeError) throw new RegoError('rego_parse_error', 'invalid JSON: nested too deeply');
+    throw e;
+  }
+}

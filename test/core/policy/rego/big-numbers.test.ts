@@ -1,7 +1,7 @@
 /** Numbers a double cannot hold (`2e308`, `1e-400`) through Rego source, builtins and JSON, as OPA treats them. */
 import { describe, expect, it } from 'vitest';
-import { compile } from '../../../../src/core/policy/rego/index.js';
-import { toJSONText } from '../../../../src/core/policy/rego/value.js';
+import { compile, parseJSON } from '../../../../src/core/policy/rego/index.js';
+import { compareNumbers, RDecimal, toJSONText } from '../../../../src/core/policy/rego/value.js';
 import { regoError } from './helpers.js';
 
 const p = compile([{ name: 'p.rego', source: 'package p' }]);
@@ -112,5 +112,15 @@ describe('numbers a double cannot hold', () => {
       expect(e.message).toContain('number too big');
     }
     expect(json('1e30000')).toBe('1e30000');
+  });
+
+  it('survive parseJSON, where JSON.parse would turn them into Infinity and 0', () => {
+    const v = parseJSON('{"big": 2e308, "tiny": -1e-400, "n": 18446744073709551617}');
+    expect(toJSONText(v)).toBe('{"big":2e308,"n":18446744073709551617,"tiny":-1e-400}');
+    expect(JSON.parse('2e308')).toBe(Number.POSITIVE_INFINITY);
+    const big = parseJSON('[2e308]') as RDecimal[];
+    expect(big[0]).toBeInstanceOf(RDecimal);
+    expect(compareNumbers(big[0]!, Number.MAX_VALUE)).toBe(1);
+    expect(regoError(() => parseJSON('[1,')).code).toBe('rego_parse_error');
   });
 });
