@@ -5,7 +5,6 @@
  */
 import { readFileSync } from 'node:fs';
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
 import pino, { type Logger } from 'pino';
 import type { Authenticator, IdentityDeps } from '../core/identity/index.js';
 import type { WaitOptions } from '../mcp/context.js';
@@ -14,6 +13,7 @@ import type { HttpVerbs } from './core-port.js';
 import type { HonoEnv } from './env.js';
 import { errorResponse, mapError } from './errors.js';
 import { authenticate } from './middleware/authenticate.js';
+import { bodyLimit } from './middleware/body-limit.js';
 import { loopbackHostOnly } from './middleware/loopback-host.js';
 import { requestId } from './middleware/request-id.js';
 import { requestLog } from './middleware/request-log.js';
