@@ -7,7 +7,8 @@
  * the builder would return. Everything else keeps using Drizzle (docs/adr/0031-hot-path-sql.md).
  *
  * Both drivers run the text through Drizzle's session (`prepareQuery` with no field mapping): the
- * same transaction, pipelining on postgres.js, named prepared statements on the server.
+ * same transaction, pipelining on postgres.js, and named prepared statements on PostgreSQL (Drizzle's
+ * builder sends unnamed ones, which the server parses and plans again on every call).
  */
 import { type Column, getTableColumns, getTableName } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
@@ -19,8 +20,10 @@ export async function rawRows<T = Record<string, unknown>>(
   text: string,
   params: unknown[],
 ): Promise<T[]> {
+  // A name makes postgres.js use a named prepared statement (parsed and planned once per
+  // connection, cached by text) instead of parsing and planning the text on every call.
   const res = (await exec._.session
-    .prepareQuery({ sql: text, params }, undefined, undefined, false)
+    .prepareQuery({ sql: text, params }, undefined, 'jitsudo_hot_path', false)
     .execute()) as unknown;
   // postgres.js returns an array-like RowList; PGlite returns { rows }.
   return (Array.isArray(res) ? res : (res as { rows: T[] }).rows) as T[];
