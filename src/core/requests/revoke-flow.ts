@@ -6,9 +6,10 @@
  * failure keeps the row ACTIVE-with-intent, retried with backoff forever, and writes an alert
  * (`grant.revoke_failed`) every time.
  */
-import { finishRevokedRows, lockRequests, type RequestRow, updateRequest } from '../db/requests-repo.js';
+import { finishRevokedRows, type RequestRow, updateRequest } from '../db/requests-repo.js';
 import type { CoreDeps } from '../deps.js';
 import { ProviderError } from '../providers/types.js';
+import { lockById } from './batch.js';
 import {
   type AuditActor,
   backoffMs,
@@ -61,13 +62,9 @@ export async function revokeGrants(
     deps,
     async (tx) => {
       const now = deps.now();
-      const current = new Map(
-        (
-          await lockRequests(
-            tx,
-            outcomes.map((o) => o.row.id),
-          )
-        ).map((r) => [r.id, r]),
+      const current = await lockById(
+        tx,
+        outcomes.map((o) => o.row.id),
       );
       const after = new Map<string, RequestRow>();
       const finished: { id: string; state: 'EXPIRED' | 'REVOKED'; nextAttemptAt: Date | null }[] = [];

@@ -7,16 +7,9 @@
  */
 import { SYSTEM_ACTOR } from '../actor.js';
 import type { AuditInput } from '../audit/append.js';
-import {
-  type ClaimKind,
-  claimRequests,
-  lockRequests,
-  type RequestPatch,
-  type RequestRow,
-  rescheduleRows,
-  updateRequest,
-} from '../db/requests-repo.js';
+import { type RequestPatch, type RequestRow, rescheduleRows, updateRequest } from '../db/requests-repo.js';
 import type { CoreDeps } from '../deps.js';
+import { claimDue, lockById } from './batch.js';
 import { backoffMs, callProvider, errorText, grantRefOf, mapLimit } from './provider-call.js';
 import { afterEndAt } from './revoke-flow.js';
 import { assertTransition } from './states.js';
@@ -29,30 +22,15 @@ interface Step {
   audits: Omit<AuditInput, 'actor' | 'actorKind' | 'requestId' | 'provider' | 'resourceScope'>[];
 }
 
-async function claim(deps: CoreDeps, kind: ClaimKind, limit: number): Promise<RequestRow[]> {
-  const now = deps.now();
-  return claimRequests(
-    deps.db,
-    kind,
-    now,
-    new Date(now.getTime() + deps.config.sweeper.lease_seconds * 1000),
-    limit,
-  );
-}
-
 async function record(deps: CoreDeps, steps: Step[]): Promise<void> {
   if (steps.length === 0) return;
   await transact(
     deps,
     async (tx) => {
       const now = deps.now();
-      const current = new Map(
-        (
-          await lockRequests(
-            tx,
-            steps.map((s) => s.row.id),
-          )
-        ).map((r) => [r.id, r]),
+      const current = await lockById(
+        tx,
+        steps.map((s) => s.row.id),
       );
       const reschedule: { id: string; nextAttemptAt: Date | null }[] = [];
       for (const s of steps) {
@@ -84,7 +62,7 @@ async function record(deps: CoreDeps, steps: Step[]): Promise<void> {
 
 /** Checks up to `limit` ACTIVE grants at their provider; returns how many were checked. */
 export async function reconcileActiveGrants(deps: CoreDeps, limit: number): Promise<number> {
-  const rows = await claim(deps, 'reconcile', limit);
+  const rows = await claimDue(deps, 'reconcile', limit);
   const interval = deps.config.sweeper.reconcile_interval_seconds * 1000;
   const steps = await mapLimit(rows, deps.config.sweeper.provider_concurrency, async (row): Promise<Step> => {
     const now = deps.now();
@@ -129,7 +107,7 @@ export async function reconcileActiveGrants(deps: CoreDeps, limit: number): Prom
 
 /** After a grant ended: makes sure it is gone at the provider and runs provider.cleanup; returns how many. */
 export async function checkEndedGrants(deps: CoreDeps, limit: number): Promise<number> {
-  const rows = await claim(deps, 'after_end', limit);
+  const rows = await claimDue(deps, 'after_end', limit);
   const steps = await mapLimit(rows, deps.config.sweeper.provider_concurrency, async (row): Promise<Step> => {
     const provider = deps.providers.find(row.provider);
     if (!provider) return { row, patch: { nextAttemptAt: null }, audits: [] };

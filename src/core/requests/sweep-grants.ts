@@ -4,41 +4,31 @@
  * shared grant/revoke flows as the system actor.
  */
 import { SYSTEM_ACTOR } from '../actor.js';
-import { type ClaimKind, claimRequests, nextExpiryAt, type RequestRow } from '../db/requests-repo.js';
+import { nextExpiryAt } from '../db/requests-repo.js';
 import type { CoreDeps } from '../deps.js';
+import { claimDue } from './batch.js';
 import { issueGrants } from './grant-flow.js';
 import { revokeGrants } from './revoke-flow.js';
 
 const SYSTEM = { actor: SYSTEM_ACTOR.identity, actorKind: 'system' };
 
-async function claim(deps: CoreDeps, kind: ClaimKind, limit: number): Promise<RequestRow[]> {
-  const now = deps.now();
-  return claimRequests(
-    deps.db,
-    kind,
-    now,
-    new Date(now.getTime() + deps.config.sweeper.lease_seconds * 1000),
-    limit,
-  );
-}
-
 /** Revokes up to `limit` ACTIVE grants past expires_at; returns how many were claimed. Invariant: EXPIRED only after the provider revoke. */
 export async function expireDueGrants(deps: CoreDeps, limit: number): Promise<number> {
-  const rows = await claim(deps, 'expire', limit);
+  const rows = await claimDue(deps, 'expire', limit);
   await revokeGrants(deps, rows, SYSTEM);
   return rows.length;
 }
 
 /** Retries up to `limit` revocations whose backoff has passed; returns how many were claimed. */
 export async function retryDueRevokes(deps: CoreDeps, limit: number): Promise<number> {
-  const rows = await claim(deps, 'revoke_retry', limit);
+  const rows = await claimDue(deps, 'revoke_retry', limit);
   await revokeGrants(deps, rows, SYSTEM);
   return rows.length;
 }
 
 /** Retries up to `limit` APPROVED grants whose backoff (or a dead process's lease) has passed. */
 export async function retryDueGrants(deps: CoreDeps, limit: number): Promise<number> {
-  const rows = await claim(deps, 'grant_retry', limit);
+  const rows = await claimDue(deps, 'grant_retry', limit);
   await issueGrants(deps, rows, SYSTEM);
   return rows.length;
 }
