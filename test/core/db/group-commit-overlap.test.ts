@@ -40,12 +40,16 @@ describe.each(testDatabases())('group commit, overlapping batches, on %s', (driv
     const gc = new GroupCommit(t.db, { driver, maxBatch: 4, maxInFlight: 2 });
     let open = 0;
     let most = 0;
+    let started = 0;
     await Promise.all(
       Array.from({ length: 24 }, (_, i) =>
         gc.run(async (tx) => {
           open++;
+          started++;
           most = Math.max(most, open);
           await fastPrincipals.insert(tx, { identity: `ov1-${String(i).padStart(2, '0')}` });
+          // The first batch waits (up to 2 s) for a member of another batch to start beside it.
+          for (let w = 0; driver === 'postgres' && i < 4 && started < 5 && w < 200; w++) await sleep(10);
           await sleep(5);
           await audit(tx, ev(`ov1-${i}`));
           open--;
@@ -53,8 +57,9 @@ describe.each(testDatabases())('group commit, overlapping batches, on %s', (driv
       ),
     );
     expect(await names('ov1-')).toHaveLength(24);
-    // Two batches of four at once on PostgreSQL; PGlite has one connection: one member at a time.
-    expect(most).toBe(driver === 'postgres' ? 8 : 1);
+    // PostgreSQL: a second batch ran beside the first; PGlite has one connection: one member at a time.
+    if (driver === 'postgres') expect(most).toBeGreaterThan(4);
+    else expect(most).toBe(1);
     expect(await brokenAuditRow(t.db)).toBeNull();
   });
 
