@@ -13,8 +13,7 @@ import {
 import type { GrantRef, GrantRequest, Provider } from '../../core/providers/types.js';
 import { ProviderError } from '../../core/providers/types.js';
 import { clock, type ProviderDeps } from '../shared/deps.js';
-import { withRetry } from '../shared/retry.js';
-import { toRetryPolicy } from '../shared/section.js';
+import { retryingCall } from '../shared/retry.js';
 import { cappedDuration, invalid, validateCommon } from '../shared/validate.js';
 import type { AwsClients } from './clients.js';
 import type { AwsSection } from './config.js';
@@ -42,8 +41,7 @@ export function createIdentityCenterProvider(
   const sso = clients.ssoAdmin;
   const lookups = createLookups(cfg, sso, clients.identityStore, now, cfg.timeout_ms);
   const opt = () => ({ abortSignal: AbortSignal.timeout(cfg.timeout_ms) });
-  const call = <T>(what: string, target: string, op: () => Promise<T>) =>
-    withRetry(op, toRetryPolicy(cfg.retry), (e) => toAwsError(e, what, target), deps);
+  const call = retryingCall(cfg.retry, toAwsError, deps);
   const describeTarget = (h: Pick<IcHandle, 'account' | 'permissionSetName'>) =>
     `permission set ${h.permissionSetName} in account ${h.account}`;
 

@@ -12,8 +12,7 @@ import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import type { GrantRef, GrantRequest, GrantResult, Provider } from '../../core/providers/types.js';
 import { ProviderError } from '../../core/providers/types.js';
 import { clock, type ProviderDeps } from '../shared/deps.js';
-import { withRetry } from '../shared/retry.js';
-import { toRetryPolicy } from '../shared/section.js';
+import { retryingCall } from '../shared/retry.js';
 import { cappedDuration } from '../shared/validate.js';
 import type { AwsClients } from './clients.js';
 import type { AwsSection } from './config.js';
@@ -31,10 +30,8 @@ export interface StsHandle {
 
 export function createStsProvider(cfg: AwsSection, clients: AwsClients, deps: ProviderDeps): Provider {
   const now = clock(deps);
-  const policy = toRetryPolicy(cfg.retry);
   const signal = () => ({ abortSignal: AbortSignal.timeout(cfg.timeout_ms) });
-  const call = <T>(what: string, target: string, op: () => Promise<T>) =>
-    withRetry(op, policy, (e) => toAwsError(e, what, target), deps);
+  const call = retryingCall(cfg.retry, toAwsError, deps);
 
   /**
    * The handle stored with the grant. Without one no credential was ever handed out (the grant

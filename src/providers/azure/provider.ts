@@ -8,8 +8,7 @@ import type { TokenCredential } from '@azure/core-auth';
 import type { GrantRef, GrantRequest, GrantResult, Provider } from '../../core/providers/types.js';
 import { ProviderError } from '../../core/providers/types.js';
 import { clock, type ProviderDeps } from '../shared/deps.js';
-import { withRetry } from '../shared/retry.js';
-import { toRetryPolicy } from '../shared/section.js';
+import { retryingCall } from '../shared/retry.js';
 import { cappedDuration, invalid, validateCommon } from '../shared/validate.js';
 import type { AzureSection } from './config.js';
 import { createDirectory } from './directory.js';
@@ -35,8 +34,7 @@ export function createAzureProvider(
   const now = clock(deps);
   const dir = createDirectory(cfg, credential, arm);
   const opts = () => ({ abortSignal: AbortSignal.timeout(cfg.timeout_ms) });
-  const call = <T>(what: string, target: string, op: () => Promise<T>) =>
-    withRetry(op, toRetryPolicy(cfg.retry), (e) => toAzureError(e, what, target), deps);
+  const call = retryingCall(cfg.retry, toAzureError, deps);
 
   function validate(req: GrantRequest) {
     validateCommon('azure', req);

@@ -6,8 +6,7 @@
 import type { GrantRef, GrantRequest, GrantResult, Provider } from '../../core/providers/types.js';
 import { ProviderError } from '../../core/providers/types.js';
 import { clock, type ProviderDeps } from '../shared/deps.js';
-import { withRetry } from '../shared/retry.js';
-import { toRetryPolicy } from '../shared/section.js';
+import { retryingCall } from '../shared/retry.js';
 import { cappedDuration, validateCommon } from '../shared/validate.js';
 import type { createGcpClients } from './clients.js';
 import type { GcpSection } from './config.js';
@@ -32,8 +31,7 @@ export function createGcpProvider(
   deps: ProviderDeps,
 ): Provider {
   const now = clock(deps);
-  const call = <T>(what: string, resource: string, op: () => Promise<T>) =>
-    withRetry(op, toRetryPolicy(cfg.retry), (e) => toGcpError(e, what, resource), deps);
+  const call = retryingCall(cfg.retry, toGcpError, deps);
 
   function target(req: GrantRequest): GcpTarget {
     validateCommon('gcp', req);

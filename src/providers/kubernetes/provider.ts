@@ -7,8 +7,7 @@
 import type { GrantRef, GrantRequest, GrantResult, Provider } from '../../core/providers/types.js';
 import { ProviderError } from '../../core/providers/types.js';
 import { clock, type ProviderDeps } from '../shared/deps.js';
-import { withRetry } from '../shared/retry.js';
-import { toRetryPolicy } from '../shared/section.js';
+import { retryingCall } from '../shared/retry.js';
 import { cappedDuration, validateCommon } from '../shared/validate.js';
 import type { ClusterClients, createClusterClients } from './clusters.js';
 import type { KubernetesSection } from './config.js';
@@ -24,8 +23,7 @@ export function createKubernetesProvider(
   deps: ProviderDeps,
 ): Provider {
   const now = clock(deps);
-  const call = <T>(what: string, target: string, op: () => Promise<T>) =>
-    withRetry(op, toRetryPolicy(cfg.retry), (e) => toK8sError(e, what, target), deps);
+  const call = retryingCall(cfg.retry, toK8sError, deps);
   const target = (req: GrantRequest) => {
     validateCommon('kubernetes', req);
     return parseTarget(cfg, req);

@@ -1,4 +1,5 @@
 import { ProviderError } from '../../core/providers/types.js';
+import { toRetryPolicy } from './section.js';
 
 export interface RetryPolicy {
   /** Total tries including the first; bounded so a dead target cannot stall the caller. */
@@ -35,4 +36,17 @@ export async function withRetry<T>(
       await sleep(Math.floor(Math.random() * cap));
     }
   }
+}
+
+/**
+ * A provider's `call(what, target, op)`: `op` under the section's `retry` policy, a failure
+ * classified by `toError` with what was being done and to what (the message the user will see).
+ */
+export function retryingCall(
+  retry: Parameters<typeof toRetryPolicy>[0],
+  toError: (e: unknown, what: string, target: string) => ProviderError,
+  deps: RetryDeps,
+): <T>(what: string, target: string, op: () => Promise<T>) => Promise<T> {
+  const policy = toRetryPolicy(retry);
+  return (what, target, op) => withRetry(op, policy, (e) => toError(e, what, target), deps);
 }
