@@ -10,6 +10,7 @@ import {
   startJitsudod,
   tempHome,
 } from '../e2e/support/processes.js';
+import { policyInput } from '../helpers/policy-input.js';
 
 let server: ServerProcess;
 const homes = {
@@ -28,24 +29,38 @@ const oneErrorLine = (r: CliResult) => {
   expect(lines[0]).toMatch(/^error: /);
 };
 
+/** `request` on the mock provider, then any further flags. */
+const requestArgs = (role: string, scope: string, reason: string, ...extra: string[]) => [
+  'request',
+  '--provider',
+  'mock',
+  '--role',
+  role,
+  '--scope',
+  scope,
+  '--reason',
+  reason,
+  ...extra,
+];
+
+/** Alice asks for the admin role (PENDING: it needs a human approver). */
 const newRequest = async (extra: string[] = []) => {
-  const r = await as(
-    'alice',
-    'request',
-    '--provider',
-    'mock',
-    '--role',
-    'admin',
-    '--scope',
-    'sandbox',
-    '--reason',
-    'cli test',
-    '-o',
-    'json',
-    ...extra,
-  );
+  const r = await as('alice', ...requestArgs('admin', 'sandbox', 'cli test', '-o', 'json', ...extra));
   expect(r.stderr).toBe('');
   return JSON.parse(r.stdout) as { id: string; state: string };
+};
+
+/** Polls bob's pending list until the request with `reason` shows up (fails the test if it never does). */
+const pendingWithReason = async (reason: string): Promise<{ id: string }> => {
+  for (let i = 0; i < 100; i++) {
+    const list = JSON.parse((await as('bob', 'status', '--pending', '-o', 'json')).stdout) as {
+      requests: { id: string; reason: string }[];
+    };
+    const found = list.requests.find((r) => r.reason === reason);
+    if (found) return found;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`no pending request with reason ${reason}`);
 };
 
 beforeAll(async () => {
@@ -134,50 +149,22 @@ describe.concurrent('jitsudo CLI', () => {
   it('request --wait returns once approved, exits 9 when denied and 10 on timeout', {
     timeout: 120_000,
   }, async () => {
-    const waitArgs = [
-      'request',
-      '--provider',
-      'mock',
-      '--role',
-      'admin',
-      '--scope',
-      's',
-      '--reason',
-      'wait',
-      '--wait',
-      '-o',
-      'json',
-    ];
-    const waiting = as('alice', ...waitArgs, '--timeout', '60s');
-    let pending: { id: string } | undefined;
-    for (let i = 0; i < 100 && !pending; i++) {
-      const list = JSON.parse((await as('bob', 'status', '--pending', '-o', 'json')).stdout) as {
-        requests: { id: string; reason: string }[];
-      };
-      pending = list.requests.find((r) => r.reason === 'wait');
-      if (!pending) await new Promise((r) => setTimeout(r, 200));
-    }
-    expect(pending).toBeDefined();
-    await as('bob', 'approve', pending!.id);
+    const waitFor = (reason: string, timeout: string) =>
+      as('alice', ...requestArgs('admin', 's', reason, '--wait', '-o', 'json', '--timeout', timeout));
+    const waiting = waitFor('wait', '60s');
+    const pending = await pendingWithReason('wait');
+    await as('bob', 'approve', pending.id);
     const done = await waiting;
     expect(done.code).toBe(0);
-    expect(JSON.parse(done.stdout)).toMatchObject({ id: pending!.id, state: 'ACTIVE' });
+    expect(JSON.parse(done.stdout)).toMatchObject({ id: pending.id, state: 'ACTIVE' });
 
-    const denied = as('alice', ...waitArgs.map((a) => (a === 'wait' ? 'wait-deny' : a)), '--timeout', '60s');
-    let p2: { id: string } | undefined;
-    for (let i = 0; i < 100 && !p2; i++) {
-      const list = JSON.parse((await as('bob', 'status', '--pending', '-o', 'json')).stdout) as {
-        requests: { id: string; reason: string }[];
-      };
-      p2 = list.requests.find((r) => r.reason === 'wait-deny');
-      if (!p2) await new Promise((r) => setTimeout(r, 200));
-    }
-    await as('bob', 'deny', p2!.id, '--reason', 'no');
+    const denied = waitFor('wait-deny', '60s');
+    await as('bob', 'deny', (await pendingWithReason('wait-deny')).id, '--reason', 'no');
     const d = await denied;
     expect(d.code).toBe(9);
     oneErrorLine(d);
 
-    const t = await as('alice', ...waitArgs, '--timeout', '1s');
+    const t = await waitFor('wait', '1s');
     expect(t.code).toBe(10);
     oneErrorLine(t);
   });
@@ -202,67 +189,15 @@ describe.concurrent('jitsudo CLI', () => {
   // Independent of each other: run side by side (each is a process start).
   it.concurrent.each([
     ['unknown flag', ['status', '--bogus'], 2],
-    [
-      'unknown flag after valid ones',
-      ['request', '--provider', 'mock', '--role', 'r', '--scope', 's', '--reason', 'x', '--frobnicate'],
-      2,
-    ],
+    ['unknown flag after valid ones', requestArgs('r', 's', 'x', '--frobnicate'), 2],
     ['missing required flag', ['request', '--provider', 'mock'], 2],
     ['surplus positional', ['approve', 'req_1', 'req_2'], 2],
     ['unknown command', ['frobnicate'], 2],
     ['bad output format', ['status', '-o', 'xml'], 2],
     ['flag without value', ['status', '--state'], 2],
-    [
-      'bad metadata',
-      [
-        'request',
-        '--provider',
-        'mock',
-        '--role',
-        'r',
-        '--scope',
-        's',
-        '--reason',
-        'x',
-        '--metadata',
-        'novalue',
-      ],
-      2,
-    ],
-    [
-      'negative duration (server rejects)',
-      [
-        'request',
-        '--provider',
-        'mock',
-        '--role',
-        'admin',
-        '--scope',
-        's',
-        '--reason',
-        'x',
-        '--duration',
-        '-5m',
-      ],
-      2,
-    ],
-    [
-      'absurd duration (server rejects)',
-      [
-        'request',
-        '--provider',
-        'mock',
-        '--role',
-        'admin',
-        '--scope',
-        's',
-        '--reason',
-        'x',
-        '--duration',
-        '9999999d',
-      ],
-      2,
-    ],
+    ['bad metadata', requestArgs('r', 's', 'x', '--metadata', 'novalue'), 2],
+    ['negative duration (server rejects)', requestArgs('admin', 's', 'x', '--duration', '-5m'), 2],
+    ['absurd duration (server rejects)', requestArgs('admin', 's', 'x', '--duration', '9999999d'), 2],
     [
       'unknown provider',
       ['request', '--provider', 'nope', '--role', 'admin', '--scope', 's', '--reason', 'x'],
@@ -271,23 +206,7 @@ describe.concurrent('jitsudo CLI', () => {
     ['unknown id', ['status', 'req_01J9Z7X3R4T5V6W7X8Y9Z0ABCD'], 5],
     ['bad id', ['approve', 'not an id!'], 2],
     ['limit out of range', ['status', '--limit', '0'], 2],
-    [
-      'not eligible',
-      [
-        'request',
-        '--provider',
-        'mock',
-        '--role',
-        'admin',
-        '--scope',
-        's',
-        '--reason',
-        'x',
-        '--server',
-        'SERVER_AS_BOB',
-      ],
-      4,
-    ],
+    ['not eligible', requestArgs('admin', 's', 'x', '--server', 'SERVER_AS_BOB'), 4],
   ])('%s: %j → exit %i with one error line', async (_name, args, code) => {
     const user: User = args.includes('SERVER_AS_BOB') ? 'bob' : 'alice';
     const r = await as(user, ...args.map((a) => (a === 'SERVER_AS_BOB' ? server.url : a)));
@@ -297,18 +216,7 @@ describe.concurrent('jitsudo CLI', () => {
   });
 
   it.concurrent('a huge reason is refused cleanly', async () => {
-    const r = await as(
-      'alice',
-      'request',
-      '--provider',
-      'mock',
-      '--role',
-      'admin',
-      '--scope',
-      's',
-      '--reason',
-      'x'.repeat(100_000),
-    );
+    const r = await as('alice', ...requestArgs('admin', 's', 'x'.repeat(100_000)));
     expect(r.code).toBe(2);
     oneErrorLine(r);
   });
@@ -329,11 +237,11 @@ describe.concurrent('jitsudo CLI', () => {
   });
 
   it('server status / version need no login; logout forgets the token', async () => {
-    const st = await jitsudo(['server', 'status'], { home: homes.nobody, server: server.url });
+    const st = await as('nobody', 'server', 'status');
     expect(st.code).toBe(0);
     expect(st.stdout).toMatch(/liveness\s+UP/);
     expect(st.stdout).toMatch(/readiness\s+UP/);
-    const v = await jitsudo(['server', 'version', '-o', 'json'], { home: homes.nobody, server: server.url });
+    const v = await as('nobody', 'server', 'version', '-o', 'json');
     expect(JSON.parse(v.stdout).api_versions).toEqual(['v1alpha1']);
     const home = tempHome('logout');
     await jitsudo(['login', '--dev', '--user', 'temp@example.com'], { home, server: server.url });
@@ -350,33 +258,11 @@ describe.concurrent('jitsudo policy, audit and server admin commands', () => {
     expect(list.stdout).toContain('eligibility.sre');
     const get = await as('alice', 'policy', 'get', 'eligibility.sre');
     expect(get.stdout).toMatch(/--- Rego ---\n[\s\S]*package jitsudo.eligibility/);
-    const doc = {
-      user: { email: 'zed@example.com', groups: ['sre'], kind: 'human' },
-      request: {
-        provider: 'mock',
-        role: 'admin',
-        resource_scope: 's',
-        duration_seconds: 600,
-        reason: 'r',
-        break_glass: false,
-        metadata: {},
-      },
-      context: {
-        trust_tier: 0,
-        time: { rfc3339: '2030-01-01T10:00:00Z', unix_ns: '0', weekday: 'Tuesday', hour_utc: 10 },
-      },
-    };
-    const ev = await as('alice', 'policy', 'eval', '--input', JSON.stringify(doc));
+    const zed = { email: 'zed@example.com', groups: ['sre'] };
+    const ev = await as('alice', 'policy', 'eval', '--input', JSON.stringify(policyInput(zed)));
     expect(ev.stdout).toMatch(/^allow:\s+true\nreason:\s+member of group sre/);
     const file = join(homes.alice, 'input.json');
-    writeFileSync(
-      file,
-      JSON.stringify({
-        ...doc,
-        request: { ...doc.request, role: 'ReadOnlyAccess' },
-        context: { ...doc.context, trust_tier: 3 },
-      }),
-    );
+    writeFileSync(file, JSON.stringify(policyInput(zed, { role: 'ReadOnlyAccess' }, 3)));
     const tier = await as('alice', 'policy', 'eval', '--type', 'approval', '--input', file);
     expect(tier.stdout).toMatch(/approver_tier:\s+auto/);
     const rego = join(homes.admin, 'strict.rego');

@@ -1,6 +1,7 @@
 /** Policy store and principals over HTTP, and who may do what. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../helpers/db.js';
+import { policyInput } from '../helpers/policy-input.js';
 import { type Harness, startHarness } from './support/harness.js';
 
 const P = '/api/v1alpha1';
@@ -23,24 +24,6 @@ describe.each(testDatabases())('policies and principals over HTTP on %s', (drive
   });
   afterAll(() => h?.close());
 
-  const input = (user: Record<string, unknown>, request: Record<string, unknown> = {}, tier = 0) => ({
-    user: { email: 'x@example.com', groups: [], kind: 'human', ...user },
-    request: {
-      provider: 'mock',
-      role: 'admin',
-      resource_scope: 's',
-      duration_seconds: 600,
-      reason: 'r',
-      break_glass: false,
-      metadata: {},
-      ...request,
-    },
-    context: {
-      trust_tier: tier,
-      time: { rfc3339: '2030-01-01T10:00:00Z', unix_ns: '0', weekday: 'Tuesday', hour_utc: 10 },
-    },
-  });
-
   it('lists the seeded policies and reads one with its source, by name', async () => {
     const list = await h.call('GET', `${P}/policies`, { token: alice });
     expect(list.status).toBe(200);
@@ -61,16 +44,19 @@ describe.each(testDatabases())('policies and principals over HTTP on %s', (drive
   it('evaluates the live set: allow, reason and approver_tier', async () => {
     const elig = await h.call('POST', `${P}/policies:eval`, {
       token: alice,
-      body: { type: 'eligibility', input: input({ email: 'alice@example.com', groups: ['sre'] }) },
+      body: { type: 'eligibility', input: policyInput({ email: 'alice@example.com', groups: ['sre'] }) },
     });
     expect(elig.status).toBe(200);
     expect(elig.body).toMatchObject({ allow: true, reason: 'member of group sre' });
-    const denied = await h.call('POST', `${P}/policies:eval`, { token: alice, body: { input: input({}) } });
+    const denied = await h.call('POST', `${P}/policies:eval`, {
+      token: alice,
+      body: { input: policyInput({}) },
+    });
     expect(denied.body.allow).toBe(false);
     expect(denied.body.reason).toContain('no eligibility rule grants role admin');
     const appr = await h.call('POST', `${P}/policies:eval`, {
       token: alice,
-      body: { type: 'approval', input: input({}, { role: 'ReadOnlyAccess' }, 3) },
+      body: { type: 'approval', input: policyInput({}, { role: 'ReadOnlyAccess' }, 3) },
     });
     expect(appr.body.approver_tier).toBe('auto');
   });
@@ -86,7 +72,7 @@ describe.each(testDatabases())('policies and principals over HTTP on %s', (drive
       token: admin,
       body: {
         type: 'approval',
-        input: input({}, { role: 'ReadOnlyAccess' }, 3),
+        input: policyInput({}, { role: 'ReadOnlyAccess' }, 3),
         candidate: { name: 'approval.strict', rego: STRICT_APPROVAL },
       },
     });
@@ -95,7 +81,7 @@ describe.each(testDatabases())('policies and principals over HTTP on %s', (drive
       token: alice,
       body: {
         type: 'approval',
-        input: input({}),
+        input: policyInput({}),
         candidate: { name: 'approval.strict', rego: STRICT_APPROVAL },
       },
     });
