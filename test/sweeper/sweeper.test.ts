@@ -6,6 +6,7 @@ import {
   appError,
   auditActions,
   auditRows,
+  autoGrant,
   type Harness,
   human,
   makeHarness,
@@ -14,7 +15,6 @@ import {
 } from '../core/requests/fixtures.js';
 import { brokenAuditRow } from '../helpers/audit-chain.js';
 import { createTestDb, testDatabases } from '../helpers/db.js';
-import { setTier } from '../helpers/principals.js';
 
 const MIN = 60_000;
 
@@ -28,22 +28,12 @@ describe.each(testDatabases())('sweeper on %s', (driver) => {
     await h?.close();
   });
 
-  async function autoGrant(hh: Harness, duration = '30m') {
-    const who = human(uniq('carol'));
-    await setTier(hh.db, who.identity, 3);
-    const r = await hh.core.createRequest(who, {
-      provider: 'mock',
-      role: 'ReadOnly',
-      resource_scope: 'dev',
-      duration,
-      reason: 'r',
-    });
-    return { who, r };
-  }
+  // Grants last 30 minutes unless a test says otherwise; the clock moves in minutes.
+  const grant = (hh: Harness, duration = '30m') => autoGrant(hh, { duration });
 
   it('expires an ACTIVE grant: provider revoke first, then EXPIRED with credentials wiped', async () => {
     h = await makeHarness(driver);
-    const { who, r } = await autoGrant(h);
+    const { who, r } = await grant(h);
     expect(r.state).toBe('ACTIVE');
     const sweeper = new Sweeper(h.core.deps);
     expect((await sweeper.tick()).expire).toBe(0);
@@ -65,7 +55,7 @@ describe.each(testDatabases())('sweeper on %s', (driver) => {
   it('retries a failing grant with backoff and ends FAILED with the error after max attempts', async () => {
     h = await makeHarness(driver);
     h.mock.failNext('grant', 100, { retryable: true, message: 'throttled by target' });
-    const { who, r } = await autoGrant(h);
+    const { who, r } = await grant(h);
     expect(r).toMatchObject({ state: 'APPROVED', grant_attempts: 1, error: 'throttled by target' });
     expect(r.next_retry_at).not.toBeNull();
     const sweeper = new Sweeper(h.core.deps);
@@ -99,20 +89,20 @@ describe.each(testDatabases())('sweeper on %s', (driver) => {
   it('a retried grant that succeeds becomes ACTIVE; a permanent refusal fails at once', async () => {
     h = await makeHarness(driver);
     h.mock.failNext('grant', 1);
-    const { r } = await autoGrant(h);
+    const { r } = await grant(h);
     expect(r.state).toBe('APPROVED');
     h.clock.advance(10 * MIN);
     await new Sweeper(h.core.deps).tick();
     expect((await h.core.getRequest(human(uniq('a'), [], true), { id: r.id })).state).toBe('ACTIVE');
 
     h.mock.failNext('grant', 1, { retryable: false, message: 'role does not exist' });
-    const { r: r2 } = await autoGrant(h);
+    const { r: r2 } = await grant(h);
     expect(r2).toMatchObject({ state: 'FAILED', error: 'role does not exist', grant_attempts: 1 });
   });
 
   it('keeps retrying a failing revoke with an alert each time; REVOKED only once the provider confirms', async () => {
     h = await makeHarness(driver);
-    const { who, r } = await autoGrant(h);
+    const { who, r } = await grant(h);
     h.mock.failNext('revoke', 2, { message: 'target unavailable' });
     const v = await h.core.revokeRequest(who, { id: r.id });
     expect(v).toMatchObject({ state: 'ACTIVE', end_reason: 'revoked', error: 'target unavailable' });
@@ -136,19 +126,9 @@ describe.each(testDatabases())('sweeper on %s', (driver) => {
   it('expires stale PENDING requests and escalates unreviewed ai_review requests', async () => {
     h = await makeHarness(driver);
     const alice = human(uniq('alice'), ['sre']);
-    const p = await h.core.createRequest(alice, {
-      provider: 'mock',
-      role: 'admin',
-      resource_scope: 'x',
-      reason: 'r',
-    });
+    const p = await h.ask(alice);
     const bot = agent(uniq('bot'), uniq('owner'), ['sre']);
-    const q = await h.core.createRequest(bot, {
-      provider: 'mock',
-      role: 'deployer',
-      resource_scope: 'x',
-      reason: 'r',
-    });
+    const q = await h.ask(bot, { role: 'deployer' });
     const sweeper = new Sweeper(h.core.deps);
     h.clock.advance(16 * MIN);
     expect((await sweeper.tick()).escalate).toBe(1);
@@ -169,7 +149,7 @@ describe.each(testDatabases())('sweeper on %s', (driver) => {
     h = await makeHarness(driver, {
       config: { sweeper: { max_attempts: 3, reconcile_interval_seconds: 60 } },
     });
-    const { who, r } = await autoGrant(h);
+    const { who, r } = await grant(h);
     const sweeper = new Sweeper(h.core.deps);
     h.clock.advance(61_000);
     expect((await sweeper.tick()).reconcile).toBe(1);
@@ -186,7 +166,7 @@ describe.each(testDatabases())('sweeper on %s', (driver) => {
       outcome: 'failure',
     });
 
-    const { r: r2 } = await autoGrant(h);
+    const { r: r2 } = await grant(h);
     h.clock.advance(30 * MIN + 1);
     await sweeper.tick();
     // Someone re-creates the grant at the target after jitsudo expired it.
@@ -209,12 +189,7 @@ describe.each(testDatabases())('sweeper on %s', (driver) => {
   it('takes over a grant left APPROVED by a process that died after recording the approval', async () => {
     h = await makeHarness(driver);
     const alice = human(uniq('alice'), ['sre']);
-    const r = await h.core.createRequest(alice, {
-      provider: 'mock',
-      role: 'admin',
-      resource_scope: 'x',
-      reason: 'r',
-    });
+    const r = await h.ask(alice);
     // What tx1 of an approval leaves behind when the process is killed before the provider call.
     const leaseEnd = new Date(h.clock.t + 120_000).toISOString();
     await h.db.execute(
@@ -231,7 +206,7 @@ describe.each(testDatabases())('sweeper on %s', (driver) => {
     h = await makeHarness(driver, {
       config: { sweeper: { interval_ms: 20, max_attempts: 3, reconcile_interval_seconds: 0 } },
     });
-    const { who, r } = await autoGrant(h, '1m');
+    const { who, r } = await grant(h, '1m');
     const sweeper = new Sweeper(h.core.deps);
     sweeper.start();
     h.clock.advance(MIN + 1);

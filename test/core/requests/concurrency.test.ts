@@ -1,39 +1,35 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPostgres } from '../../../src/core/db/client.js';
+import { describe, expect, it } from 'vitest';
+import { openPostgres, sqlRows } from '../../../src/core/db/client.js';
 import { AppError } from '../../../src/core/errors.js';
 import { Sweeper } from '../../../src/sweeper/index.js';
 import { brokenAuditRow } from '../../helpers/audit-chain.js';
-import { createTestDb, testDatabases } from '../../helpers/db.js';
-import { setTier } from '../../helpers/principals.js';
-import { auditActions, Clock, type Harness, human, makeHarness, uniq } from './fixtures.js';
+import { testDatabases } from '../../helpers/db.js';
+import {
+  auditActions,
+  autoGrant,
+  Clock,
+  type Harness,
+  human,
+  makeHarness,
+  uniq,
+  useHarness,
+} from './fixtures.js';
 
 async function countAudit(h: Harness, action: string): Promise<number> {
-  const res = (await h.db.execute(
+  const [row] = await sqlRows<{ n: number }>(
+    h.db,
     sql`select count(*)::int as n from audit_events where action = ${action}`,
-  )) as unknown;
-  const rows = (Array.isArray(res) ? res : (res as { rows: { n: number }[] }).rows) as { n: number }[];
-  return Number(rows[0]!.n);
+  );
+  return Number(row!.n);
 }
 
 describe.each(testDatabases())('concurrency on %s', (driver) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await makeHarness(driver, { shared: await createTestDb(driver, { poolSize: 20 }) });
-  });
-  afterAll(async () => {
-    await h.close();
-    await h.testDb.close();
-  });
+  const h = useHarness(driver, { poolSize: 20 });
 
   it('50 parallel approvals of one request produce exactly one approval and one grant', async () => {
     const alice = human(uniq('alice'), ['sre']);
-    const r = await h.core.createRequest(alice, {
-      provider: 'mock',
-      role: 'admin',
-      resource_scope: 'x',
-      reason: 'r',
-    });
+    const r = await h.ask(alice);
     const grantsBefore = h.mock.calls.grant;
     const results = await Promise.allSettled(
       Array.from({ length: 50 }, (_, i) => h.core.approveRequest(human(uniq(`approver${i}`)), { id: r.id })),
@@ -55,14 +51,7 @@ describe.each(testDatabases())('concurrency on %s', (driver) => {
   });
 
   it('a requester revoking while an admin revokes calls the provider once', async () => {
-    const who = human(uniq('carol'));
-    await setTier(h.db, who.identity, 3);
-    const r = await h.core.createRequest(who, {
-      provider: 'mock',
-      role: 'ReadOnly',
-      resource_scope: 'x',
-      reason: 'r',
-    });
+    const { who, r } = await autoGrant(h);
     const before = h.mock.calls.revoke;
     const admin = human(uniq('admin'), [], true);
     const out = await Promise.all([
@@ -80,13 +69,7 @@ describe.each(testDatabases())('concurrency on %s', (driver) => {
     const before = await countAudit(h, 'request.created');
     await Promise.all(
       Array.from({ length: 40 }, async (_, i) => {
-        const who = human(uniq(`p${i}`), ['sre']);
-        await h.core.createRequest(who, {
-          provider: 'mock',
-          role: 'admin',
-          resource_scope: 'x',
-          reason: 'r',
-        });
+        await h.ask(human(uniq(`p${i}`), ['sre']));
       }),
     );
     expect((await countAudit(h, 'request.created')) - before).toBe(40);
@@ -103,21 +86,12 @@ describe.runIf(process.env.TEST_DATABASE_URL)('two server processes on one Postg
     try {
       const ids: string[] = [];
       for (let i = 0; i < 30; i++) {
+        // Half the requests go through each process.
         const batch = await Promise.all(
-          Array.from({ length: 10 }, async (_, j) => {
-            const who = human(uniq(`c${i}-${j}`));
-            await setTier(a.db, who.identity, 3);
-            const core = (i + j) % 2 ? a.core : b.core;
-            return (
-              await core.createRequest(who, {
-                provider: 'mock',
-                role: 'ReadOnly',
-                resource_scope: 'x',
-                duration: '1m',
-                reason: 'r',
-              })
-            ).id;
-          }),
+          Array.from(
+            { length: 10 },
+            async (_, j) => (await autoGrant((i + j) % 2 ? a : b, { duration: '1m' })).r.id,
+          ),
         );
         ids.push(...batch);
       }

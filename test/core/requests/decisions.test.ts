@@ -1,21 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { brokenAuditRow } from '../../helpers/audit-chain.js';
 import { testDatabases } from '../../helpers/db.js';
-import { agent, auditRows, type Harness, human, makeHarness, uniq } from './fixtures.js';
+import { agent, auditRows, human, uniq, useHarness } from './fixtures.js';
 
 // approve, deny and escalate write their decision through one helper (recordDecision): these pin
 // what each one's audit row says, so the verbs cannot drift apart or lose a field.
 describe.each(testDatabases())('decision audit rows on %s', (driver) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await makeHarness(driver);
-  });
-  afterAll(async () => {
-    await h.close();
-  });
-
-  const ask = (who = human(uniq('alice'), ['sre'])) =>
-    h.core.createRequest(who, { provider: 'mock', resource_scope: 'dev', role: 'admin', reason: 'x' });
+  const h = useHarness(driver);
+  const ask = () => h.ask(human(uniq('alice'), ['sre']));
 
   it('approve: comment, tier and deciding modules; the approval row matches', async () => {
     const bob = human(uniq('bob'));
@@ -56,12 +48,7 @@ describe.each(testDatabases())('decision audit rows on %s', (driver) => {
     const bot = agent(uniq('bot'), uniq('owner'), ['sre']);
     const reviewerOwner = uniq('rev-owner');
     const reviewer = agent(uniq('reviewer'), reviewerOwner, [], ['ai-reviewer']);
-    const r = await h.core.createRequest(bot, {
-      provider: 'mock',
-      resource_scope: 'dev',
-      role: 'deployer',
-      reason: 'deploy',
-    });
+    const r = await h.ask(bot, { role: 'deployer', reason: 'deploy' });
     const e = await h.core.escalateRequest(reviewer, { id: r.id, comment: 'needs a human' });
     expect(e.approvals).toMatchObject([
       { decision: 'escalated', comment: 'needs a human', reasoning: { text: 'needs a human' } },

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import pino from 'pino';
+import { afterAll, beforeAll } from 'vitest';
 import type { Actor } from '../../../src/core/actor.js';
 import { parseConfig } from '../../../src/core/config.js';
 import { type Core, createCore } from '../../../src/core/create-core.js';
@@ -20,6 +21,7 @@ import { AppError } from '../../../src/core/errors.js';
 import type { ApprovalDecision, Decision, PolicyInput, PolicySet } from '../../../src/core/policy/types.js';
 import { MockProvider } from '../../../src/providers/mock/index.js';
 import { createTestDb, type TestDb } from '../../helpers/db.js';
+import { setTier } from '../../helpers/principals.js';
 
 export class Clock {
   t: number;
@@ -106,6 +108,8 @@ export interface Harness {
   mock: MockProvider;
   clock: Clock;
   testDb: TestDb;
+  /** createRequest on the mock provider: role admin on scope dev unless `input` says otherwise. */
+  ask(who: Actor, input?: Record<string, unknown>): ReturnType<Core['createRequest']>;
   close(): Promise<void>;
 }
 
@@ -114,6 +118,8 @@ export async function makeHarness(
   driver: Driver,
   opts: {
     shared?: TestDb;
+    /** Connections in the fresh test database's pool (when not `shared`). */
+    poolSize?: number;
     /** Another connection (pool) to the shared database: a second server process. */
     db?: { db: Database; driver: Driver };
     config?: Record<string, unknown>;
@@ -121,7 +127,7 @@ export async function makeHarness(
     clock?: Clock;
   } = {},
 ): Promise<Harness> {
-  const testDb = opts.shared ?? (await createTestDb(driver));
+  const testDb = opts.shared ?? (await createTestDb(driver, { poolSize: opts.poolSize }));
   const clock = opts.clock ?? new Clock();
   const mock = opts.mock ?? new MockProvider({ now: clock.now });
   const config = parseConfig({
@@ -147,11 +153,39 @@ export async function makeHarness(
     mock,
     clock,
     testDb,
+    ask: (who, input = {}) =>
+      core.createRequest(who, {
+        provider: 'mock',
+        role: 'admin',
+        resource_scope: 'dev',
+        reason: 'x',
+        ...input,
+      }),
     async close() {
       await core.close();
       if (!opts.shared) await testDb.close();
     },
   };
+}
+
+/** One harness for a whole describe block: built in beforeAll, closed in afterAll. */
+export function useHarness(driver: Driver, opts: Parameters<typeof makeHarness>[1] = {}): Harness {
+  const h = {} as Harness;
+  beforeAll(async () => {
+    Object.assign(h, await makeHarness(driver, opts));
+  });
+  afterAll(async () => {
+    await h.close?.();
+  });
+  return h;
+}
+
+/** A trusted (tier 3) person's read-only request: auto-approved, so ACTIVE at once unless the grant fails. */
+export async function autoGrant(h: Harness, input: Record<string, unknown> = {}) {
+  const who = human(uniq('carol'));
+  await setTier(h.db, who.identity, 3);
+  const r = await h.ask(who, { role: 'ReadOnly', reason: 'r', ...input });
+  return { who, r };
 }
 
 /** The audit actions recorded for a request, oldest first. */

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Transaction } from '../../../src/core/db/client.js';
+import { sqlRows, type Transaction } from '../../../src/core/db/client.js';
 import { GroupCommit } from '../../../src/core/db/group-commit.js';
 import { AppError } from '../../../src/core/errors.js';
 import { audit } from '../../../src/core/requests/tx.js';
@@ -8,12 +8,10 @@ import { brokenAuditRow } from '../../helpers/audit-chain.js';
 import { createTestDb, type TestDb, testDatabases } from '../../helpers/db.js';
 
 async function principals(t: TestDb, prefix: string): Promise<string[]> {
-  const res = (await t.db.execute(
+  const rows = await sqlRows<{ identity: string }>(
+    t.db,
     sql`select identity from principals where identity like ${`${prefix}%`} order by identity`,
-  )) as unknown;
-  const rows = (Array.isArray(res) ? res : (res as { rows: { identity: string }[] }).rows) as {
-    identity: string;
-  }[];
+  );
   return rows.map((r) => r.identity);
 }
 
@@ -69,11 +67,11 @@ describe.each(testDatabases())('group commit on %s', (driver) => {
     );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(9);
     expect(await principals(t, p)).toEqual([0, 1, 2, 4, 5, 6, 7, 8, 9].map((i) => `${p}${i}`));
-    const res = (await t.db.execute(
+    const [grouped] = await sqlRows<{ n: number }>(
+      t.db,
       sql`select count(*)::int as n from audit_events where action = 'test.grouped' and actor like 'gc2-%'`,
-    )) as unknown;
-    const rows = (Array.isArray(res) ? res : (res as { rows: { n: number }[] }).rows) as { n: number }[];
-    expect(Number(rows[0]!.n)).toBe(9);
+    );
+    expect(Number(grouped!.n)).toBe(9);
     expect(await brokenAuditRow(t.db)).toBeNull();
   });
 
@@ -104,26 +102,22 @@ describe.each(testDatabases())('group commit on %s', (driver) => {
       Array.from({ length: 8 }, (_, i) =>
         gc.run(
           async (tx) => {
-            const res = (await tx.execute(
+            const [row] = await sqlRows<{ notes: string }>(
+              tx,
               sql`select notes from principals where identity = ${`${p}row`} for update`,
-            )) as unknown;
-            const rows = (Array.isArray(res) ? res : (res as { rows: { notes: string }[] }).rows) as {
-              notes: string;
-            }[];
+            );
             await tx.execute(
-              sql`update principals set notes = ${`${rows[0]!.notes}${i}`} where identity = ${`${p}row`}`,
+              sql`update principals set notes = ${`${row!.notes}${i}`} where identity = ${`${p}row`}`,
             );
           },
           [`${p}row`],
         ),
       ),
     );
-    const res = (await t.db.execute(
+    const [row] = await sqlRows<{ notes: string }>(
+      t.db,
       sql`select notes from principals where identity = ${`${p}row`}`,
-    )) as unknown;
-    const rows = (Array.isArray(res) ? res : (res as { rows: { notes: string }[] }).rows) as {
-      notes: string;
-    }[];
-    expect(rows[0]!.notes.split('').sort().join('')).toBe('01234567');
+    );
+    expect(row!.notes.split('').sort().join('')).toBe('01234567');
   });
 });

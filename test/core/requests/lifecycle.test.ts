@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { brokenAuditRow } from '../../helpers/audit-chain.js';
 import { testDatabases } from '../../helpers/db.js';
 import { setTier } from '../../helpers/principals.js';
@@ -8,28 +8,19 @@ import {
   auditActions,
   auditRows,
   countRows,
-  type Harness,
   human,
-  makeHarness,
   storedCredentials,
   uniq,
+  useHarness,
 } from './fixtures.js';
 
 describe.each(testDatabases())('request lifecycle on %s', (driver) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await makeHarness(driver);
-  });
-  afterAll(async () => {
-    await h.close();
-  });
+  const h = useHarness(driver);
 
   it('human tier: PENDING → approved by another human → ACTIVE → credentials → early release → REVOKED', async () => {
     const alice = human(uniq('alice'), ['sre']);
     const bob = human(uniq('bob'));
-    const created = await h.core.createRequest(alice, {
-      provider: 'mock',
-      role: 'admin',
+    const created = await h.ask(alice, {
       resource_scope: 'prod',
       duration: '30m',
       reason: 'INC-1 investigating',
@@ -95,12 +86,7 @@ describe.each(testDatabases())('request lifecycle on %s', (driver) => {
   it('auto tier: a trusted principal asking for a read-only role is ACTIVE at once', async () => {
     const carol = human(uniq('carol'));
     await setTier(h.db, carol.identity, 3);
-    const r = await h.core.createRequest(carol, {
-      provider: 'mock',
-      role: 'ReadOnly',
-      resource_scope: 'dev',
-      reason: 'look',
-    });
+    const r = await h.ask(carol, { role: 'ReadOnly', reason: 'look' });
     expect(r).toMatchObject({ state: 'ACTIVE', approver_tier: 'auto', duration_seconds: 3600 });
     expect(r.approvals).toMatchObject([{ approver: 'policy', decision: 'approved' }]);
     expect(await auditActions(h.db, r.id)).toEqual([
@@ -115,12 +101,7 @@ describe.each(testDatabases())('request lifecycle on %s', (driver) => {
     const owner = uniq('owner');
     const bot = agent(uniq('bot'), owner, ['sre']);
     const reviewer = agent(uniq('reviewer'), uniq('rev-owner'), [], ['ai-reviewer']);
-    const r = await h.core.createRequest(bot, {
-      provider: 'mock',
-      resource_scope: 'dev',
-      role: 'deployer',
-      reason: 'deploy v2',
-    });
+    const r = await h.ask(bot, { role: 'deployer', reason: 'deploy v2' });
     expect(r).toMatchObject({ state: 'PENDING', approver_tier: 'ai_review' });
     expect(r.requester.agent).toMatchObject({ name: bot.agent!.name, owner });
     // The owner of the agent must not approve its request.
@@ -142,12 +123,7 @@ describe.each(testDatabases())('request lifecycle on %s', (driver) => {
   it('an AI reviewer may escalate to humans and then may no longer decide', async () => {
     const bot = agent(uniq('bot'), uniq('owner'), ['sre']);
     const reviewer = agent(uniq('reviewer'), uniq('rev-owner'), [], ['ai-reviewer']);
-    const r = await h.core.createRequest(bot, {
-      provider: 'mock',
-      resource_scope: 'dev',
-      role: 'deployer',
-      reason: 'deploy',
-    });
+    const r = await h.ask(bot, { role: 'deployer', reason: 'deploy' });
     const e = await h.core.escalateRequest(reviewer, { id: r.id, comment: 'needs a human' });
     expect(e).toMatchObject({ state: 'PENDING', approver_tier: 'human' });
     expect(e.approvals).toMatchObject([{ decision: 'escalated', comment: 'needs a human' }]);
@@ -164,12 +140,7 @@ describe.each(testDatabases())('request lifecycle on %s', (driver) => {
 
   it('agents without the ai-reviewer right and humans who are not admins cannot escalate', async () => {
     const bot = agent(uniq('bot'), uniq('owner'), ['sre']);
-    const r = await h.core.createRequest(bot, {
-      provider: 'mock',
-      resource_scope: 'dev',
-      role: 'deployer',
-      reason: 'deploy',
-    });
+    const r = await h.ask(bot, { role: 'deployer', reason: 'deploy' });
     expect((await appError(h.core.escalateRequest(human(uniq('x')), { id: r.id }))).code).toBe('FORBIDDEN');
     expect((await appError(h.core.approveRequest(agent(uniq('other'), uniq('o')), { id: r.id }))).code).toBe(
       'FORBIDDEN',
@@ -180,28 +151,14 @@ describe.each(testDatabases())('request lifecycle on %s', (driver) => {
   it('break-glass: eligibility still decides; a tier-4 principal skips approval with a loud audit', async () => {
     const ops = human(uniq('ops'));
     await setTier(h.db, ops.identity, 4);
-    const r = await h.core.createRequest(ops, {
-      provider: 'mock',
-      resource_scope: 'dev',
-      role: 'admin',
-      reason: 'outage',
-      break_glass: true,
-    });
+    const r = await h.ask(ops, { reason: 'outage', break_glass: true });
     expect(r).toMatchObject({ state: 'ACTIVE', break_glass: true });
     expect(await auditActions(h.db, r.id)).toEqual(['request.created', 'break_glass.used', 'grant.issued']);
     const bg = (await auditRows(h.db, r.id)).find((x) => x.action === 'break_glass.used')!;
     expect(bg.details).toMatchObject({ alert: true, reason: 'outage' });
 
     const low = human(uniq('low'), ['sre']);
-    const e = await appError(
-      h.core.createRequest(low, {
-        provider: 'mock',
-        resource_scope: 'dev',
-        role: 'admin',
-        reason: 'x',
-        break_glass: true,
-      }),
-    );
+    const e = await appError(h.ask(low, { break_glass: true }));
     expect(e.code).toBe('POLICY_DENIED');
     expect(e.message).toContain('break-glass requires trust tier 4');
     expect(e.details).toMatchObject({
@@ -212,9 +169,7 @@ describe.each(testDatabases())('request lifecycle on %s', (driver) => {
 
   it('an eligibility denial returns the reasons, creates nothing and is audited', async () => {
     const eve = human(uniq('eve'));
-    const e = await appError(
-      h.core.createRequest(eve, { provider: 'mock', role: 'admin', resource_scope: 'prod', reason: 'x' }),
-    );
+    const e = await appError(h.ask(eve, { resource_scope: 'prod' }));
     expect(e.code).toBe('POLICY_DENIED');
     expect(e.details?.reasons).toEqual([`no eligibility rule grants role admin to ${eve.identity}`]);
     expect(await countRows(h.db, eve.identity)).toBe(0);
@@ -233,12 +188,7 @@ describe.each(testDatabases())('request lifecycle on %s', (driver) => {
 
   it('nobody approves or denies their own request', async () => {
     const alice = human(uniq('alice'), ['sre']);
-    const r = await h.core.createRequest(alice, {
-      provider: 'mock',
-      resource_scope: 'dev',
-      role: 'admin',
-      reason: 'x',
-    });
+    const r = await h.ask(alice);
     for (const call of [
       () => h.core.approveRequest(alice, { id: r.id }),
       () => h.core.denyRequest(alice, { id: r.id, reason: 'no' }),
@@ -254,12 +204,7 @@ describe.each(testDatabases())('request lifecycle on %s', (driver) => {
   it('deny records the reason; the request is REJECTED and cannot be approved afterwards', async () => {
     const alice = human(uniq('alice'), ['sre']);
     const bob = human(uniq('bob'));
-    const r = await h.core.createRequest(alice, {
-      provider: 'mock',
-      resource_scope: 'dev',
-      role: 'admin',
-      reason: 'x',
-    });
+    const r = await h.ask(alice);
     expect((await appError(h.core.denyRequest(bob, { id: r.id, reason: '  ' }))).code).toBe('VALIDATION');
     const d = await h.core.denyRequest(bob, { id: r.id, reason: 'not during the freeze' });
     expect(d).toMatchObject({
@@ -280,12 +225,7 @@ describe.each(testDatabases())('request lifecycle on %s', (driver) => {
   it('cancel: only the requester, only while PENDING', async () => {
     const alice = human(uniq('alice'), ['sre']);
     const bob = human(uniq('bob'));
-    const r = await h.core.createRequest(alice, {
-      provider: 'mock',
-      resource_scope: 'dev',
-      role: 'admin',
-      reason: 'x',
-    });
+    const r = await h.ask(alice);
     expect((await appError(h.core.cancelRequest(bob, { id: r.id }))).code).toBe('FORBIDDEN');
     expect((await appError(h.core.cancelRequest(human(uniq('admin'), [], true), { id: r.id }))).code).toBe(
       'FORBIDDEN',
@@ -300,12 +240,7 @@ describe.each(testDatabases())('request lifecycle on %s', (driver) => {
     const alice = human(uniq('alice'), ['sre']);
     const bob = human(uniq('bob'));
     const admin = human(uniq('admin'), ['jitsudo-admins'], true);
-    const r = await h.core.createRequest(alice, {
-      provider: 'mock',
-      resource_scope: 'dev',
-      role: 'admin',
-      reason: 'x',
-    });
+    const r = await h.ask(alice);
     const e1 = await appError(h.core.revokeRequest(alice, { id: r.id }));
     expect(e1.code).toBe('CONFLICT');
     expect(e1.message).toMatch(/PENDING; cancel or deny/);
@@ -324,12 +259,7 @@ describe.each(testDatabases())('request lifecycle on %s', (driver) => {
 
   it('reads are scoped: strangers get NOT_FOUND, admins see everything', async () => {
     const alice = human(uniq('alice'), ['sre']);
-    const r = await h.core.createRequest(alice, {
-      provider: 'mock',
-      resource_scope: 'dev',
-      role: 'admin',
-      reason: 'x',
-    });
+    const r = await h.ask(alice);
     const stranger = agent(uniq('s'), uniq('o'));
     expect((await appError(h.core.getRequest(stranger, { id: r.id }))).code).toBe('NOT_FOUND');
     expect((await appError(h.core.getRequest(alice, { id: 'req_01J9Z7X3R4T5V6W7X8Y9Z0ABCD' }))).code).toBe(

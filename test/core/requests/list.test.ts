@@ -1,24 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { testDatabases } from '../../helpers/db.js';
-import { agent, appError, type Harness, human, makeHarness, uniq } from './fixtures.js';
+import { agent, appError, human, uniq, useHarness } from './fixtures.js';
 
 describe.each(testDatabases())('listRequests on %s', (driver) => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await makeHarness(driver);
-  });
-  afterAll(async () => {
-    await h.close();
-  });
-
-  const make = (who: ReturnType<typeof human>, role = 'admin') =>
-    h.core.createRequest(who, { provider: 'mock', role, resource_scope: 'x', reason: 'r' });
+  const h = useHarness(driver);
 
   it('pages newest first with an opaque cursor and never repeats or skips a row', async () => {
     const alice = human(uniq('alice'), ['sre']);
     const ids: string[] = [];
     for (let i = 0; i < 7; i++) {
-      ids.push((await make(alice)).id);
+      ids.push((await h.ask(alice)).id);
       h.clock.advance(1000);
     }
     const seen: string[] = [];
@@ -37,8 +28,8 @@ describe.each(testDatabases())('listRequests on %s', (driver) => {
   it('scopes to the caller unless admin, and filters by state', async () => {
     const alice = human(uniq('alice'), ['sre']);
     const bob = human(uniq('bob'), ['sre']);
-    const a1 = await make(alice);
-    const b1 = await make(bob);
+    const a1 = await h.ask(alice);
+    const b1 = await h.ask(bob);
     await h.core.cancelRequest(bob, { id: b1.id });
     const mine = await h.core.listRequests(alice, {});
     expect(mine.requests.map((r) => r.id)).toEqual([a1.id]);
@@ -56,14 +47,9 @@ describe.each(testDatabases())('listRequests on %s', (driver) => {
   it('pending lists what the caller may decide: not their own, only tiers they may decide', async () => {
     const alice = human(uniq('alice'), ['sre']);
     const carol = human(uniq('carol'));
-    const mineReq = await make(alice);
+    const mineReq = await h.ask(alice);
     const bot = agent(uniq('bot'), uniq('owner'), ['sre']);
-    const aiReq = await h.core.createRequest(bot, {
-      provider: 'mock',
-      role: 'deployer',
-      resource_scope: 'x',
-      reason: 'r',
-    });
+    const aiReq = await h.ask(bot, { role: 'deployer' });
     const reviewer = agent(uniq('reviewer'), uniq('o'), [], ['ai-reviewer']);
 
     const forCarol = (await h.core.listRequests(carol, { pending: true, page_size: 500 })).requests.map(
