@@ -19,7 +19,7 @@ import type { Provider } from '../core/providers/types.js';
 import { createApp } from '../http/app.js';
 import { createLogger } from '../server/logger.js';
 import { filePolicyHolder } from '../server/policy-holder.js';
-import { loadProviders } from '../server/providers.js';
+import { closeProviders, loadProviders } from '../server/providers.js';
 import { httpVerbs } from '../server/verbs.js';
 import { sweeperBackground } from '../sweeper/index.js';
 
@@ -31,7 +31,7 @@ export interface CreateJitsudoOptions {
    * (`database.url`, else PGlite in `<home>/data`) and closes it on close().
    */
   database?: { db: Database; driver: Driver };
-  /** Provider instances; default: built from `config.providers`. */
+  /** Provider instances (the caller closes them); default: built from `config.providers` and closed by close(). */
   providers?: readonly Provider[] | ProviderRegistry;
   /** A policy set or a live holder; default: the `.rego` files of `config.policy.dir` (else policies/). */
   policies?: PolicySet | PolicyHolder;
@@ -52,7 +52,7 @@ export interface Jitsudo {
   /** The core verbs (`core.createRequest(actor, input)` …), the same ones every surface calls. */
   core: Core;
   sweeper: { start(): void; stop(): Promise<void> };
-  /** Stops the sweeper and closes the database if jitsudo opened it. Idempotent. */
+  /** Stops the sweeper; closes the providers it built and the database if jitsudo opened it. Idempotent. */
   close(): Promise<void>;
 }
 
@@ -62,16 +62,24 @@ const OPENAPI_PATH = '/openapi.json';
 export async function createJitsudo(opts: CreateJitsudoOptions): Promise<Jitsudo> {
   const config = parseConfig(opts.config);
   const log = opts.log ?? createLogger(config.log.level);
-  const core = await createCore({
-    config,
-    log,
-    db: opts.database,
-    migrate: opts.database !== undefined,
-    providers: opts.providers ?? (await loadProviders(config.providers)),
-    policies: opts.policies ?? filePolicyHolder(config, log),
-    keys: opts.keys,
-    background: [sweeperBackground()],
-  });
+  // Providers built here are closed here; ones the caller passed in stay the caller's.
+  const built = opts.providers ? [] : await loadProviders(config.providers);
+  let core: Core;
+  try {
+    core = await createCore({
+      config,
+      log,
+      db: opts.database,
+      migrate: opts.database !== undefined,
+      providers: opts.providers ?? built,
+      policies: opts.policies ?? filePolicyHolder(config, log),
+      keys: opts.keys,
+      background: [sweeperBackground()],
+    });
+  } catch (e) {
+    await closeProviders(built, log);
+    throw e;
+  }
   const identity = { config, keys: core.deps.keys };
   const inner = createApp({
     verbs: httpVerbs(core),
@@ -91,10 +99,15 @@ export async function createJitsudo(opts: CreateJitsudoOptions): Promise<Jitsudo
   });
   app.route('/', inner);
   if (opts.startSweeper !== false) core.start();
+  let closing: Promise<void> | undefined;
   return {
     app,
     core,
     sweeper: { start: () => core.start(), stop: () => core.stop() },
-    close: () => core.close(),
+    close: () =>
+      (closing ??= (async () => {
+        await core.close();
+        await closeProviders(built, log);
+      })()),
   };
 }

@@ -1,7 +1,8 @@
 /**
  * Composition of a running jitsudod: config → logger → database (opened, migrated) → keys →
  * policies → providers → core (+ sweeper) → HTTP app on @hono/node-server. Returns a handle whose
- * close() drains HTTP, stops the sweeper and closes the database (releasing the PGlite lock).
+ * close() drains HTTP, stops the sweeper, closes the providers (their connection pools) and the
+ * database (releasing the PGlite lock).
  */
 import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
@@ -19,7 +20,7 @@ import { sweeperBackground } from '../sweeper/index.js';
 import { assertSafeListenAddress, DEV_MODE_WARNING } from './dev-mode.js';
 import { parseListenAddress } from './listen-address.js';
 import { createLogger } from './logger.js';
-import { loadProviders } from './providers.js';
+import { closeProviders, loadProviders } from './providers.js';
 import { httpVerbs } from './verbs.js';
 
 export interface StartServerOptions {
@@ -31,7 +32,7 @@ export interface RunningServer {
   /** Base URL, e.g. http://127.0.0.1:8080 (the real port when the config said :0). */
   url: string;
   core: Core;
-  /** Drains HTTP (up to `graceMs`), stops background work, closes the database. Idempotent. */
+  /** Drains HTTP (up to `graceMs`), stops background work, closes the providers and the database. Idempotent. */
   close(graceMs?: number): Promise<void>;
 }
 
@@ -77,6 +78,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
       background: [sweeperBackground(), (deps) => auditCheckpointer(deps)],
     });
   } catch (e) {
+    await closeProviders(providers, log);
     await opened.close();
     throw e;
   }
@@ -95,6 +97,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     server = await listen(app.fetch, addr.host, addr.port);
   } catch (e) {
     await core.close();
+    await closeProviders(providers, log);
     await opened.close();
     throw e;
   }
@@ -114,6 +117,8 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
         await drain(server!, graceMs);
         policies.stop();
         await core.close();
+        // After core.close(): the sweeper has stopped, so no provider call is still in flight.
+        await closeProviders(providers, log);
         await opened.close();
         log.info('jitsudod stopped');
       })();

@@ -60,6 +60,11 @@ export interface Provider {
    * deny statements that are no longer needed). Called by the sweeper; idempotent.
    */
   cleanup?(ref: GrantRef): Promise<void>;
+  /**
+   * Optional: releases what the provider holds open (connection pools). Called once at shutdown by
+   * whoever built the provider (jitsudod, createJitsudo from config), after the sweeper stopped.
+   */
+  close?(): Promise<void>;
 }
 
 /** A provider call failed. `retryable` says whether trying again may help (throttling, 5xx, timeouts). */
