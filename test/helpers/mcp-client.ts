@@ -29,6 +29,25 @@ export async function connectMcp(
   return client;
 }
 
+/**
+ * A raw POST /mcp, as a client other than the SDK would send it: JSON-RPC `body` (sent verbatim when
+ * a string), the content types the transport requires, and `headers` (authorization) on top.
+ */
+export const postMcp = (
+  app: InProcessApp,
+  headers: Record<string, string>,
+  body: unknown = { jsonrpc: '2.0', id: 1, method: 'tools/list' },
+) =>
+  app.request('http://localhost/mcp', {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      ...headers,
+    },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+
 export interface CallOpts {
   onprogress?: (p: { progress: number; total?: number; message?: string }) => void;
   timeout?: number;
@@ -46,6 +65,12 @@ export async function callTool(
     timeout: o.timeout ?? 30_000,
   })) as CallToolResult;
 }
+
+export type AskArgs = { role: string; reason: string; [k: string]: unknown };
+
+/** request_access on the mock provider (scope dev unless `args` says otherwise). */
+export const requestAccess = (client: Client, args: AskArgs, o: CallOpts = {}): Promise<CallToolResult> =>
+  callTool(client, 'request_access', { provider: 'mock', scope: 'dev', ...args }, o);
 
 /** All text of a result. */
 export const textOf = (r: CallToolResult): string =>

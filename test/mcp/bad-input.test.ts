@@ -6,7 +6,7 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../helpers/db.js';
-import { ok, textOf } from '../helpers/mcp-client.js';
+import { ok, postMcp, textOf } from '../helpers/mcp-client.js';
 import { SECRET_PATTERN } from '../helpers/mock-secrets.js';
 import { type McpHarness, startMcpHarness } from './support/harness.js';
 
@@ -30,11 +30,10 @@ describe.each(testDatabases())('MCP bad input on %s', (driver) => {
     other = await h.client((await h.agent('other', 'alice@example.com')).token);
     reviewer = await h.client((await h.agent('rev', 'rita@example.com', ['ai-reviewer'])).token);
     const ask = async (c: Client, role = 'deployer') =>
-      ok(await h.call(c, 'request_access', { provider: 'mock', role, scope: 'dev', reason: 'work' })).request
-        .id;
+      ok(await h.ask(c, { role, reason: 'work' })).request.id;
     theirs = await ask(other);
     mine = await ask(bot);
-    await h.sql(`insert into principals (identity, kind, trust_tier) values ('agent:other', 'agent', 3)`);
+    await h.setTier('agent:other', 3);
     theirsActive = await ask(other, 'ReadOnlyAccess');
   });
   afterAll(() => h?.close());
@@ -187,16 +186,7 @@ describe.each(testDatabases())('MCP bad input on %s', (driver) => {
 
   it('a raw JSON-RPC body that is not JSON, or names no method, gets a JSON-RPC error', async () => {
     const token = await h.human('bob@example.com');
-    const post = (body: string) =>
-      h.app.request('http://localhost/mcp', {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${token}`,
-          'content-type': 'application/json',
-          accept: 'application/json, text/event-stream',
-        },
-        body,
-      });
+    const post = (body: string) => postMcp(h.app, { authorization: `Bearer ${token}` }, body);
     const notJson = await post('{oops');
     expect(notJson.status).toBe(400);
     expect(((await notJson.json()) as any).error.code).toBe(-32700);

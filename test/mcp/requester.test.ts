@@ -2,7 +2,7 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../helpers/db.js';
-import { errorOf, ok, textOf } from '../helpers/mcp-client.js';
+import { errorOf, ok, postMcp, textOf } from '../helpers/mcp-client.js';
 import { SECRET_PATTERN } from '../helpers/mock-secrets.js';
 import { type McpHarness, startMcpHarness } from './support/harness.js';
 
@@ -73,10 +73,8 @@ describe.each(testDatabases())('MCP requester tools on %s', (driver) => {
 
   it('request_access → PENDING; get_request and list_my_requests see it; cancel_request ends it', async () => {
     const r = ok(
-      await h.call(bot, 'request_access', {
-        provider: 'mock',
+      await h.ask(bot, {
         role: 'deployer',
-        scope: 'dev',
         duration: '30m',
         reason: 'deploy v2 of the billing service',
         ticket: 'JIRA-7',
@@ -124,18 +122,9 @@ describe.each(testDatabases())('MCP requester tools on %s', (driver) => {
   });
 
   it('auto-approved request_access is ACTIVE at once; release_access revokes it at the provider', async () => {
-    await h.sql(
-      `insert into principals (identity, kind, trust_tier) values ('carol@example.com', 'human', 3)`,
-    );
+    await h.setTier('carol@example.com', 3);
     const carol = await h.client(await h.human('carol@example.com'));
-    const r = ok(
-      await h.call(carol, 'request_access', {
-        provider: 'mock',
-        role: 'ReadOnlyAccess',
-        scope: 'dev',
-        reason: 'look at logs',
-      }),
-    );
+    const r = ok(await h.ask(carol, { role: 'ReadOnlyAccess', reason: 'look at logs' }));
     expect(r.request).toMatchObject({ state: 'ACTIVE', approver_tier: 'auto' });
     expect(r.next_step).toMatch(/exec_with_access/);
     expect(h.mock.holds(r.request.id)).toBe(true);
@@ -149,13 +138,7 @@ describe.each(testDatabases())('MCP requester tools on %s', (driver) => {
   });
 
   it('a denied request_access names the policy reasons and the nearest allowed alternatives', async () => {
-    const r = await h.call(bob, 'request_access', {
-      provider: 'mock',
-      role: 'admin',
-      scope: 'dev',
-      duration: '2h',
-      reason: 'fix the thing',
-    });
+    const r = await h.ask(bob, { role: 'admin', duration: '2h', reason: 'fix the thing' });
     const e = errorOf(r);
     expect(e.code).toBe('POLICY_DENIED');
     expect(e.details.reasons).toEqual(['no eligibility rule grants role admin to bob@example.com']);
@@ -168,15 +151,7 @@ describe.each(testDatabases())('MCP requester tools on %s', (driver) => {
     });
     expect(textOf(r)).toMatch(/Allowed instead: provider=mock role=ReadOnlyAccess scope=dev duration=7200s/);
     // Too long: the same access for at most 4 h is offered first.
-    const long = errorOf(
-      await h.call(bob, 'request_access', {
-        provider: 'mock',
-        role: 'ReadOnlyAccess',
-        scope: 'dev',
-        duration: '5h',
-        reason: 'x',
-      }),
-    );
+    const long = errorOf(await h.ask(bob, { role: 'ReadOnlyAccess', duration: '5h', reason: 'x' }));
     expect(long.details.alternatives[0]).toMatchObject({
       role: 'ReadOnlyAccess',
       resource_scope: 'dev',
@@ -185,14 +160,7 @@ describe.each(testDatabases())('MCP requester tools on %s', (driver) => {
   });
 
   it('wait_for_request returns once an approver decides, and says done=false at the timeout', async () => {
-    const r = ok(
-      await h.call(bot, 'request_access', {
-        provider: 'mock',
-        role: 'deployer',
-        scope: 'dev',
-        reason: 'deploy',
-      }),
-    );
+    const r = ok(await h.ask(bot, { role: 'deployer', reason: 'deploy' }));
     const timedOut = ok(
       await h.call(bot, 'wait_for_request', { request_id: r.request.id, timeout_seconds: 1 }),
     );
@@ -209,14 +177,7 @@ describe.each(testDatabases())('MCP requester tools on %s', (driver) => {
   });
 
   it('wait_for_request with a progressToken streams progress notifications over SSE', async () => {
-    const r = ok(
-      await h.call(bot, 'request_access', {
-        provider: 'mock',
-        role: 'deployer',
-        scope: 'dev',
-        reason: 'deploy again',
-      }),
-    );
+    const r = ok(await h.ask(bot, { role: 'deployer', reason: 'deploy again' }));
     const seen: { progress: number; total?: number; message?: string }[] = [];
     const res = ok(
       await h.call(
@@ -231,29 +192,18 @@ describe.each(testDatabases())('MCP requester tools on %s', (driver) => {
     expect(seen[0]).toMatchObject({ total: 1, message: expect.stringMatching(/is PENDING after/) });
     for (let i = 1; i < seen.length; i++) expect(seen[i]!.progress).toBeGreaterThan(seen[i - 1]!.progress);
     // Without a progressToken the answer is plain JSON (checked on the wire).
-    const plain = await h.app.request('http://localhost/mcp', {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${await h.human('bob@example.com')}`,
-        'content-type': 'application/json',
-        accept: 'application/json, text/event-stream',
-      },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} }),
-    });
+    const plain = await postMcp(
+      h.app,
+      { authorization: `Bearer ${await h.human('bob@example.com')}` },
+      { jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} },
+    );
     expect(plain.headers.get('content-type')).toMatch(/application\/json/);
     ok(await h.call(bot, 'cancel_request', { request_id: r.request.id }));
   });
 
   it('get_credentials is off by default and explains exec instead (not an error)', async () => {
-    await h.sql(`insert into principals (identity, kind, trust_tier) values ('agent:coder', 'agent', 3)`);
-    const r = ok(
-      await h.call(bot, 'request_access', {
-        provider: 'mock',
-        role: 'ReadOnlyAccess',
-        scope: 'dev',
-        reason: 'logs',
-      }),
-    );
+    await h.setTier('agent:coder', 3);
+    const r = ok(await h.ask(bot, { role: 'ReadOnlyAccess', reason: 'logs' }));
     expect(r.request.state).toBe('ACTIVE');
     const res = await h.call(bot, 'get_credentials', { request_id: r.request.id });
     expect(res.isError).toBeFalsy();

@@ -26,8 +26,7 @@ describe.each(testDatabases())('MCP AI reviewer tools on %s', (driver) => {
   let reviewer: Client; // agent:rev, owned by rita, ai-reviewer only
   let aliceRev: Client; // agent:alice-rev, owned by alice, ai-reviewer only
   const ask = async (c: Client, scope = 'dev', role = 'deployer') =>
-    ok(await h.call(c, 'request_access', { provider: 'mock', role, scope, reason: `deploy to ${scope}` }))
-      .request;
+    ok(await h.ask(c, { role, scope, reason: `deploy to ${scope}` })).request;
 
   beforeAll(async () => {
     h = await startMcpHarness(driver);
@@ -151,14 +150,7 @@ describe.each(testDatabases())('MCP AI reviewer tools on %s', (driver) => {
 
   it('only ai_review requests: a human-tier request is invisible to the reviewer', async () => {
     const bob = await h.client(await h.human('bob@example.com'));
-    const req = ok(
-      await h.call(bob, 'request_access', {
-        provider: 'mock',
-        role: 'ReadOnlyAccess',
-        scope: 'dev',
-        reason: 'logs',
-      }),
-    ).request;
+    const req = ok(await h.ask(bob, { role: 'ReadOnlyAccess', reason: 'logs' })).request;
     expect(req.approver_tier).toBe('human');
     const list = ok(await h.call(reviewer, 'list_pending_ai_review'));
     expect(list.requests.map((r: { id: string }) => r.id)).not.toContain(req.id);

@@ -5,24 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../helpers/db.js';
-import { connectMcp, errorOf, ok, textOf } from '../helpers/mcp-client.js';
+import { connectMcp, errorOf, ok, postMcp, textOf } from '../helpers/mcp-client.js';
 import { SECRET_PATTERN } from '../helpers/mock-secrets.js';
 import { type McpHarness, startMcpHarness } from './support/harness.js';
-
-const post = (
-  h: McpHarness,
-  headers: Record<string, string>,
-  body: unknown = { jsonrpc: '2.0', id: 1, method: 'tools/list' },
-) =>
-  h.app.request('http://localhost/mcp', {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      accept: 'application/json, text/event-stream',
-      ...headers,
-    },
-    body: JSON.stringify(body),
-  });
 
 describe.each(testDatabases())('MCP endpoint, limits and disclosure on %s', (driver) => {
   let h: McpHarness;
@@ -49,7 +34,7 @@ describe.each(testDatabases())('MCP endpoint, limits and disclosure on %s', (dri
       [{ authorization: `Bearer jit_agt_${'A'.repeat(43)}` }, /invalid agent token/],
       [{ authorization: `Bearer ${token}` }, /revoked/],
     ] as const) {
-      const res = await post(h, headers);
+      const res = await postMcp(h.app, headers);
       expect(res.status).toBe(401);
       expect(res.headers.get('www-authenticate')).toMatch(/^Bearer realm="jitsudo"/);
       expect(((await res.json()) as any).error.message).toMatch(why);
@@ -71,8 +56,8 @@ describe.each(testDatabases())('MCP endpoint, limits and disclosure on %s', (dri
       expect(res.status).toBe(405);
       expect(res.headers.get('allow')).toBe('POST');
     }
-    const init = await post(
-      h,
+    const init = await postMcp(
+      h.app,
       { authorization: `Bearer ${token}` },
       {
         jsonrpc: '2.0',
@@ -94,10 +79,9 @@ describe.each(testDatabases())('MCP endpoint, limits and disclosure on %s', (dri
 
   it('per-agent limits: open requests, active grants and requests per hour, the same over MCP and HTTP', async () => {
     const { token } = await h.agent('busy', 'alice@example.com');
-    await h.sql(`insert into principals (identity, kind, trust_tier) values ('agent:busy', 'agent', 3)`);
+    await h.setTier('agent:busy', 3);
     const c = await h.client(token);
-    const ask = (role = 'deployer') =>
-      h.call(c, 'request_access', { provider: 'mock', role, scope: 'dev', reason: 'work' });
+    const ask = (role = 'deployer') => h.ask(c, { role, reason: 'work' });
     const a = ok(await ask()).request.id;
     const b = ok(await ask()).request.id;
     const before = await h.counts();
@@ -142,20 +126,12 @@ describe.each(testDatabases())('MCP endpoint, limits and disclosure on %s', (dri
     expect(hourly.details.retry_after_seconds).toBeGreaterThan(3500);
     // People are governed by policy alone.
     const bob = await h.client(await h.human('bob@example.com'));
-    for (let i = 0; i < 3; i++)
-      ok(
-        await h.call(bob, 'request_access', {
-          provider: 'mock',
-          role: 'ReadOnlyAccess',
-          scope: 'dev',
-          reason: `r${i}`,
-        }),
-      );
+    for (let i = 0; i < 3; i++) ok(await h.ask(bob, { role: 'ReadOnlyAccess', reason: `r${i}` }));
   });
 
   it('get_credentials discloses only where config and policy both allow it, and audits the retrieval', async () => {
     const { token } = await h.agent('reader', 'alice@example.com');
-    await h.sql(`insert into principals (identity, kind, trust_tier) values ('agent:reader', 'agent', 3)`);
+    await h.setTier('agent:reader', 3);
     const c = await h.client(token);
     const raw = await h.client(token, { record: false }); // the positive control must not trip the leak check
     const ask = async (provider: string, scope: string) =>
@@ -201,18 +177,9 @@ describe.each(testDatabases())('MCP endpoint, limits and disclosure on %s', (dri
   });
 
   it('a person’s MCP token gets the same gate: the MCP channel never discloses unless policy allows', async () => {
-    await h.sql(
-      `insert into principals (identity, kind, trust_tier) values ('carol@example.com', 'human', 3)`,
-    );
+    await h.setTier('carol@example.com', 3);
     const c = await h.client(await h.human('carol@example.com'));
-    const id = ok(
-      await h.call(c, 'request_access', {
-        provider: 'mock',
-        role: 'ReadOnlyAccess',
-        scope: 'dev',
-        reason: 'r',
-      }),
-    ).request.id;
+    const id = ok(await h.ask(c, { role: 'ReadOnlyAccess', reason: 'r' })).request.id;
     expect((await h.call(c, 'get_credentials', { request_id: id })).structuredContent).toMatchObject({
       disclosed: false,
     });

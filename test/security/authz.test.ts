@@ -12,7 +12,7 @@ import { createAuthenticator, mintDevToken } from '../../src/core/identity/index
 import { createApp } from '../../src/http/app.js';
 import { startServer } from '../../src/server/start-server.js';
 import { httpVerbs } from '../../src/server/verbs.js';
-import { errorOf, fullTextOf, ok } from '../helpers/mcp-client.js';
+import { errorOf, fullTextOf, ok, postMcp } from '../helpers/mcp-client.js';
 import { API, createBody, type SecHarness, startSecHarness } from './support.js';
 
 /** alg=none JWT with the claims a real dev token carries. */
@@ -20,6 +20,8 @@ function unsignedToken(claims: Record<string, unknown>): string {
   const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
   return `${b64({ alg: 'none', typ: 'JWT' })}.${b64(claims)}.`;
 }
+
+type Req = { id: string; state: string; approver_tier: string };
 
 describe('authorization attacks', () => {
   let h: SecHarness;
@@ -42,11 +44,10 @@ describe('authorization attacks', () => {
   const newRequest = async (token: string, o: Record<string, unknown> = {}) => {
     const r = await post('/requests', token, createBody({ role: 'deployer', ...o }));
     expect(r.status, r.text).toBe(201);
-    return r.body.request as { id: string; state: string; approver_tier: string };
+    return r.body.request as Req;
   };
   const agentRequest = async (c: Client, scope = 'dev') =>
-    ok(await h.tool(c, 'request_access', { provider: 'mock', role: 'deployer', scope, reason: 'deploy' }))
-      .request as { id: string; state: string; approver_tier: string };
+    ok(await h.ask(c, { role: 'deployer', scope, reason: 'deploy' })).request as Req;
   const stateOf = async (id: string) =>
     (await h.sql(`select state from requests where id = '${id}'`))[0]?.state;
 
@@ -316,12 +317,7 @@ grant contains "ai-ok for anyone" if input.request.role == "ai-ok"`,
       // reviewer-only agent: no requester tools, and POST /requests refused.
       const revTools = (await revMcp.listTools()).tools.map((t) => t.name);
       expect(revTools).not.toContain('request_access');
-      const rq = await h.tool(revMcp, 'request_access', {
-        provider: 'mock',
-        role: 'ReadOnlyAccess',
-        scope: 'dev',
-        reason: 'x',
-      });
+      const rq = await h.ask(revMcp, { role: 'ReadOnlyAccess', reason: 'x' });
       expect(rq.isError).toBe(true);
       const before = await h.counts();
       expect((await post('/requests', rev.token, createBody())).status).toBe(403);
@@ -349,15 +345,7 @@ grant contains "ai-ok for anyone" if input.request.role == "ai-ok"`,
       const http = await h.call('GET', `${API}/auth/whoami`, { token: temp.token });
       expect(http.status).toBe(401);
       expect(http.headers.get('www-authenticate')).toMatch(/^Bearer/);
-      const mcp = await h.app.request('/mcp', {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${temp.token}`,
-          'content-type': 'application/json',
-          accept: 'application/json, text/event-stream',
-        },
-        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
-      });
+      const mcp = await postMcp(h.app, { authorization: `Bearer ${temp.token}` });
       expect(mcp.status).toBe(401);
       expect(mcp.headers.get('www-authenticate')).toMatch(/^Bearer/);
       await expect(tempMcp.listTools()).rejects.toThrow();
@@ -416,15 +404,7 @@ grant contains "ai-ok for anyone" if input.request.role == "ai-ok"`,
           expect(r.headers.get('www-authenticate'), name).toMatch(/^Bearer/);
           expect(r.text).not.toContain(token.slice(-20));
         }
-        const m = await h.app.request('/mcp', {
-          method: 'POST',
-          headers: {
-            authorization: `Bearer ${token}`,
-            'content-type': 'application/json',
-            accept: 'application/json, text/event-stream',
-          },
-          body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
-        });
+        const m = await postMcp(h.app, { authorization: `Bearer ${token}` });
         expect(m.status, name).toBe(401);
         expect(m.headers.get('www-authenticate'), name).toMatch(/^Bearer/);
       }
@@ -517,13 +497,7 @@ grant contains "ai-ok for anyone" if input.request.role == "ai-ok"`,
         expect(r.status, r.text).toBe(403);
         expect(r.body.error.code).toBe('POLICY_DENIED');
       }
-      const viaMcp = await h.tool(coderMcp, 'request_access', {
-        provider: 'mock',
-        role: 'admin',
-        scope: 'dev',
-        reason: 'emergency',
-        break_glass: true,
-      });
+      const viaMcp = await h.ask(coderMcp, { role: 'admin', reason: 'emergency', break_glass: true });
       expect(errorOf(viaMcp).code).toBe('POLICY_DENIED');
       // Smuggling the flag as a string or inside metadata does not count.
       const str = await post('/requests', bob, createBody({ role: 'admin', break_glass: 'true' }));

@@ -77,9 +77,7 @@ describe('security findings (fixed; kept as regression tests)', () => {
     const mcp = await h.mcp(agent.token);
     await Promise.all([
       ...Array.from({ length: 5 }, () => post('/requests', agent.token, createBody({ role: 'deployer' }))),
-      ...Array.from({ length: 5 }, () =>
-        h.tool(mcp, 'request_access', { provider: 'mock', role: 'deployer', scope: 'dev', reason: 'x' }),
-      ),
+      ...Array.from({ length: 5 }, () => h.ask(mcp, { role: 'deployer', reason: 'x' })),
     ]);
     const [open] = await h.sql(
       "select count(*)::int as n from requests where requester_identity = 'agent:burst' and state in ('PENDING', 'APPROVED')",

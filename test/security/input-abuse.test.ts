@@ -9,7 +9,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { errorOf, ok } from '../helpers/mcp-client.js';
+import { errorOf, ok, postMcp } from '../helpers/mcp-client.js';
 import { API, createBody, type SecHarness, startSecHarness } from './support.js';
 
 describe('input abuse', () => {
@@ -108,22 +108,13 @@ describe('input abuse', () => {
     expect(await h.counts()).toEqual(before);
     expect(h.mock.calls.grant).toBe(grants);
     // The same over MCP, and a 10 MB body on /mcp.
-    const r = await h.tool(agentMcp, 'request_access', {
-      provider: 'mock',
-      role: 'deployer',
-      scope: 'dev',
-      reason: mb,
-    });
+    const r = await h.ask(agentMcp, { role: 'deployer', reason: mb });
     expect(r.isError).toBe(true);
-    const big = await h.app.request('/mcp', {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${alice}`,
-        'content-type': 'application/json',
-        accept: 'application/json, text/event-stream',
-      },
-      body: `{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"x":"${'q'.repeat(10_000_000)}"}}`,
-    });
+    const big = await postMcp(
+      h.app,
+      { authorization: `Bearer ${alice}` },
+      `{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"x":"${'q'.repeat(10_000_000)}"}}`,
+    );
     expect(big.status).toBe(413);
     expect(await h.counts()).toEqual(before);
     await healthy();
@@ -175,26 +166,18 @@ describe('input abuse', () => {
       ['deep agent create', () => raw(`{"name":${deepArr}}`, '/agents')],
     ];
     for (const [label, run] of cases) refused(await run(), label);
-    const mcpDeep = await h.app.request('/mcp', {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${alice}`,
-        'content-type': 'application/json',
-        accept: 'application/json, text/event-stream',
-      },
-      body: `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"request_access","arguments":{"provider":"mock","role":"r","scope":"d","reason":${deepObj}}}}`,
-    });
+    const mcpDeep = await postMcp(
+      h.app,
+      { authorization: `Bearer ${alice}` },
+      `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"request_access","arguments":{"provider":"mock","role":"r","scope":"d","reason":${deepObj}}}}`,
+    );
     expect(mcpDeep.status).toBeLessThan(500);
     expect(await mcpDeep.text()).not.toMatch(/\.ts:\d+|at async /);
-    const mcpGarbage = await h.app.request('/mcp', {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${alice}`,
-        'content-type': 'application/json',
-        accept: 'application/json, text/event-stream',
-      },
-      body: '{"jsonrpc":"2.0","id":1,"method":',
-    });
+    const mcpGarbage = await postMcp(
+      h.app,
+      { authorization: `Bearer ${alice}` },
+      '{"jsonrpc":"2.0","id":1,"method":',
+    );
     expect(mcpGarbage.status).toBeLessThan(500);
     expect(await h.counts()).toEqual(before);
     await healthy();
@@ -223,12 +206,7 @@ describe('input abuse', () => {
         `scope ${JSON.stringify(v)}`,
       );
       refused(await post('/requests', alice, createBody({ provider: v })), `provider ${JSON.stringify(v)}`);
-      const m = await h.tool(agentMcp, 'request_access', {
-        provider: 'mock',
-        role: v,
-        scope: 'dev',
-        reason: 'x',
-      });
+      const m = await h.ask(agentMcp, { role: v, reason: 'x' });
       expect(errorOf(m).code, JSON.stringify(v)).toMatch(/VALIDATION|NOT_FOUND|SDK/);
     }
     expect(await h.counts()).toEqual(before);
@@ -316,13 +294,7 @@ describe('input abuse', () => {
       refused(await post('/requests', alice, body), `duration_seconds ${JSON.stringify(s)}`);
     }
     for (const d of [-5, 0, 1.5, '-1h', 'NaN', '1e9']) {
-      const m = await h.tool(agentMcp, 'request_access', {
-        provider: 'mock',
-        role: 'deployer',
-        scope: 'dev',
-        reason: 'x',
-        duration: d,
-      });
+      const m = await h.ask(agentMcp, { role: 'deployer', reason: 'x', duration: d });
       expect(m.isError, JSON.stringify(d)).toBe(true);
     }
     expect(await h.counts()).toEqual(before);
@@ -490,13 +462,7 @@ describe('agent limits across surfaces', () => {
   const viaHttp = (o: Record<string, unknown> = {}) =>
     h.call('POST', `${API}/requests`, { token: agent.token, body: createBody(o) });
   const viaMcp = (o: Record<string, unknown> = {}) =>
-    h.tool(mcp, 'request_access', {
-      provider: 'mock',
-      role: 'ReadOnlyAccess',
-      scope: 'dev',
-      reason: 'limits test',
-      ...o,
-    });
+    h.ask(mcp, { role: 'ReadOnlyAccess', reason: 'limits test', ...o });
   const count = async () =>
     Number(
       (await h.sql("select count(*)::int as n from requests where requester_identity = 'agent:lim'"))[0]!.n,

@@ -76,25 +76,12 @@ describe('credential leakage', () => {
     granted.push(pend.body.request.id);
     // 3. agent, auto-approved over MCP
     const agentAuto = ok(
-      await h.tool(coderMcp, 'request_access', {
-        provider: 'mock',
-        role: 'ReadOnlyAccess',
-        scope: 'dev',
-        reason: 'read logs',
-        ticket: 'T-1',
-      }),
+      await h.ask(coderMcp, { role: 'ReadOnlyAccess', reason: 'read logs', ticket: 'T-1' }),
     );
     expect(agentAuto.request.state).toBe('ACTIVE');
     granted.push(agentAuto.request.id);
     // 4. agent, ai_review, approved by the AI reviewer over MCP
-    const agentRev = ok(
-      await h.tool(coderMcp, 'request_access', {
-        provider: 'mock',
-        role: 'deployer',
-        scope: 'dev',
-        reason: 'deploy build 7',
-      }),
-    );
+    const agentRev = ok(await h.ask(coderMcp, { role: 'deployer', reason: 'deploy build 7' }));
     expect(agentRev.request).toMatchObject({ state: 'PENDING', approver_tier: 'ai_review' });
     const decided = ok(
       await h.tool(revMcp, 'approve_request', {
@@ -107,12 +94,7 @@ describe('credential leakage', () => {
     granted.push(agentRev.request.id);
     // 5. agent grant on the scope where policy allows disclosure to the model (legitimate MCP disclosure)
     const disclose = ok(
-      await h.tool(coderMcp, 'request_access', {
-        provider: 'mock',
-        role: 'ReadOnlyAccess',
-        scope: 'disclose-ok',
-        reason: 'needs the raw key',
-      }),
+      await h.ask(coderMcp, { role: 'ReadOnlyAccess', scope: 'disclose-ok', reason: 'needs the raw key' }),
     );
     expect(disclose.request.state).toBe('ACTIVE');
     granted.push(disclose.request.id);
@@ -210,24 +192,11 @@ describe('credential leakage', () => {
       await h.tool(revMcp, 'escalate_to_human', { request_id: granted[3], reasoning: 'unsure' }),
     ];
     // A PENDING one to cancel, deny and escalate for real.
-    const p1 = ok(
-      await h.tool(coderMcp, 'request_access', {
-        provider: 'mock',
-        role: 'deployer',
-        scope: 'prod',
-        reason: 'deploy prod',
-      }),
-    ).request.id;
+    const p1 = ok(await h.ask(coderMcp, { role: 'deployer', scope: 'prod', reason: 'deploy prod' })).request
+      .id;
     results.push(await h.tool(revMcp, 'escalate_to_human', { request_id: p1, reasoning: 'prod: human' }));
     results.push(await h.tool(coderMcp, 'cancel_request', { request_id: p1, reason: 'not needed' }));
-    const p2 = ok(
-      await h.tool(coderMcp, 'request_access', {
-        provider: 'mock',
-        role: 'deployer',
-        scope: 'dev',
-        reason: 'deploy again',
-      }),
-    ).request.id;
+    const p2 = ok(await h.ask(coderMcp, { role: 'deployer', reason: 'deploy again' })).request.id;
     results.push(await h.tool(revMcp, 'deny_request', { request_id: p2, reasoning: 'twice in a row' }));
     for (const r of results) {
       const text = fullTextOf(r);

@@ -13,7 +13,7 @@ import { verifyAuditChain } from '../../src/core/audit/verify.js';
 import { createLogger } from '../../src/server/logger.js';
 import { type Stack, startStack } from '../helpers/app-stack.js';
 import { type CallOptions, type CallResult, callApp } from '../helpers/http-call.js';
-import { callTool, connectMcp } from '../helpers/mcp-client.js';
+import { type AskArgs, callTool, connectMcp, requestAccess } from '../helpers/mcp-client.js';
 import { setTier } from '../helpers/principals.js';
 import { countTables } from '../helpers/sql.js';
 import { AGENTS_OF_ALICE, DISCLOSURE_ON_ONE_SCOPE } from '../helpers/test-policies.js';
@@ -36,6 +36,8 @@ export interface SecHarness
   call(method: string, path: string, opts?: CallOptions): Promise<CallResult>;
   mcp(token: string): Promise<Client>;
   tool(client: Client, name: string, args?: Record<string, unknown>): Promise<CallToolResult>;
+  /** request_access on the mock provider (scope dev unless `args` says otherwise). */
+  ask(client: Client, args: AskArgs): Promise<CallToolResult>;
   sql(q: string): Promise<Record<string, unknown>[]>;
   /** Runs statements with the append-only triggers off, as a DBA tampering with the log would. */
   asDba(statements: string): Promise<void>;
@@ -88,6 +90,7 @@ export async function startSecHarness(opts: { config?: Record<string, unknown> }
         },
       }),
     tool: (client, name, args) => callTool(client, name, args, { timeout: 20_000 }),
+    ask: (client, args) => requestAccess(client, args, { timeout: 20_000 }),
     sql: s.rows,
     async asDba(statements) {
       await s.db.db.transaction(async (tx) => {

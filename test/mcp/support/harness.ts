@@ -12,7 +12,14 @@ import type { Driver } from '../../../src/core/db/client.js';
 import { defaultPolicySources, loadRegoPolicySet } from '../../../src/core/policy/index.js';
 import { MockProvider } from '../../../src/providers/mock/index.js';
 import { type Stack, startStack } from '../../helpers/app-stack.js';
-import { type CallOpts, callTool, connectMcp } from '../../helpers/mcp-client.js';
+import {
+  type AskArgs,
+  type CallOpts,
+  callTool,
+  connectMcp,
+  requestAccess,
+} from '../../helpers/mcp-client.js';
+import { setTier } from '../../helpers/principals.js';
 import { countTables } from '../../helpers/sql.js';
 import { AGENTS_OF_ALICE, DISCLOSURE_ON_ONE_SCOPE } from '../../helpers/test-policies.js';
 
@@ -59,9 +66,13 @@ export interface McpHarness extends Pick<Stack, 'app' | 'core' | 'mock' | 'db' |
     args?: Record<string, unknown>,
     opts?: CallOpts,
   ): Promise<CallToolResult>;
+  /** request_access on the mock provider (scope dev unless `args` says otherwise). */
+  ask(client: Client, args: AskArgs): Promise<CallToolResult>;
   /** Every /mcp response body so far (waits for bodies still streaming). */
   bodies(): Promise<string[]>;
   counts(): Promise<Record<string, number>>;
+  /** Sets a principal's trust tier directly in the database (test setup only). */
+  setTier(identity: string, tier: number): Promise<void>;
   sql(q: string): Promise<Record<string, unknown>[]>;
   /** Audit rows matching a SQL condition, oldest first, with `details` parsed (stored as text or jsonb). */
   audit(
@@ -93,8 +104,10 @@ export async function startMcpHarness(
         },
       }),
     call: callTool,
+    ask: (client, args) => requestAccess(client, args),
     bodies: () => Promise.all(recorded),
     counts: () => countTables(s.db.db, ['requests', 'approvals', 'audit_events', 'agents']),
+    setTier: (identity, tier) => setTier(s.db.db, identity, tier),
     sql: s.rows,
     async audit(where) {
       const list = await s.rows(
