@@ -9,6 +9,7 @@ import type { ServerNotification, ServerRequest, ToolAnnotations } from '@modelc
 import type { z } from 'zod';
 import type { McpContext } from './context.js';
 import { toolError } from './errors.js';
+import { listToolsFromCache } from './list-tools.js';
 
 export type ToolExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 export type ToolRight = 'requester' | 'ai-reviewer';
@@ -46,9 +47,10 @@ export function registerTools(
   ctx: McpContext,
   specs: readonly ToolSpec<any, any>[],
 ): void {
+  const registered = [];
   for (const spec of specs) {
     if (!mayUse(ctx, spec.right)) continue;
-    server.registerTool(
+    const tool = server.registerTool(
       spec.name,
       {
         title: spec.title,
@@ -69,5 +71,8 @@ export function registerTools(
         }
       },
     );
+    registered.push({ spec, registered: tool });
   }
+  // After registering: the SDK installs its own tools/list handler with the first tool; this replaces it.
+  if (registered.length > 0) listToolsFromCache(server, registered);
 }
