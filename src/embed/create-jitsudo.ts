@@ -6,21 +6,18 @@
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Logger } from 'pino';
-import { agentTokenResolver } from '../core/agents/authenticate.js';
 import { type Config, type ConfigInput, parseConfig } from '../core/config.js';
 import { type Core, createCore } from '../core/create-core.js';
 import type { ServerKeys } from '../core/crypto/secrets.js';
 import type { Database, Driver } from '../core/db/client.js';
 import type { PolicyHolder } from '../core/deps.js';
-import { createAuthenticator } from '../core/identity/index.js';
 import type { PolicySet } from '../core/policy/types.js';
 import type { ProviderRegistry } from '../core/providers/registry.js';
 import type { Provider } from '../core/providers/types.js';
-import { createApp } from '../http/app.js';
+import { coreApp } from '../server/core-app.js';
 import { createLogger } from '../server/logger.js';
 import { filePolicyHolder } from '../server/policy-holder.js';
 import { closeProviders, loadProviders } from '../server/providers.js';
-import { httpVerbs } from '../server/verbs.js';
 import { sweeperBackground } from '../sweeper/index.js';
 
 export interface CreateJitsudoOptions {
@@ -80,16 +77,7 @@ export async function createJitsudo(opts: CreateJitsudoOptions): Promise<Jitsudo
     await closeProviders(built, log);
     throw e;
   }
-  const identity = { config, keys: core.deps.keys };
-  const inner = createApp({
-    verbs: httpVerbs(core),
-    authenticator: createAuthenticator({ ...identity, agents: agentTokenResolver(core.deps) }),
-    log,
-    ready: async () => {
-      await core.deps.db.execute('select 1');
-    },
-    devTokens: config.auth.mode === 'dev' ? identity : undefined,
-  });
+  const inner = coreApp(core, log);
   const app = new OpenAPIHono<any>();
   // Registered before the inner app, so it answers first: the document with its mount point.
   app.get(OPENAPI_PATH, async (c) => {

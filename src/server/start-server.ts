@@ -7,7 +7,6 @@
 import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
 import type { Logger } from 'pino';
-import { agentTokenResolver } from '../core/agents/authenticate.js';
 import { auditCheckpointer } from '../core/audit/checkpointer.js';
 import type { Config } from '../core/config.js';
 import { type Core, createCore } from '../core/create-core.js';
@@ -15,13 +14,12 @@ import { migrate, openDatabase } from '../core/db/client.js';
 import { AppError } from '../core/errors.js';
 import { createAuthenticator } from '../core/identity/index.js';
 import { createPolicyStore, type PolicyStore } from '../core/policies/index.js';
-import { createApp } from '../http/app.js';
 import { sweeperBackground } from '../sweeper/index.js';
+import { coreApp } from './core-app.js';
 import { assertSafeListenAddress, DEV_MODE_WARNING } from './dev-mode.js';
 import { parseListenAddress } from './listen-address.js';
 import { createLogger } from './logger.js';
 import { closeProviders, loadProviders } from './providers.js';
-import { httpVerbs } from './verbs.js';
 
 export interface StartServerOptions {
   config: Readonly<Config>;
@@ -84,17 +82,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   }
   let server: ServerType | undefined;
   try {
-    const identity = { config, keys: core.deps.keys };
-    const app = createApp({
-      verbs: httpVerbs(core),
-      authenticator: createAuthenticator({ ...identity, agents: agentTokenResolver(core.deps) }),
-      log,
-      ready: async () => {
-        await core.deps.db.execute('select 1');
-      },
-      devTokens: dev ? identity : undefined,
-    });
-    server = await listen(app.fetch, addr.host, addr.port);
+    server = await listen(coreApp(core, log).fetch, addr.host, addr.port);
   } catch (e) {
     await core.close();
     await closeProviders(providers, log);

@@ -1,0 +1,26 @@
+/**
+ * The HTTP app (API, /openapi.json, health, /mcp) in front of a core, built the same way for
+ * jitsudod and for createJitsudo: agent tokens resolved through the core, readiness is "the
+ * database answers", dev tokens only in dev auth mode.
+ */
+import type { Logger } from 'pino';
+import { agentTokenResolver } from '../core/agents/authenticate.js';
+import type { Core } from '../core/create-core.js';
+import { createAuthenticator } from '../core/identity/index.js';
+import { createApp } from '../http/app.js';
+import { httpVerbs } from './verbs.js';
+
+/** The app for `core`; invariant: every route calls this core's verbs with this core's keys. */
+export function coreApp(core: Core, log: Logger): ReturnType<typeof createApp> {
+  const { config, keys, db } = core.deps;
+  const identity = { config, keys };
+  return createApp({
+    verbs: httpVerbs(core),
+    authenticator: createAuthenticator({ ...identity, agents: agentTokenResolver(core.deps) }),
+    log,
+    ready: async () => {
+      await db.execute('select 1');
+    },
+    devTokens: config.auth.mode === 'dev' ? identity : undefined,
+  });
+}
