@@ -4,7 +4,6 @@
  * go straight on to the grant. Provider calls happen only after the request is committed.
  */
 import type { Actor } from '../actor.js';
-import type { ApprovalRow } from '../db/approvals-repo.js';
 import { insertApproval } from '../db/approvals-repo.js';
 import { insertRequest, readTrustTier } from '../db/requests-repo.js';
 import type { CoreDeps } from '../deps.js';
@@ -61,70 +60,50 @@ export async function createRequest(deps: CoreDeps, actor: Actor, input: unknown
   });
   await assertAgentLimits(deps, actor, now);
 
-  const trustTier = await readTrustTier(deps.db, actor.identity);
-  const pin = policyInput(
-    userInput(actor),
-    {
-      provider: v.provider,
-      role: v.role,
-      resource_scope: v.resourceScope,
-      duration_seconds: v.durationSeconds,
-      reason: v.reason,
-      break_glass: v.breakGlass,
-      metadata: v.metadata,
-    },
-    trustTier,
-    now,
-  );
   const policies = deps.policies.current();
   const who = { actor: actor.identity, actorKind: actor.kind, onBehalfOf: actor.agent?.owner };
   const where = { provider: v.provider, resourceScope: v.resourceScope };
   const summary = { role: v.role, duration_seconds: v.durationSeconds, break_glass: v.breakGlass };
-
-  const eligibility = policies.eligibility(pin, decideAt(now));
-  if (!eligibility.allow) {
-    await transact(deps, (tx) =>
-      audit(tx, {
-        ...who,
-        ...where,
-        action: 'request.denied_by_policy',
-        outcome: 'denied',
-        details: { ...summary, reasons: eligibility.reasons, decided_by: eligibility.decidedBy },
-      }),
-    );
-    // What policy would allow instead, so a caller (an agent, above all) can adjust rather than retry.
-    const alternatives = nearestAlternatives(
-      { policies, user: pin.user, trustTier, now },
-      deps.config,
-      deps.providers,
-      pin.request,
-    );
-    throw new AppError('POLICY_DENIED', `denied by policy: ${eligibility.reason}`, {
-      details: {
-        reasons: eligibility.reasons,
-        decided_by: eligibility.decidedBy,
-        trust_tier: trustTier,
-        alternatives,
-      },
-    });
-  }
-  let tier: ApproverTier = 'auto';
-  let decidedBy = eligibility.decidedBy;
-  if (!v.breakGlass) {
-    const approval = policies.approval(pin, decideAt(now));
-    tier = approval.approverTier;
-    decidedBy = approval.decidedBy;
-  }
-  const immediate = v.breakGlass || tier === 'auto';
+  const requestDoc = {
+    provider: v.provider,
+    role: v.role,
+    resource_scope: v.resourceScope,
+    duration_seconds: v.durationSeconds,
+    reason: v.reason,
+    break_glass: v.breakGlass,
+    metadata: v.metadata,
+  };
   const lease = deps.config.sweeper.lease_seconds * 1000;
-  const approvals: ApprovalRow[] = [];
 
-  const row = await transact(
+  // One transaction reads the trust tier, lets policy decide and records the outcome: a denial's
+  // audit row or the request with its own. Deciding inside it saves a round trip per request and
+  // lets group commit batch the tier reads of concurrent creations too. It may run twice (retries).
+  const outcome = await transact(
     deps,
     async (tx) => {
-      approvals.length = 0; // the transaction may be retried
       // Checked here, under a per-agent lock and with the insert, so a parallel burst cannot overshoot.
       await assertAgentLimits(deps, actor, now, tx);
+      const trustTier = await readTrustTier(tx, actor.identity);
+      const pin = policyInput(userInput(actor), requestDoc, trustTier, now);
+      const eligibility = policies.eligibility(pin, decideAt(now));
+      if (!eligibility.allow) {
+        await audit(tx, {
+          ...who,
+          ...where,
+          action: 'request.denied_by_policy',
+          outcome: 'denied',
+          details: { ...summary, reasons: eligibility.reasons, decided_by: eligibility.decidedBy },
+        });
+        return { kind: 'denied', denied: eligibility, pin, trustTier } as const;
+      }
+      let tier: ApproverTier = 'auto';
+      let decidedBy = eligibility.decidedBy;
+      if (!v.breakGlass) {
+        const approval = policies.approval(pin, decideAt(now));
+        tier = approval.approverTier;
+        decidedBy = approval.decidedBy;
+      }
+      const immediate = v.breakGlass || tier === 'auto';
       const inserted = insertRequest(tx, {
         ...base,
         state: immediate ? 'APPROVED' : 'PENDING',
@@ -153,7 +132,7 @@ export async function createRequest(deps: CoreDeps, actor: Actor, input: unknown
             createdAt: now,
           })
         : undefined;
-      const [r, a] = await Promise.all([inserted, approval]);
+      const [row, a] = await Promise.all([inserted, approval]);
       await audit(tx, {
         ...who,
         ...where,
@@ -162,22 +141,41 @@ export async function createRequest(deps: CoreDeps, actor: Actor, input: unknown
         outcome: 'success',
         details: { ...summary, approver_tier: tier, reason: v.reason, trust_tier: trustTier },
       });
-      if (!a) return r;
-      approvals.push(a);
-      await audit(tx, {
-        ...who,
-        ...where,
-        requestId: id,
-        action: v.breakGlass ? 'break_glass.used' : 'request.auto_approved',
-        outcome: 'success',
-        details: v.breakGlass
-          ? { ...summary, alert: true, reason: v.reason }
-          : { ...summary, decided_by: decidedBy },
-      });
-      return r;
+      if (a)
+        await audit(tx, {
+          ...who,
+          ...where,
+          requestId: id,
+          action: v.breakGlass ? 'break_glass.used' : 'request.auto_approved',
+          outcome: 'success',
+          details: v.breakGlass
+            ? { ...summary, alert: true, reason: v.reason }
+            : { ...summary, decided_by: decidedBy },
+        });
+      return { kind: 'created', row, approvals: a ? [a] : [], immediate } as const;
     },
     [id, ...requesterKeys(actor)],
   );
+
+  if (outcome.kind === 'denied') {
+    const { denied, pin, trustTier } = outcome;
+    // What policy would allow instead, so a caller (an agent, above all) can adjust rather than retry.
+    const alternatives = nearestAlternatives(
+      { policies, user: pin.user, trustTier, now },
+      deps.config,
+      deps.providers,
+      pin.request,
+    );
+    throw new AppError('POLICY_DENIED', `denied by policy: ${denied.reason}`, {
+      details: {
+        reasons: denied.reasons,
+        decided_by: denied.decidedBy,
+        trust_tier: trustTier,
+        alternatives,
+      },
+    });
+  }
+  const { row, approvals, immediate } = outcome;
   if (!immediate) return toRequestView(row, approvals);
   if (v.breakGlass)
     deps.log.warn(
