@@ -30,6 +30,7 @@ import {
 } from './policies/index.js';
 import type { PolicySet } from './policy/types.js';
 import { getPrincipal, setTrustTier } from './principals/index.js';
+import { noteSeen, Sightings } from './principals/note-seen.js';
 import { ProviderRegistry } from './providers/registry.js';
 import type { Provider } from './providers/types.js';
 import { approveRequest } from './requests/approve.js';
@@ -67,6 +68,18 @@ export interface CreateCoreOptions {
 }
 
 type VerbFn<I, R> = (deps: CoreDeps, actor: Actor, input: I) => Promise<R>;
+
+/** Verbs that are a principal's own activity: success updates its "last seen" (principals/note-seen.ts). */
+const ACTIVITY = new Set([
+  'createRequest',
+  'approveRequest',
+  'denyRequest',
+  'escalateRequest',
+  'cancelRequest',
+  'revokeRequest',
+  'getCredentials',
+  'discloseCredentials',
+]);
 type Bound<F> = F extends VerbFn<infer I, infer R> ? (actor: Actor, input?: I) => Promise<R> : never;
 
 const VERBS = {
@@ -153,11 +166,21 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
     const gc = new GroupCommit(opened.db, { driver: opened.driver, maxBatch: 64 });
     deps.transact = (fn, keys) => gc.run(fn, keys);
   }
+  const seen = { db: deps.db, now, log, sightings: new Sightings() };
   const verbs = Object.fromEntries(
-    Object.entries(VERBS).map(([name, fn]) => [
-      name,
-      (actor: Actor, input?: unknown) => (fn as VerbFn<unknown, unknown>)(deps, actor, input ?? {}),
-    ]),
+    Object.entries(VERBS).map(([name, fn]) => {
+      const verb = fn as VerbFn<unknown, unknown>;
+      if (!ACTIVITY.has(name))
+        return [name, (actor: Actor, input?: unknown) => verb(deps, actor, input ?? {})];
+      return [
+        name,
+        async (actor: Actor, input?: unknown) => {
+          const out = await verb(deps, actor, input ?? {});
+          await noteSeen(seen, actor);
+          return out;
+        },
+      ];
+    }),
   ) as Verbs;
   const background = (opts.background ?? []).map((make) => make(deps));
   // A store core created follows other replicas' policy changes while core runs.
