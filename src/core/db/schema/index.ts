@@ -6,4 +6,4 @@ export { auditEvents } from './audit-events.js';
 export { policies } from './policies.js';
 export { policyRevisions } from './policy-revisions.js';
 export { principals } from './principals.js';
-export { REQUEST_STATES, requests } from './requests.js';
+export { requests } from './requests.js';

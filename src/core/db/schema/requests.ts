@@ -1,18 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { REQUEST_STATES } from '../../requests/states.js';
 
+// The state machine owns the list of states; the table stores them and checks them.
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
-
-export const REQUEST_STATES = [
-  'PENDING',
-  'APPROVED',
-  'ACTIVE',
-  'REJECTED',
-  'CANCELLED',
-  'EXPIRED',
-  'REVOKED',
-  'FAILED',
-] as const;
 
 /** One elevation request and its grant. Credentials are only ever stored encrypted, and wiped at the end. */
 export const requests = pgTable(
