@@ -7,16 +7,11 @@
  */
 import type { AuditInput } from '../audit/append.js';
 import { encryptSecret } from '../crypto/secrets.js';
-import {
-  lockRequests,
-  type RequestPatch,
-  type RequestRow,
-  transitionIfState,
-  updateRequest,
-} from '../db/requests-repo.js';
+import { type RequestPatch, type RequestRow, transitionIfState, updateRequest } from '../db/requests-repo.js';
 import type { CoreDeps } from '../deps.js';
 import type { GrantResult } from '../providers/types.js';
 import { ProviderError } from '../providers/types.js';
+import { lockById } from './batch.js';
 import {
   type AuditActor,
   backoffMs,
@@ -90,13 +85,9 @@ async function recordGrantOutcomes(
           return [row];
         }
       }
-      const current = new Map(
-        (
-          await lockRequests(
-            tx,
-            outcomes.map((o) => o.row.id),
-          )
-        ).map((r) => [r.id, r]),
+      const current = await lockById(
+        tx,
+        outcomes.map((o) => o.row.id),
       );
       const after: RequestRow[] = [];
       for (const o of outcomes) {
