@@ -4,8 +4,7 @@
  * go straight on to the grant. Provider calls happen only after the request is committed.
  */
 import type { Actor } from '../actor.js';
-import { insertApproval } from '../db/approvals-repo.js';
-import { insertRequest, readTrustTier } from '../db/requests-repo.js';
+import { readTrustTier } from '../db/requests-repo.js';
 import type { CoreDeps } from '../deps.js';
 import { nearestAlternatives } from '../eligible/alternatives.js';
 import { AppError } from '../errors.js';
@@ -14,6 +13,7 @@ import type { ApproverTier } from '../policy/types.js';
 import { assertRequester } from './access.js';
 import { assertAgentLimits, requesterKeys } from './agent-limits.js';
 import { parseCreateInput } from './create-input.js';
+import { recordCreation } from './create-record.js';
 import { issueGrants } from './grant-flow.js';
 import { decideAt, policyInput, userInput } from './policy-input.js';
 import { audit, transact } from './tx.js';
@@ -73,7 +73,6 @@ export async function createRequest(deps: CoreDeps, actor: Actor, input: unknown
     break_glass: v.breakGlass,
     metadata: v.metadata,
   };
-  const lease = deps.config.sweeper.lease_seconds * 1000;
 
   // One transaction reads the trust tier, lets policy decide and records the outcome: a denial's
   // audit row or the request with its own. Deciding inside it saves a round trip per request and
@@ -103,56 +102,8 @@ export async function createRequest(deps: CoreDeps, actor: Actor, input: unknown
         tier = approval.approverTier;
         decidedBy = approval.decidedBy;
       }
-      const immediate = v.breakGlass || tier === 'auto';
-      const inserted = insertRequest(tx, {
-        ...base,
-        state: immediate ? 'APPROVED' : 'PENDING',
-        approverTier: tier,
-        pendingExpiresAt: immediate
-          ? null
-          : new Date(now.getTime() + deps.config.requests.pending_ttl_seconds * 1000),
-        escalateAt:
-          tier === 'ai_review'
-            ? new Date(now.getTime() + deps.config.requests.ai_review_escalate_after_seconds * 1000)
-            : null,
-        approvedAt: immediate ? now : null,
-        // The grant below is attempt 1; the lease lets the sweeper take over if this process dies.
-        grantAttempts: immediate ? 1 : 0,
-        nextAttemptAt: immediate ? new Date(now.getTime() + lease) : null,
-      });
-      // Both inserts go out together (pipelined, executed in order: the approval references the request).
-      const approval = immediate
-        ? insertApproval(tx, {
-            id: newId('apr'),
-            requestId: id,
-            actorIdentity: v.breakGlass ? actor.identity : 'policy',
-            actorKind: v.breakGlass ? 'break_glass' : 'policy',
-            decision: 'approve',
-            comment: v.breakGlass ? 'break-glass: approval skipped' : 'auto-approved by policy',
-            createdAt: now,
-          })
-        : undefined;
-      const [row, a] = await Promise.all([inserted, approval]);
-      await audit(tx, {
-        ...who,
-        ...where,
-        requestId: id,
-        action: 'request.created',
-        outcome: 'success',
-        details: { ...summary, approver_tier: tier, reason: v.reason, trust_tier: trustTier },
-      });
-      if (a)
-        await audit(tx, {
-          ...who,
-          ...where,
-          requestId: id,
-          action: v.breakGlass ? 'break_glass.used' : 'request.auto_approved',
-          outcome: 'success',
-          details: v.breakGlass
-            ? { ...summary, alert: true, reason: v.reason }
-            : { ...summary, decided_by: decidedBy },
-        });
-      return { kind: 'created', row, approvals: a ? [a] : [], immediate } as const;
+      const created = await recordCreation(deps, tx, { base, actor, tier, decidedBy, trustTier, now });
+      return { kind: 'created', ...created } as const;
     },
     [id, ...requesterKeys(actor)],
   );
