@@ -5,24 +5,12 @@
  * is exactly that head — how an appender that guessed the head checks its guess under the chain
  * lock without a round trip of its own (audit/append-many.ts).
  */
+import type { AuditRecord } from '../audit/hash.js';
 import type { Transaction } from './client.js';
 import { rawRows } from './raw.js';
 
-/** A chained row as written: `details` is its canonical JSON text. */
-export interface StoredAuditRow {
-  id: number;
-  actor: string;
-  actor_kind: string;
-  on_behalf_of: string | null;
-  action: string;
-  request_id: string | null;
-  provider: string | null;
-  resource_scope: string | null;
-  outcome: string;
-  details: string;
-  prev_hash: string;
-  hash: string;
-}
+/** A chained row as written (its `ts` is the statement's): `details` is its canonical JSON text. */
+export type StoredAuditRow = Omit<AuditRecord, 'ts' | 'details'> & { details: string };
 
 const COLUMNS = [
   'actor',
