@@ -6,8 +6,9 @@
  * process wrote last (its guess of the current head): the rows are chained onto the guess before
  * the lock is even granted, and the insert is sent right behind the lock request (pipelined on
  * PostgreSQL) with a guard that writes nothing unless the guess is still the head. Another replica
- * appending, or a batch that rolled back, just means one more round: read the real head, chain
- * again, insert. The guard runs under the lock, so a wrong guess never reaches the chain.
+ * appending, or a batch that rolled back, just means one more round: the refused insert returns
+ * the real head, and the rows are chained again onto it. The guard runs under the lock, so a wrong
+ * guess never reaches the chain.
  */
 import { insertAuditRows, type StoredAuditRow } from '../db/audit-insert-many.js';
 import { lockAuditChain, readAuditHead } from '../db/audit-repo.js';
@@ -86,22 +87,26 @@ export async function appendAuditMany(
   if (events.length === 0) return { ts, rows: [] };
   const texts = events.map(checkAuditInput);
   const guess = tail?.guess;
+  let head: Head | null | undefined;
   if (guess) {
     const rows = chainOnto(guess, events, texts, ts);
     // Set before any await: a batch appending after this one chains onto these rows.
     tail.guess = rows[rows.length - 1]!;
-    let written: number;
+    let res: Awaited<ReturnType<typeof insertAuditRows>>;
     if (tail.pipelined)
-      [, written] = await Promise.all([lockAuditChain(tx), insertAuditRows(tx, ts, rows, guess)]);
+      [, res] = await Promise.all([lockAuditChain(tx), insertAuditRows(tx, ts, rows, guess)]);
     else {
       await lockAuditChain(tx);
-      written = await insertAuditRows(tx, ts, rows, guess);
+      res = await insertAuditRows(tx, ts, rows, guess);
     }
-    if (written === rows.length) return { ts, rows };
-  } else await lockAuditChain(tx);
-  // The lock is held: the head read now stays the head until this transaction ends.
-  const head = (await readAuditHead(tx)) ?? { id: 0, hash: GENESIS_HASH };
-  const rows = chainOnto(head, events, texts, ts);
+    if (res.written === rows.length) return { ts, rows };
+    head = res.head; // the head as it stands under the lock, read by the refused insert itself
+  } else {
+    await lockAuditChain(tx);
+    // The lock is held: the head read now stays the head until this transaction ends.
+    head = await readAuditHead(tx);
+  }
+  const rows = chainOnto(head ?? { id: 0, hash: GENESIS_HASH }, events, texts, ts);
   if (tail) tail.guess = rows[rows.length - 1]!;
   await insertAuditRows(tx, ts, rows);
   return { ts, rows };
