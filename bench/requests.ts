@@ -11,6 +11,7 @@
  * Goals (PostgreSQL): ≥ 500 req/s, p99 ≤ 25 ms, ≤ 3× the floor. By Little's law latency is in-flight
  * ÷ throughput (32 in flight at 500 req/s is 64 ms on average), so the p99 goal is read at the lower
  * concurrency and the throughput goal at the higher.
+ * On PostgreSQL it then runs two jitsudod replicas on one database at the highest level.
  * Usage: npx tsx bench/requests.ts [requests per level] [concurrency levels, e.g. 8,32]
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -94,12 +95,18 @@ interface LoadResult {
   cpu: { server: number; client: number; db: number };
 }
 
+/** A server to send requests to: its client and a bearer token it minted. */
+interface Target {
+  client: BenchClient;
+  bearer: string;
+  pid: number;
+}
+
+/** `n` creations, `c` in flight, spread over `targets` (replicas of one database) by worker. */
 async function load(
-  client: BenchClient,
-  bearer: string,
+  targets: readonly Target[],
   n: number,
   c: number,
-  serverPid: number,
   dbProcess?: string,
 ): Promise<LoadResult> {
   const body = JSON.stringify({
@@ -109,17 +116,19 @@ async function load(
     duration: '1h',
     reason: 'bench',
   });
-  const headers = { authorization: `Bearer ${bearer}` };
+  const serverCpu = () => targets.reduce((sum, t) => sum + processCpuMs(t.pid), 0);
   const lat: number[] = [];
   let next = 0;
   const cpu0 = {
-    server: processCpuMs(serverPid),
+    server: serverCpu(),
     client: selfCpuMs(),
     db: dbProcess ? processesCpuMs(dbProcess) : 0,
   };
   const t0 = performance.now();
   await Promise.all(
-    Array.from({ length: c }, async () => {
+    Array.from({ length: c }, async (_, worker) => {
+      const { client, bearer } = targets[worker % targets.length]!;
+      const headers = { authorization: `Bearer ${bearer}` };
       while (next < n) {
         next++;
         const s = performance.now();
@@ -138,7 +147,7 @@ async function load(
     rps: (n / elapsed) * 1000,
     lat,
     cpu: {
-      server: (processCpuMs(serverPid) - cpu0.server) / n,
+      server: (serverCpu() - cpu0.server) / n,
       client: (selfCpuMs() - cpu0.client) / n,
       db: dbProcess ? (processesCpuMs(dbProcess) - cpu0.db) / n : Number.NaN,
     },
@@ -166,6 +175,32 @@ async function stop(child: ChildProcess): Promise<void> {
   }, 30_000);
   await done;
   clearTimeout(timer);
+}
+
+/**
+ * Two jitsudod processes on one PostgreSQL database (how platform teams run it), the client's
+ * workers split between them: both append to the one audit chain. On this 2-core machine the two
+ * servers also compete for the same cores, so this is a floor for what replicas achieve.
+ */
+async function replicas(databaseUrl: string, count: number, c: number): Promise<void> {
+  const started = await Promise.all(Array.from({ length: count }, () => startServer(databaseUrl)));
+  const targets: Target[] = [];
+  try {
+    for (const { url, child } of started) {
+      const client = new BenchClient(url, c);
+      targets.push({ client, bearer: await token(client, 'bench@example.com', ['bench']), pid: child.pid! });
+    }
+    await load(targets, Math.min(500, N), c);
+    const r = await load(targets, N, c, 'postgres');
+    const audit = await verifyAudit(targets[0]!.client);
+    console.log(
+      `postgres ×${count} replicas C=${c} ${Math.round(r.rps)} req/s, p50 ${percentile(r.lat, 50).toFixed(1)} ms, ` +
+        `p99 ${percentile(r.lat, 99).toFixed(1)} ms; CPU per request: servers ${ms(r.cpu.server)} ms, database ${ms(r.cpu.db)} ms; ${audit}`,
+    );
+  } finally {
+    for (const t of targets) t.client.close();
+    await Promise.all(started.map((s) => stop(s.child)));
+  }
 }
 
 const FLOOR_DDL = [
@@ -229,13 +264,10 @@ async function run(
   const lines: string[] = [];
   const results: { c: number; r: LoadResult }[] = [];
   try {
-    const bearer = await token(client, 'bench@example.com', ['bench']);
-    await load(client, bearer, Math.min(500, N), Math.max(...LEVELS), child.pid!); // warm-up: JIT, pools, prepared statements
+    const target = { client, bearer: await token(client, 'bench@example.com', ['bench']), pid: child.pid! };
+    await load([target], Math.min(500, N), Math.max(...LEVELS)); // warm-up: JIT, pools, prepared statements
     for (const c of LEVELS)
-      results.push({
-        c,
-        r: await load(client, bearer, N, c, child.pid!, databaseUrl ? 'postgres' : undefined),
-      });
+      results.push({ c, r: await load([target], N, c, databaseUrl ? 'postgres' : undefined) });
     const audit = await verifyAudit(client);
     client.close();
     await stop(child);
@@ -297,6 +329,7 @@ if (server) {
       await sql.end();
       return rps;
     });
+    await replicas(u.toString(), 2, Math.max(...LEVELS));
   } finally {
     await admin.unsafe(`drop database if exists ${name} with (force)`);
     await admin.end();
