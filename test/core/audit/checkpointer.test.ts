@@ -19,7 +19,10 @@ describe('audit checkpointer', () => {
     await new Promise((r) => setTimeout(r, 100));
     expect(await listCheckpoints(t.db)).toEqual([]);
     await appendAudit(t.db, { actor: 'a@example.com', action: 'test.appended', outcome: 'success' });
-    await new Promise((r) => setTimeout(r, 150));
+    // Ticks every 20 ms; poll rather than sleep a fixed time (a loaded machine delays timers).
+    for (let i = 0; i < 250 && (await listCheckpoints(t.db)).length === 0; i++)
+      await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 100)); // more ticks: the head did not move again
     await c.stop();
     const cps = await listCheckpoints(t.db);
     expect(cps.map((x) => x.head_id)).toEqual([1]);
