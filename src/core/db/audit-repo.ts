@@ -3,6 +3,7 @@
  * advisory lock); everything that reads the head to append must hold it.
  */
 import { and, desc, eq, gte, lt, lte, or, type SQL, sql } from 'drizzle-orm';
+import type { AuditCheckpoint } from '../audit/checkpoint-sign.js';
 import { type AuditRecord, auditCopyLine, copyField } from '../audit/hash.js';
 import { type Executor, sqlRows, type Transaction } from './client.js';
 import { rawRows } from './raw.js';
@@ -161,16 +162,8 @@ export async function queryAuditRecords(exec: Executor, f: AuditFilter): Promise
   return rows.map(toRecord);
 }
 
-export interface CheckpointRow {
-  id: number;
-  row_count: number;
-  head_id: number;
-  head_hash: string;
-  signed_at: string;
-  key_id: string;
-  signature: string;
-  public_key: string;
-}
+/** A stored checkpoint is the signed statement itself (audit/checkpoint-sign.ts). */
+export type CheckpointRow = AuditCheckpoint;
 
 /** Stores a signed checkpoint. */
 export async function insertCheckpoint(exec: Executor, c: Omit<CheckpointRow, 'id'>): Promise<CheckpointRow> {
