@@ -5,32 +5,13 @@
  */
 import { createJitsudo, MockProvider } from 'jitsudo';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GrantRef, Provider } from '../../src/core/providers/types.js';
+import type { Provider } from '../../src/core/providers/types.js';
 import { createTestDb, type TestDb } from '../helpers/db.js';
-
-// Without PostgreSQL, a port nothing listens on: the pool still exists and close() still ends it.
-const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:1/none';
-
-const ref: GrantRef = {
-  request: {
-    requestId: 'req_01J9Z7X3R4T5V6W7X8Y9Z0ABCD',
-    principal: { identity: 'alice@example.com', kind: 'human', groups: [] },
-    role: 'jt_reader',
-    scope: 'shop',
-    durationSeconds: 600,
-    reason: 'close test',
-    metadata: {},
-  },
-  handle: {},
-  expiresAt: new Date(Date.now() + 600_000),
-};
-
-/** What a provider call settles to: 'ok', or the error message. */
-const outcome = (p: Promise<unknown>) =>
-  p.then(
-    () => 'ok',
-    (e: unknown) => (e instanceof Error ? e.message : String(e)),
-  );
+import {
+  expectPoolsEnded,
+  expectPoolsOpen,
+  POSTGRES_PROVIDER_CONFIG,
+} from '../helpers/postgres-provider-pools.js';
 
 describe('closing an embedded jitsudo', () => {
   let db: TestDb;
@@ -47,18 +28,16 @@ describe('closing an embedded jitsudo', () => {
     encryption: { key: 'c'.repeat(64) },
     providers: {
       mock: {},
-      postgres: { url: PG_URL, timeout_ms: 1_000, retry: { attempts: 1, base_delay_ms: 1, max_delay_ms: 1 } },
+      postgres: POSTGRES_PROVIDER_CONFIG,
     },
   };
 
   it('ends the connection pools of the postgres provider it built from config', async () => {
     const j = await createJitsudo({ config, database: db, startSweeper: false });
     const pg = j.core.deps.providers.get('postgres');
-    const before = await outcome(pg.isActive(ref));
-    if (process.env.TEST_DATABASE_URL) expect(before).toBe('ok');
-    else expect(before).toMatch(/unavailable/);
+    await expectPoolsOpen(pg);
     await j.close();
-    expect(await outcome(pg.isActive(ref))).toMatch(/CONNECTION_ENDED/);
+    await expectPoolsEnded(pg);
     await j.close(); // idempotent
   });
 
