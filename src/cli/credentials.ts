@@ -5,7 +5,6 @@
 import {
   chmodSync,
   existsSync,
-  mkdirSync,
   readFileSync,
   renameSync,
   statSync,
@@ -15,6 +14,7 @@ import {
 import { join } from 'node:path';
 import { parse as parseYaml, stringify } from 'yaml';
 import { z } from 'zod';
+import { ensurePrivateDir } from '../core/private-files.js';
 import { jitsudoHome } from './env.js';
 import { CliError } from './errors.js';
 import { EXIT } from './exit-codes.js';
@@ -51,7 +51,7 @@ export function loadCredentials(): StoredCredentials | undefined {
 /** Writes the credentials file atomically (temp file 0600, then rename). */
 export function saveCredentials(creds: StoredCredentials): string {
   const dir = jitsudoHome();
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  ensurePrivateDir(dir);
   const path = credentialsPath();
   const tmp = `${path}.${process.pid}.tmp`;
   writeFileSync(tmp, stringify(creds), { mode: 0o600 });

@@ -14,10 +14,12 @@ import {
   type KeyObject,
   randomBytes,
 } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config.js';
+import { type AuditMacKey, auditMacKeyId } from '../audit/row-mac.js';
 import { AppError } from '../errors.js';
+import { ensurePrivateDir, tightenFile } from '../private-files.js';
 
 export interface ServerKeys {
   /** AES-256-GCM key for provider credentials and other secrets at rest. */
@@ -30,6 +32,10 @@ export interface ServerKeys {
   signingKeyId: string;
   /** 32-byte secret for server-minted tokens (HS256) — dev identity mode and agent tokens. */
   tokenKey: Buffer;
+  /** Row-MAC keys of the audit chain: the current one first (new rows), then retired ones (verify only). */
+  auditMacKeys: readonly AuditMacKey[];
+  /** Public keys (base64url) whose audit checkpoints verify: the current one first, then retired ones. */
+  trustedCheckpointKeys: readonly string[];
   /** Where the master key came from. */
   source: 'config' | 'file';
 }
@@ -82,14 +88,26 @@ function derive(master: Buffer, label: string): Buffer {
   return Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), `jitsudo/${label}/v1`, 32));
 }
 
-/** Derives every server key from a master key; deterministic, so replicas agree. */
-export function deriveServerKeys(master: Buffer, source: ServerKeys['source'] = 'config'): ServerKeys {
+function auditMacKey(master: Buffer): AuditMacKey {
+  const secret = derive(master, 'audit-row-mac').toString('hex');
+  return { id: auditMacKeyId(secret), secret };
+}
+
+function checkpointKey(master: Buffer): KeyObject {
   const seed = derive(master, 'audit-checkpoint-ed25519');
-  const signingKey = createPrivateKey({
-    key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]),
-    format: 'der',
-    type: 'pkcs8',
-  });
+  return createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]), format: 'der', type: 'pkcs8' });
+}
+
+/**
+ * Derives every server key from a master key; deterministic, so replicas agree. `retired` are earlier
+ * master keys: only their audit verification halves are kept (old rows and checkpoints still verify).
+ */
+export function deriveServerKeys(
+  master: Buffer,
+  source: ServerKeys['source'] = 'config',
+  retired: readonly Buffer[] = [],
+): ServerKeys {
+  const signingKey = checkpointKey(master);
   const signingPublicKey = createPublicKey(signingKey);
   return {
     encryptionKey: derive(master, 'secrets-aes-256-gcm'),
@@ -97,6 +115,8 @@ export function deriveServerKeys(master: Buffer, source: ServerKeys['source'] = 
     signingPublicKey,
     signingKeyId: publicKeyId(signingPublicKey),
     tokenKey: derive(master, 'token-hs256'),
+    auditMacKeys: [master, ...retired].map(auditMacKey),
+    trustedCheckpointKeys: [master, ...retired].map((m) => exportPublicKey(createPublicKey(checkpointKey(m)))),
     source,
   };
 }
@@ -126,13 +146,17 @@ export function publicKeyId(key: KeyObject): string {
  * The server's keys: from config `encryption.key` when set; otherwise from `<home>/master.key`,
  * generated (mode 0600) on first use. Multi-replica deployments must set `encryption.key`.
  */
-export function loadOrCreateKeys(config: Pick<Config, 'home' | 'encryption'>): ServerKeys {
-  if (config.encryption.key) return deriveServerKeys(parseMasterKey(config.encryption.key), 'config');
+export function loadOrCreateKeys(
+  config: Pick<Config, 'home'> & { encryption: { key?: string; retired_keys?: readonly string[] } },
+): ServerKeys {
+  const retired = (config.encryption.retired_keys ?? []).map(parseMasterKey);
+  if (config.encryption.key) return deriveServerKeys(parseMasterKey(config.encryption.key), 'config', retired);
   const file = join(config.home, 'master.key');
-  mkdirSync(config.home, { recursive: true, mode: 0o700 });
+  ensurePrivateDir(config.home);
   let text: string | undefined;
   try {
     text = readFileSync(file, 'utf8');
+    tightenFile(file); // a key copied in by hand may be group- or world-readable
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
   }
@@ -150,7 +174,7 @@ export function loadOrCreateKeys(config: Pick<Config, 'home' | 'encryption'>): S
     }
   }
   try {
-    return deriveServerKeys(parseMasterKey(text), 'file');
+    return deriveServerKeys(parseMasterKey(text), 'file', retired);
   } catch (e) {
     throw new AppError('VALIDATION', `master key file ${file} is malformed`, { cause: e });
   }

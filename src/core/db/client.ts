@@ -3,7 +3,7 @@
  * dir enforced by a lock file) and PostgreSQL via postgres.js (pooled). Everything above this folder
  * sees only `Database` / `Executor` and the repo functions.
  */
-import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { ExtractTablesWithRelations, SQL } from 'drizzle-orm';
@@ -13,6 +13,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
+import { ensurePrivateDir, tightenTree, withPrivateUmask } from '../private-files.js';
 import * as schema from './schema/index.js';
 
 export type Schema = typeof schema;
@@ -47,18 +48,36 @@ export async function openDatabase(config: Pick<Config, 'home' | 'database'>): P
   if (url && url !== 'memory://' && !url.startsWith('memory:'))
     throw new AppError('VALIDATION', 'invalid config key database.url: expected postgres://… or memory://');
   if (url) return wrapPglite(new PGlite(), undefined);
-  mkdirSync(config.home, { recursive: true, mode: 0o700 });
+  ensurePrivateDir(config.home);
   const lock = acquireDirLock(join(config.home, 'data.lock'));
+  const dataDir = join(config.home, 'data');
   try {
-    return await wrapPglite(new PGlite(join(config.home, 'data')), lock);
+    ensurePrivateDir(dataDir);
+    // PGlite unpacks its initial cluster 0666 whatever the umask; the umask covers what PostgreSQL
+    // writes while it starts, the walks cover the rest (again at close, for files written since).
+    const opened = await withPrivateUmask(() => wrapPglite(new PGlite(dataDir), lock, dataDir));
+    try {
+      tightenTree(dataDir);
+    } catch (e) {
+      await opened.close();
+      throw e;
+    }
+    return opened;
   } catch (e) {
     lock.release();
     throw e;
   }
 }
 
-/** Wraps an existing PGlite instance (tests clone one); `lock` is released on close. */
-export async function wrapPglite(client: PGlite, lock: DirLock | undefined): Promise<OpenedDatabase> {
+/**
+ * Wraps an existing PGlite instance (tests clone one); `lock` is released on close, and the files
+ * of `dataDir` (when given) are made owner-only again after the instance has closed.
+ */
+export async function wrapPglite(
+  client: PGlite,
+  lock: DirLock | undefined,
+  dataDir?: string,
+): Promise<OpenedDatabase> {
   await client.waitReady;
   const db = drizzlePglite({ client, schema }) as unknown as Database;
   let closed = false;
@@ -70,6 +89,7 @@ export async function wrapPglite(client: PGlite, lock: DirLock | undefined): Pro
       closed = true;
       try {
         await client.close();
+        if (dataDir) tightenTree(dataDir);
       } finally {
         lock?.release();
       }
