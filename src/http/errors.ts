@@ -5,6 +5,7 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { loggableError } from '../core/db/loggable-error.js';
 import { type AppErrorCode, isAppError } from '../core/errors.js';
 import type { HonoEnv } from './env.js';
 
@@ -68,8 +69,8 @@ function httpMessage(status: number, message: string): string {
   return message || 'bad request';
 }
 
-/** Logs an unknown error by name, message and stack, never by its enumerable fields (may hold secrets). */
-function safeErr(err: unknown): Record<string, unknown> {
-  if (err instanceof Error) return { name: err.name, message: err.message, stack: err.stack };
-  return { value: String(err) };
-}
+/**
+ * Logs an unknown error by name, message and stack, never by its enumerable fields (may hold
+ * secrets); a failed SQL statement by SQLSTATE and statement only (its parameters are user text).
+ */
+const safeErr = (err: unknown): Record<string, unknown> => loggableError(err);

@@ -6,6 +6,7 @@
  */
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from 'pino';
+import { loggableError } from '../core/db/loggable-error.js';
 import { type AppErrorCode, isAppError } from '../core/errors.js';
 
 type Details = Record<string, unknown> | undefined;
@@ -75,10 +76,8 @@ export function toolError(err: unknown, log: Logger, tool: string): CallToolResu
     if (code === 'INTERNAL' || code === 'PROVIDER_ERROR')
       log.error({ tool, err: { code: err.code, message: err.message } }, 'mcp tool failed');
   } else {
-    log.error(
-      { tool, err: err instanceof Error ? { name: err.name, message: err.message } : String(err) },
-      'mcp tool failed',
-    );
+    // A failed SQL statement by SQLSTATE and statement only: its parameters are the caller's text.
+    log.error({ tool, err: loggableError(err) }, 'mcp tool failed');
   }
   const text = `${sentence(message)}${NEXT[code](details, message)}`;
   return {

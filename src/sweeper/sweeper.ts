@@ -7,6 +7,7 @@
  * the process when the next grant is due (at most every EXPIRY_MIN_GAP_MS), so revocation lag is
  * the work itself rather than the tick interval.
  */
+import { loggableError } from '../core/db/loggable-error.js';
 import type { CoreDeps } from '../core/deps.js';
 import { checkEndedGrants, reconcileActiveGrants } from '../core/requests/sweep-drift.js';
 import {
@@ -89,7 +90,7 @@ export class Sweeper {
         report[job] = await this.#drain(job);
       } catch (e) {
         // One failing job (e.g. the database blinked) must not stop the others or the loop.
-        this.#deps.log.error({ job, err: e instanceof Error ? e.message : String(e) }, 'sweeper job failed');
+        this.#deps.log.error({ job, err: loggableError(e) }, 'sweeper job failed');
       }
     }
     return report;
@@ -139,17 +140,14 @@ export class Sweeper {
       const next = await nextGrantExpiry(this.#deps);
       if (next) delay = Math.max(0, next.getTime() - this.#deps.now().getTime());
     } catch (e) {
-      this.#deps.log.warn(
-        { err: e instanceof Error ? e.message : String(e) },
-        'sweeper: next expiry unknown',
-      );
+      this.#deps.log.warn({ err: loggableError(e) }, 'sweeper: next expiry unknown');
     }
     if (this.#stopped) return;
     delay = Math.min(this.#intervalMs, Math.max(EXPIRY_MIN_GAP_MS, delay));
     this.#expiryTimer = setTimeout(async () => {
       if (this.#stopped) return;
       this.#expiring = this.#drain('expire').catch((e) =>
-        this.#deps.log.error({ err: e instanceof Error ? e.message : String(e) }, 'sweeper expiry failed'),
+        this.#deps.log.error({ err: loggableError(e) }, 'sweeper expiry failed'),
       );
       await this.#expiring;
       this.#expiring = undefined;

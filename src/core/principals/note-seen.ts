@@ -8,6 +8,7 @@
 import type { Logger } from 'pino';
 import type { Actor } from '../actor.js';
 import type { Executor } from '../db/client.js';
+import { loggableError } from '../db/loggable-error.js';
 import { touchPrincipal } from './touch-principal.js';
 
 export const SEEN_INTERVAL_MS = 60_000;
@@ -43,6 +44,6 @@ export async function noteSeen(
   try {
     await touchPrincipal({ db: deps.db, now: () => now }, actor);
   } catch (e) {
-    deps.log.warn({ identity: actor.identity, err: (e as Error).message }, 'could not record last seen');
+    deps.log.warn({ identity: actor.identity, err: loggableError(e) }, 'could not record last seen');
   }
 }

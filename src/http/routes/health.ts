@@ -1,4 +1,5 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import { loggableError } from '../../core/db/loggable-error.js';
 import type { HonoEnv } from '../env.js';
 import { jsonOk } from '../schemas/common.js';
 
@@ -43,7 +44,7 @@ export function registerHealthRoutes(app: OpenAPIHono<HonoEnv>, opts: HealthOpti
       await withTimeout(opts.ready(), 2000);
       return c.json({ status: 'ok' }, 200);
     } catch (e) {
-      c.get('log')?.warn({ err: { message: (e as Error).message } }, 'readiness check failed');
+      c.get('log')?.warn({ err: loggableError(e) }, 'readiness check failed');
       return c.json({ status: 'unavailable', error: 'database unavailable' }, 503);
     }
   });
