@@ -1,19 +1,21 @@
 /**
  * What the deciding verbs share. Approve and deny: the caller must be allowed to decide this request
  * (not their own, a tier they may decide) and, for humans, the approval policy must allow them as
- * approver — with the requester visible to the policy as `context.requester`. Approve, deny and
- * escalate: a decision is an approval row and its audit event, written together.
+ * approver — with the requester visible to the policy as `context.requester`. A request the caller
+ * may not see is NOT_FOUND, as for getRequest. Approve, deny and escalate: a decision is an approval
+ * row and its audit event, written together, under the lock of decision-lock.ts.
  */
 import type { Actor } from '../actor.js';
 import { insertApproval, listApprovals, type NewApprovalRow } from '../db/approvals-repo.js';
 import type { Transaction } from '../db/client.js';
-import { lockRequest, type RequestRow } from '../db/requests-repo.js';
+import type { RequestRow } from '../db/requests-repo.js';
 import type { CoreDeps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { newId } from '../ids.js';
-import { assertMayDecide } from './access.js';
+import { assertMayDecide, decidableTiers } from './access.js';
 import { loadVisible } from './load.js';
 import { approvalPolicyInput } from './may-decide.js';
+import { overdueAt } from './pending-deadlines.js';
 import { decideAt } from './policy-input.js';
 import { audit, transact } from './tx.js';
 import { type RequestView, toRequestView } from './view.js';
@@ -45,14 +47,24 @@ export function decisionReasoning(
   return { text };
 }
 
-/** Throws unless `actor` may approve/deny request `id`; returns the policy modules that decided. */
+/** What authorizeDecision checked: the deciding modules, and the approver tier the policy saw. */
+export interface DecisionAuthorization {
+  decidedBy: string[];
+  /** null: the request was already overdue, no policy ran, and the locked step refuses it. */
+  checkedTier: RequestRow['approverTier'] | null;
+}
+
+/**
+ * Throws unless `actor` may approve/deny request `id`. A request the actor may not see answers
+ * NOT_FOUND exactly as getRequest does, before anything is evaluated or audited.
+ */
 export async function authorizeDecision(
   deps: CoreDeps,
   actor: Actor,
   id: string,
   verb: 'approve' | 'deny',
-): Promise<string[]> {
-  const { row } = await loadVisible(deps, actor, id, { asDecider: true });
+): Promise<DecisionAuthorization> {
+  const { row } = await loadVisible(deps, actor, id);
   assertMayDecide(actor, row, verb);
   if (row.state !== 'PENDING')
     throw new AppError(
@@ -62,12 +74,18 @@ export async function authorizeDecision(
         details: { state: row.state },
       },
     );
-  // Policy applies to every approver, AI reviewers included (input.user.kind "agent").
-  if (actor.kind === 'system') return [];
   const now = deps.now();
-  const { input, tier } = await approvalPolicyInput(deps, actor, row, now);
+  // Past a deadline the sweeper has not acted on yet: the request is judged as the sweeper will
+  // leave it (escalated: the human tier), or, when this actor's decision is late, not at all.
+  const due = overdueAt(row, now);
+  if (due === 'expire' || (due === 'escalate' && !decidableTiers(actor).includes('human')))
+    return { decidedBy: [], checkedTier: null };
+  const seen: RequestRow = due === 'escalate' ? { ...row, approverTier: 'human' } : row;
+  // Policy applies to every approver, AI reviewers included (input.user.kind "agent").
+  if (actor.kind === 'system') return { decidedBy: [], checkedTier: seen.approverTier };
+  const { input, tier } = await approvalPolicyInput(deps, actor, seen, now);
   const d = deps.policies.current().approval(input, decideAt(now));
-  if (d.allow) return d.decidedBy;
+  if (d.allow) return { decidedBy: d.decidedBy, checkedTier: seen.approverTier };
   await transact(deps, (tx) =>
     audit(tx, {
       actor: actor.identity,
@@ -84,25 +102,6 @@ export async function authorizeDecision(
   throw new AppError('POLICY_DENIED', `you may not ${verb} this request: ${d.reason}`, {
     details: { reasons: d.reasons, decided_by: d.decidedBy },
   });
-}
-
-/**
- * Locks a request about to be decided; invariant: it is still PENDING and still this actor's to
- * decide (the tier may have changed through escalation since it was first read).
- */
-export async function lockPendingForDecision(
-  tx: Transaction,
-  actor: Actor,
-  id: string,
-  verb: 'approve' | 'deny',
-): Promise<RequestRow> {
-  const cur = (await lockRequest(tx, id))!;
-  if (cur.state !== 'PENDING')
-    throw new AppError('CONFLICT', `request ${cur.id} is already ${cur.state}`, {
-      details: { state: cur.state },
-    });
-  assertMayDecide(actor, cur, verb);
-  return cur;
 }
 
 /**

@@ -34,9 +34,11 @@ export async function loadVisible(
   const approvals = (await listApprovals(deps.db, [id])).get(id) ?? [];
   const decided = approvals.some((a) => a.actorIdentity.toLowerCase() === actor.identity.toLowerCase());
   if (actor.isAdmin || isOwnRequest(actor, row) || decided) return { row, approvals };
-  // Deciding verbs: someone whose tier fits learns why they may not decide (policy reasons) or that
-  // it was decided already (CONFLICT), rather than a 404.
-  if (opts.asDecider === true && decidableTiers(actor).includes(row.approverTier)) return { row, approvals };
+  // Escalation only: an AI reviewer may hand a PENDING request of its tier to humans even where the
+  // approval policy keeps it from deciding (approve and deny answer exactly as reads do). Anything
+  // else it may not see stays a 404: no state or existence leaks through the deciding verbs.
+  if (opts.asDecider === true && row.state === 'PENDING' && decidableTiers(actor).includes(row.approverTier))
+    return { row, approvals };
   // Reads: a PENDING request is visible to those the approval policy lets decide it.
   if (canView(actor, row, false) && (await approvalAllows(deps, actor, row))) return { row, approvals };
   throw notFound(id);

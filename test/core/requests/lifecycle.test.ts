@@ -211,7 +211,11 @@ describe.each(testDatabases())('request lifecycle on %s', (driver) => {
       state: 'REJECTED',
       approvals: [{ decision: 'denied', comment: 'not during the freeze' }],
     });
-    const e = await appError(h.core.approveRequest(human(uniq('carol')), { id: r.id }));
+    // Someone who took no part finds it missing, as getRequest does; an admin, who sees it, learns why.
+    expect((await appError(h.core.approveRequest(human(uniq('carol')), { id: r.id }))).code).toBe(
+      'NOT_FOUND',
+    );
+    const e = await appError(h.core.approveRequest(human(uniq('root'), [], true), { id: r.id }));
     expect(e.code).toBe('CONFLICT');
     expect(e.message).toContain('REJECTED');
     expect((await appError(h.core.denyRequest(bob, { id: r.id, reason: 'again' }))).code).toBe('CONFLICT');
