@@ -23,6 +23,12 @@ export interface GrantRequest {
   durationSeconds: number;
   reason: string;
   metadata: Record<string, string>;
+  /**
+   * What `inspect` reported at creation, i.e. what the approver saw (absent for providers without
+   * `inspect` and for requests made before it existed). A provider may refuse a grant whose target
+   * has changed since, so nobody receives more than was approved.
+   */
+  target?: Record<string, unknown>;
 }
 
 export interface GrantResult {
@@ -45,14 +51,36 @@ export interface GrantRef {
   expiresAt: Date;
 }
 
+/**
+ * What `revoke` may report besides success. Access is cut either way; `cleanupPending` says what is
+ * left at the target (an object, a role) in a sentence safe to store and show. Core records it as
+ * the request's pending cleanup and retries `revoke` until it reports nothing left.
+ */
+export interface RevokeOutcome {
+  cleanupPending?: string;
+}
+
 export interface Provider {
   readonly name: string;
   /** Rejects what the target would reject, before anything is called. Throws AppError VALIDATION. */
   validate(req: GrantRequest): void;
+  /**
+   * Optional: reads at the target what the grant would really give, before the request is recorded.
+   * Throws AppError VALIDATION for what must never be granted, ProviderError when the target cannot
+   * be read. Returns non-secret facts (e.g. every role a database role reaches) that are stored on
+   * the request, shown to approvers, given to policy as `request.target`, and passed back to
+   * `grant` as `GrantRequest.target`.
+   */
+  inspect?(req: GrantRequest): Promise<Record<string, unknown>>;
   /** Issues the grant. Idempotent for the same request id. Throws ProviderError. */
   grant(req: GrantRequest): Promise<GrantResult>;
-  /** Takes the grant back. Idempotent: revoking what is already gone succeeds. Throws ProviderError. */
-  revoke(ref: GrantRef): Promise<void>;
+  /**
+   * Takes the grant back. Idempotent: revoking what is already gone succeeds. Throws ProviderError
+   * while access may remain; once access is cut it resolves, with `cleanupPending` when something
+   * harmless is left that a later call should remove (docs/adr/0033-access-cut-and-cleanup.md).
+   */
+  // biome-ignore lint/suspicious/noConfusingVoidType: providers with nothing to report keep `Promise<void>`.
+  revoke(ref: GrantRef): Promise<void | RevokeOutcome>;
   /** Asks the target whether the grant is still in force (drift reconciliation). */
   isActive(ref: GrantRef): Promise<boolean>;
   /**

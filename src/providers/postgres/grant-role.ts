@@ -9,7 +9,7 @@ import { ProviderError } from '../../core/providers/types.js';
 import type { PostgresSection } from './config.js';
 import type { Connections } from './connections.js';
 import { terminateSessions } from './sessions.js';
-import { checkTarget } from './temporary-login.js';
+import { checkTarget } from './target.js';
 
 type Sleep = (ms: number) => Promise<void>;
 
@@ -53,6 +53,7 @@ const isMember = async (tx: TransactionSql, member: string, role: string) =>
   ).length > 0;
 
 export async function grantRole(
+  cfg: PostgresSection,
   c: Connections,
   req: GrantRequest,
   database: string,
@@ -63,7 +64,7 @@ export async function grantRole(
   await ensureLedger(c.admin);
   return c.admin.begin(async (tx) => {
     await lockPair(tx, member, role);
-    await checkTarget(tx, database, role);
+    await checkTarget(cfg, tx, req, database, role);
     const [login] = await tx`select rolcanlogin from pg_roles where rolname = ${member}`;
     if (!login?.rolcanlogin)
       throw new ProviderError('postgres', `requester has no login role ${member} on this server`, false);

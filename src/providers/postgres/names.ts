@@ -2,6 +2,7 @@
 import type { GrantRequest } from '../../core/providers/types.js';
 import { invalid } from '../shared/validate.js';
 import type { PostgresSection } from './config.js';
+import { NEVER_GRANTED } from './reach.js';
 
 const IDENT = /^[a-z_][a-z0-9_$]{0,62}$/;
 
@@ -35,6 +36,8 @@ export function loginRoleFor(cfg: PostgresSection, req: GrantRequest): string {
 export function checkRequest(cfg: PostgresSection, req: GrantRequest): { database: string; role: string } {
   const database = checkIdent('database', req.scope.trim());
   const role = checkIdent('role', req.role.trim());
+  if (NEVER_GRANTED.includes(role))
+    invalid('postgres', `predefined role ${role} is never granted (docs/adr/0032-postgres-role-reach.md)`);
   if (role.startsWith('pg_') && !cfg.allowed_roles.includes(role))
     invalid(
       'postgres',

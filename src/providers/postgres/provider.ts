@@ -3,16 +3,23 @@
  * grant-role.ts). PostgreSQL itself refuses password logins after VALID UNTIL; live sessions and
  * memberships end when the sweeper revokes, which terminates the sessions it cut off.
  */
-import type { GrantRef, GrantRequest, GrantResult, Provider } from '../../core/providers/types.js';
+import type {
+  GrantRef,
+  GrantRequest,
+  GrantResult,
+  Provider,
+  RevokeOutcome,
+} from '../../core/providers/types.js';
 import { clock, type ProviderDeps } from '../shared/deps.js';
 import { withRetry } from '../shared/retry.js';
 import { toRetryPolicy } from '../shared/section.js';
-import { cappedDuration, validateCommon } from '../shared/validate.js';
+import { cappedDuration, invalid, validateCommon } from '../shared/validate.js';
 import type { PostgresSection } from './config.js';
 import type { Connections } from './connections.js';
 import { toPgError } from './errors.js';
 import { grantRole, revokeRole, roleGrantActive } from './grant-role.js';
 import { checkRequest, loginRoleFor } from './names.js';
+import { inspectTarget } from './target.js';
 import { grantTemporaryLogin, revokeTemporaryLogin, temporaryLoginActive } from './temporary-login.js';
 
 export interface PostgresProvider extends Provider {
@@ -41,6 +48,15 @@ export function createPostgresProvider(
       check(req);
     },
 
+    async inspect(req) {
+      const { database, role } = check(req);
+      const seen = await call('read what the role reaches', () =>
+        inspectTarget(cfg, c.admin, database, role),
+      );
+      if (!seen.ok) invalid('postgres', seen.message, seen.details);
+      return { ...seen.target };
+    },
+
     async grant(req): Promise<GrantResult> {
       const { database, role, member } = check(req);
       // VALID UNTIL has microsecond precision; whole seconds keep the stored and reported expiry equal.
@@ -49,7 +65,7 @@ export function createPostgresProvider(
       );
       if (member) {
         const expiresAt = await call(`grant ${role} to ${member}`, () =>
-          grantRole(c, req, database, role, member, wanted),
+          grantRole(cfg, c, req, database, role, member, wanted),
         );
         return {
           expiresAt,
@@ -74,16 +90,18 @@ export function createPostgresProvider(
       };
     },
 
-    async revoke(ref: GrantRef) {
+    async revoke(ref: GrantRef): Promise<RevokeOutcome | undefined> {
       const { database, role, member } = check(ref.request);
-      if (member)
+      if (member) {
         await call(`revoke ${role} from ${member}`, () =>
           revokeRole(cfg, c, ref.request, role, member, sleep),
         );
-      else
-        await call(`revoke the temporary login for ${role}`, () =>
-          revokeTemporaryLogin(cfg, c, ref.request, database, role, sleep),
-        );
+        return undefined;
+      }
+      const left = await call(`revoke the temporary login for ${role}`, () =>
+        revokeTemporaryLogin(cfg, c, ref.request, database, role, sleep),
+      );
+      return left ? { cleanupPending: left } : undefined;
     },
 
     async isActive(ref: GrantRef) {
@@ -94,7 +112,7 @@ export function createPostgresProvider(
     },
 
     async cleanup(ref: GrantRef) {
-      // After expiry a temporary role may linger (revoke could not drop it); revoking again drops it.
+      // A role left by a revoke from before core tracked pending cleanup; revoking again drops it.
       if (cfg.mode === 'temporary_login' && now() >= ref.expiresAt) await this.revoke(ref);
     },
 

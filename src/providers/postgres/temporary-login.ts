@@ -3,37 +3,16 @@
  * role, with a random password sent as a SCRAM verifier and VALID UNTIL the expiry. Revoke first
  * stops new logins and drops the membership, then terminates live sessions, then drops the role.
  */
-import type { TransactionSql } from 'postgres';
 import type { GrantRequest } from '../../core/providers/types.js';
-import { ProviderError } from '../../core/providers/types.js';
 import type { PostgresSection } from './config.js';
 import type { Connections } from './connections.js';
-import { sqlState } from './errors.js';
 import { literal, tempRoleFor } from './names.js';
 import { newPassword, scramVerifier } from './scram.js';
 import { sessionCount, terminateSessions } from './sessions.js';
+import { checkTarget } from './target.js';
+import { dropTemporaryRole } from './temporary-role-drop.js';
 
 type Sleep = (ms: number) => Promise<void>;
-
-/** Refuses databases that do not exist and roles that would hand out more than data access. */
-export async function checkTarget(sql: TransactionSql, database: string, role: string): Promise<void> {
-  const [db] = await sql`select datallowconn from pg_database where datname = ${database}`;
-  if (!db?.datallowconn)
-    throw new ProviderError(
-      'postgres',
-      `database ${database} does not exist or accepts no connections`,
-      false,
-    );
-  const [r] =
-    await sql`select rolsuper, rolcreaterole, rolcreatedb, rolreplication, rolbypassrls from pg_roles where rolname = ${role}`;
-  if (!r) throw new ProviderError('postgres', `role ${role} does not exist`, false);
-  if (r.rolsuper || r.rolcreaterole || r.rolcreatedb || r.rolreplication || r.rolbypassrls)
-    throw new ProviderError(
-      'postgres',
-      `role ${role} has superuser-like attributes; jitsudo grants only plain roles`,
-      false,
-    );
-}
 
 export async function grantTemporaryLogin(
   cfg: PostgresSection,
@@ -48,7 +27,7 @@ export async function grantTemporaryLogin(
   const verifier = literal(scramVerifier(password));
   const until = await c.admin.begin(async (tx) => {
     await tx`select pg_advisory_xact_lock(hashtext(${`jitsudo:${name}`}))`;
-    await checkTarget(tx, database, role);
+    await checkTarget(cfg, tx, req, database, role);
     const [existing] = await tx<
       { rolvaliduntil: Date | null }[]
     >`select rolvaliduntil from pg_roles where rolname = ${name}`;
@@ -78,7 +57,10 @@ export async function grantTemporaryLogin(
   };
 }
 
-/** Cuts access (no login, no membership, no sessions), then drops the role; throws if access may remain. */
+/**
+ * Cuts access (no login, no membership, no sessions) and throws if that may not have happened;
+ * then tidies up. Returns what is left when the tidy-up failed (access is cut all the same).
+ */
 export async function revokeTemporaryLogin(
   cfg: PostgresSection,
   c: Connections,
@@ -86,7 +68,7 @@ export async function revokeTemporaryLogin(
   database: string,
   role: string,
   sleep: Sleep,
-): Promise<void> {
+): Promise<string | undefined> {
   const name = tempRoleFor(cfg, req.requestId);
   const found = await c.admin.begin(async (tx) => {
     await tx`select pg_advisory_xact_lock(hashtext(${`jitsudo:${name}`}))`;
@@ -99,23 +81,9 @@ export async function revokeTemporaryLogin(
     for (const g of granted) await tx.unsafe(`revoke "${g.rolname.replace(/"/g, '""')}" from ${name}`);
     return true;
   });
-  if (!found) return;
+  if (!found) return undefined;
   await terminateSessions(c.admin, name, cfg.terminate_wait_ms, sleep);
-  await dropRole(c, name, database, role);
-}
-
-/** Best effort: objects the role created move to the requested role. Access is already cut either way. */
-async function dropRole(c: Connections, name: string, database: string, role: string): Promise<void> {
-  try {
-    const db = c.on(database);
-    await db.unsafe(`reassign owned by ${name} to ${role}`);
-    await db.unsafe(`drop owned by ${name}`);
-    await c.admin.unsafe(`drop role if exists ${name}`);
-  } catch (e) {
-    // Objects in other databases (2BP01) or a vanished role (42704) keep the role around, without
-    // login or memberships; cleanup() tries again later.
-    if (!['2BP01', '42704', '3D000'].includes(sqlState(e) ?? '')) throw e;
-  }
+  return dropTemporaryRole(c, name, database, role);
 }
 
 /** In force while the role can log in (and is within VALID UNTIL) or still has a session. */
