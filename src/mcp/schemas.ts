@@ -4,6 +4,8 @@
  */
 import { z } from 'zod';
 import { REQUEST_STATES } from '../core/requests/states.js';
+import { pageTokenText } from '../core/validation/page-token.js';
+import { safeText } from '../core/validation/text.js';
 
 export const ApproverTier = z
   .enum(['auto', 'ai_review', 'human'])
@@ -71,10 +73,8 @@ export const AlternativeOut = z.looseObject({
 });
 
 /** Inputs shared by the tools. */
-export const RequestIdArg = z
-  .string()
+export const RequestIdArg = safeText(64)
   .min(1)
-  .max(64)
   .describe('the request id (req_…) returned by request_access or list_my_requests');
 export const PageSizeArg = z
   .number()
@@ -83,4 +83,4 @@ export const PageSizeArg = z
   .max(100)
   .optional()
   .describe('results per page, 1–100 (default 20)');
-export const PageTokenArg = z.string().max(512).optional().describe('next_page_token from the previous page');
+export const PageTokenArg = pageTokenText().optional().describe('next_page_token from the previous page');

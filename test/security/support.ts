@@ -10,6 +10,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { sql } from 'drizzle-orm';
 import { verifyAuditChain } from '../../src/core/audit/verify.js';
+import type { Driver } from '../../src/core/db/client.js';
 import { createLogger } from '../../src/server/logger.js';
 import { type Stack, startStack } from '../helpers/app-stack.js';
 import { type CallOptions, type CallResult, callApp } from '../helpers/http-call.js';
@@ -48,8 +49,10 @@ export interface SecHarness
   counts(): Promise<Record<string, number>>;
 }
 
-/** Builds the bench; each test file builds one in beforeAll. */
-export async function startSecHarness(opts: { config?: Record<string, unknown> } = {}): Promise<SecHarness> {
+/** Builds the bench (PGlite unless `driver` says otherwise); each test file builds one in beforeAll. */
+export async function startSecHarness(
+  opts: { config?: Record<string, unknown>; driver?: Driver } = {},
+): Promise<SecHarness> {
   const lines: string[] = [];
   const sink = new Writable({
     write(chunk, _enc, done) {
@@ -57,7 +60,7 @@ export async function startSecHarness(opts: { config?: Record<string, unknown> }
       done();
     },
   });
-  const s = await startStack('pglite', {
+  const s = await startStack(opts.driver ?? 'pglite', {
     config: { catalog: CATALOG, ...opts.config },
     policies: [AGENTS_OF_ALICE, DISCLOSURE_ON_ONE_SCOPE],
     log: createLogger('debug', sink),

@@ -6,6 +6,8 @@ import type { CoreDeps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { isId } from '../ids.js';
 import { parseInput } from '../requests/load.js';
+import { invalidPageToken, pageTokenText } from '../validation/page-token.js';
+import { safeText } from '../validation/text.js';
 import { type AgentView, toAgentView } from './view.js';
 
 const Bool = z.union([
@@ -15,10 +17,10 @@ const Bool = z.union([
 
 export const ListAgentsInput = z
   .object({
-    owner: z.string().trim().toLowerCase().min(1).max(254).optional(),
+    owner: safeText(254).trim().toLowerCase().min(1).optional(),
     include_revoked: Bool.default(false),
     page_size: z.coerce.number().int().min(1).max(500).default(100),
-    page_token: z.string().max(64).optional(),
+    page_token: pageTokenText(64).optional(),
   })
   .strict();
 
@@ -36,8 +38,7 @@ export async function listAgents(deps: CoreDeps, actor: Actor, input: unknown): 
     throw new AppError('FORBIDDEN', "only admins can list other people's agents", {
       details: { field: 'owner' },
     });
-  if (v.page_token !== undefined && !isId(v.page_token, 'agt'))
-    throw new AppError('VALIDATION', 'invalid page_token', { details: { field: 'page_token' } });
+  if (v.page_token !== undefined && !isId(v.page_token, 'agt')) throw invalidPageToken();
   const rows = await listAgentRows(deps.db, {
     owner: actor.isAdmin ? v.owner : self,
     includeRevoked: v.include_revoked,

@@ -2,21 +2,22 @@ import { z } from 'zod';
 import type { Actor } from '../actor.js';
 import { queryAuditRecords } from '../db/audit-repo.js';
 import { AppError } from '../errors.js';
+import { decodePageToken, encodePageToken, pageTokenText } from '../validation/page-token.js';
+import { safeText } from '../validation/text.js';
+import { safeDate } from '../validation/time.js';
 import type { AuditDeps } from './access.js';
 import type { AuditRecord } from './hash.js';
 
-const Timestamp = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
-
 export const QueryAuditInput = z
   .object({
-    actor: z.string().min(1).max(512).optional(),
-    action: z.string().min(1).max(128).optional(),
-    request_id: z.string().min(1).max(128).optional(),
-    provider: z.string().min(1).max(128).optional(),
-    since: Timestamp.optional(),
-    until: Timestamp.optional(),
+    actor: safeText(512).min(1).optional(),
+    action: safeText(128).min(1).optional(),
+    request_id: safeText(128).min(1).optional(),
+    provider: safeText(128).min(1).optional(),
+    since: safeDate().optional(),
+    until: safeDate().optional(),
     limit: z.number().int().min(1).max(1000).default(100),
-    cursor: z.string().min(1).max(64).optional(),
+    cursor: pageTokenText(64).optional(),
   })
   .strict();
 export type QueryAuditInput = z.input<typeof QueryAuditInput>;
@@ -27,13 +28,14 @@ export interface AuditPage {
   next_cursor: string | null;
 }
 
-const encodeCursor = (id: number) => Buffer.from(`a:${id}`).toString('base64url');
+const encodeCursor = (id: number) => encodePageToken(`a:${id}`);
 
-function decodeCursor(c: string): number {
-  const m = /^a:(\d{1,15})$/.exec(Buffer.from(c, 'base64url').toString('utf8'));
-  if (!m) throw new AppError('VALIDATION', 'invalid cursor');
-  return Number(m[1]);
-}
+/** The id a cursor pages below: an audit row id (1 or more, at most 15 digits). */
+const decodeCursor = (c: string): number =>
+  decodePageToken(c, (text) => {
+    const m = /^a:([1-9]\d{0,14})$/.exec(text);
+    return m ? Number(m[1]) : undefined;
+  });
 
 /**
  * Audit events, newest first, with cursor pagination. Admins and `auditor` tokens see everything;

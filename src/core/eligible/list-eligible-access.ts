@@ -12,6 +12,7 @@ import type { ApproverTier, PolicyInput } from '../policy/types.js';
 import { assertRequester } from '../requests/access.js';
 import { parseInput } from '../requests/load.js';
 import { userInput } from '../requests/policy-input.js';
+import { safeText } from '../validation/text.js';
 import { approverTierOf, longestAllowed, type Probe } from './probe.js';
 
 /** Questions asked of policy per call at most (catalog entries × scopes); the rest is reported as truncated. */
@@ -22,9 +23,9 @@ const LISTING_REASON = 'listing eligible access';
 
 export const ListEligibleAccessInput = z
   .object({
-    provider: z.string().min(1).max(64).optional(),
-    role: z.string().min(1).max(256).optional(),
-    scope: z.string().max(1024).optional(),
+    provider: safeText(64).min(1).optional(),
+    role: safeText(256).min(1).optional(),
+    scope: safeText(1024).optional(),
   })
   .strict();
 
@@ -81,7 +82,7 @@ export async function listEligibleAccess(
   const probe: Probe = {
     policies: deps.policies.current(),
     user: userInput(actor),
-    trustTier: await readTrustTier(deps.db, actor.identity),
+    trustTier: await readTrustTier(deps.db, actor),
     now: deps.now(),
   };
   const entries: EligibleEntry[] = [];

@@ -1,21 +1,22 @@
 import { z } from 'zod';
+import { refuseUnsafeNameChars } from '../validation/identity-text.js';
+import { safeText } from '../validation/text.js';
 
 /** What a dev token may claim; anything else is rejected both when minting and when verifying. */
 export const DevClaims = z
   .object({
-    email: z
-      .string()
+    email: safeText()
       .trim()
       .toLowerCase()
       .max(254)
-      .regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address'),
+      .regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address')
+      .superRefine(refuseUnsafeNameChars),
     groups: z
       .array(
-        z
-          .string()
+        safeText(128)
           .min(1)
-          .max(128)
-          .regex(/^[^\s,]+$/, 'group names contain no spaces or commas'),
+          .regex(/^[^\s,]+$/, 'group names contain no spaces or commas')
+          .superRefine(refuseUnsafeNameChars),
       )
       .max(64)
       .default([]),

@@ -5,6 +5,7 @@ import { findPolicy, listPolicyRows, lockPolicyStore, upsertPolicyRow } from '..
 import { withTx } from '../db/tx.js';
 import { newId } from '../ids.js';
 import { invalid } from '../principals/access.js';
+import { safeText } from '../validation/text.js';
 import {
   assertPolicyAdmin,
   assertStoreEngine,
@@ -24,7 +25,7 @@ export const ApplyPolicyInput = z
   .object({
     name: PolicyName,
     rego: RegoSource,
-    description: z.string().max(1024).optional(),
+    description: safeText(1024).optional(),
     enabled: z.boolean().default(true),
     rego_version: RegoVersion.optional(),
   })

@@ -1,23 +1,24 @@
 import { z } from 'zod';
 import type { Actor } from '../actor.js';
 import { listPolicyRows } from '../db/policies-repo.js';
-import { AppError } from '../errors.js';
 import { invalid } from '../principals/access.js';
-import { type PolicyDeps, type PolicyView, policyView } from './shared.js';
+import { decodePageToken, encodePageToken, pageTokenText } from '../validation/page-token.js';
+import { type PolicyDeps, PolicyName, type PolicyView, policyView } from './shared.js';
 
 export const ListPoliciesInput = z
   .object({
     page_size: z.number().int().min(1).max(500).default(100),
-    page_token: z.string().min(1).max(256).optional(),
+    page_token: pageTokenText(256).optional(),
   })
   .strict();
 
-const token = (name: string) => Buffer.from(`p:${name}`).toString('base64url');
-function untoken(t: string): string {
-  const s = Buffer.from(t, 'base64url').toString('utf8');
-  if (!s.startsWith('p:') || s.length < 3) throw new AppError('VALIDATION', 'invalid page_token');
-  return s.slice(2);
-}
+const token = (name: string) => encodePageToken(`p:${name}`);
+/** The policy name a token pages after: only a valid policy name is one of ours. */
+const untoken = (t: string): string =>
+  decodePageToken(t, (s) => {
+    const name = s.startsWith('p:') ? s.slice(2) : '';
+    return PolicyName.safeParse(name).success ? name : undefined;
+  });
 
 /** Stored policies by name, without their source; any authenticated actor may list them. */
 export async function listPolicies(

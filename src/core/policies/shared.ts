@@ -12,6 +12,7 @@ import type { PolicyHolder } from '../deps.js';
 import { AppError } from '../errors.js';
 import { loadRegoPolicySet, type RegoPolicySet } from '../policy/index.js';
 import type { PolicySource } from '../policy/types.js';
+import { safeText } from '../validation/text.js';
 
 export interface PolicyDeps {
   db: Executor;
@@ -28,10 +29,7 @@ export const PolicyName = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, dot, dash, underscore');
 
 /** A module's Rego text, up to 512 Ki characters. */
-export const RegoSource = z
-  .string()
-  .min(1)
-  .max(512 * 1024);
+export const RegoSource = safeText(512 * 1024).min(1);
 
 export const RegoVersion = z.enum(['v0', 'v1']);
 

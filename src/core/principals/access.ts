@@ -1,12 +1,13 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { AppError } from '../errors.js';
+import { refuseUnsafeNameChars } from '../validation/identity-text.js';
+import { safeText } from '../validation/text.js';
 
 /** An email-like or `agent:<name>` identity; bounded so it fits every column and log line. */
-export const Identity = z
-  .string()
+export const Identity = safeText(254)
   .min(1)
-  .max(254)
-  .regex(/^[^\s\p{Cc}]+$/u, 'no whitespace or control characters');
+  .regex(/^[^\s\p{Cc}]+$/u, 'no whitespace or control characters')
+  .superRefine(refuseUnsafeNameChars);
 
 /** Agents are `agent:<name>`; everyone else is a human. */
 export const kindOf = (identity: string): 'human' | 'agent' =>

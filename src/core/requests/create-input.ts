@@ -10,10 +10,10 @@ const MAX_METADATA_ENTRIES = 32;
 
 export const CreateRequestInput = z
   .object({
-    provider: z.string().min(1).max(64),
-    role: z.string().min(1).max(256),
-    resource_scope: z.string().max(1024).default(''),
-    duration: z.union([z.string().max(64), z.number()]).optional(),
+    provider: safeText(64).min(1),
+    role: safeText(256).min(1),
+    resource_scope: safeText(1024).default(''),
+    duration: z.union([safeText(64), z.number()]).optional(),
     duration_seconds: z.number().optional(),
     reason: safeText(),
     break_glass: z.boolean().default(false),

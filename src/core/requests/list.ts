@@ -8,7 +8,9 @@ import { listApprovals } from '../db/approvals-repo.js';
 import { listRequestRows, type RequestRow, readTrustTier } from '../db/requests-repo.js';
 import type { CoreDeps } from '../deps.js';
 import { AppError } from '../errors.js';
-import { decidableTiers, sharesOwnerChain } from './access.js';
+import { pageTokenText } from '../validation/page-token.js';
+import { safeText } from '../validation/text.js';
+import { decidableTiers, sharesParty } from './access.js';
 import { parseInput } from './load.js';
 import { decideAt, policyInput, requestInput, userInput } from './policy-input.js';
 import { REQUEST_STATES } from './states.js';
@@ -24,9 +26,9 @@ export const ListRequestsInput = z
     state: z.enum(REQUEST_STATES).optional(),
     mine: Bool.optional(),
     pending: Bool.optional(),
-    requester: z.string().min(1).max(254).optional(),
+    requester: safeText(254).min(1).optional(),
     page_size: z.coerce.number().int().min(1).max(500).default(50),
-    page_token: z.string().max(512).optional(),
+    page_token: pageTokenText().optional(),
   })
   .strict();
 
@@ -87,12 +89,12 @@ export async function listRequests(deps: CoreDeps, actor: Actor, input: unknown)
   };
 }
 
-/** Keeps the rows the actor may decide: outside its owner's chain, and allowed by the approval policy. */
+/** Keeps the rows the actor may decide: outside its own party, and allowed by the approval policy. */
 async function filterDecidable(deps: CoreDeps, actor: Actor, rows: RequestRow[]): Promise<RequestRow[]> {
-  rows = rows.filter((r) => !sharesOwnerChain(actor, r));
+  rows = rows.filter((r) => !sharesParty(actor, r));
   if (rows.length === 0) return rows;
   const now = deps.now();
-  const tier = await readTrustTier(deps.db, actor.identity);
+  const tier = await readTrustTier(deps.db, actor);
   const policies = deps.policies.current();
   const user = userInput(actor);
   return rows.filter((r) => {

@@ -4,7 +4,8 @@
  */
 import type { ApprovalRow } from '../db/approvals-repo.js';
 import type { RequestRow } from '../db/requests-repo.js';
-import { AppError } from '../errors.js';
+import { decodePageToken, encodePageToken } from '../validation/page-token.js';
+import { isStorableTime } from '../validation/time.js';
 
 export interface ApprovalView {
   approver: string;
@@ -100,15 +101,14 @@ export function toRequestView(r: RequestRow, approvals: readonly ApprovalRow[] =
 
 /** Opaque cursor for (created_at, id), newest-first paging. */
 export function encodeCursor(r: Pick<RequestRow, 'createdAt' | 'id'>): string {
-  return Buffer.from(`${r.createdAt.toISOString()}|${r.id}`, 'utf8').toString('base64url');
+  return encodePageToken(`${r.createdAt.toISOString()}|${r.id}`);
 }
 
-/** Decodes a cursor; throws AppError VALIDATION for anything that is not one of ours. */
+/** Decodes a cursor; throws AppError VALIDATION for anything that is not one of ours (year 0000 included). */
 export function decodeCursor(token: string): { createdAt: Date; id: string } {
-  const text = Buffer.from(token, 'base64url').toString('utf8');
-  const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)\|(req_[0-9A-Z]{26})$/.exec(text);
-  const createdAt = m ? new Date(m[1]!) : new Date(Number.NaN);
-  if (!m || Number.isNaN(createdAt.getTime()))
-    throw new AppError('VALIDATION', 'invalid page_token', { details: { field: 'page_token' } });
-  return { createdAt, id: m[2]! };
+  return decodePageToken(token, (text) => {
+    const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)\|(req_[0-9A-HJKMNP-TV-Z]{26})$/.exec(text);
+    const createdAt = new Date(m?.[1] ?? Number.NaN);
+    return m && isStorableTime(createdAt) ? { createdAt, id: m[2]! } : undefined;
+  });
 }

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { safeText } from '../../core/validation/text.js';
 import { QueryBool } from './common.js';
 
 export const Agent = z
@@ -7,14 +8,16 @@ export const Agent = z
     name: z.string().openapi({ example: 'deploy-bot' }),
     identity: z.string().openapi({ example: 'agent:deploy-bot' }),
     owner: z.string().openapi({ example: 'alice@example.com' }),
+    created_by: z.string().openapi({
+      description: 'who registered it; with the owner, the people who control it',
+      example: 'alice@example.com',
+    }),
     scopes: z.array(z.string()).openapi({ example: ['requester'] }),
     created_at: z.string(),
     revoked_at: z.string().nullable(),
     last_used_at: z.string().nullable(),
   })
   .openapi('Agent');
-
-export const AgentEnvelope = z.object({ agent: Agent }).openapi('AgentEnvelope');
 
 export const CreatedAgent = z
   .object({
@@ -32,10 +35,8 @@ export const AgentList = z
 
 export const CreateAgentBody = z
   .object({
-    name: z.string().min(1).max(64).openapi({ example: 'deploy-bot' }),
-    owner: z
-      .string()
-      .max(254)
+    name: safeText(64).min(1).openapi({ example: 'deploy-bot' }),
+    owner: safeText(254)
       .optional()
       .openapi({ description: 'the human it acts for; default: you (admins may name anyone)' }),
     scopes: z
@@ -48,17 +49,38 @@ export const CreateAgentBody = z
   .openapi('CreateAgentInput');
 
 export const ListAgentsQuery = z.object({
-  owner: z
-    .string()
-    .max(254)
+  owner: safeText(254)
     .optional()
     .openapi({ param: { name: 'owner', in: 'query' } }),
   include_revoked: QueryBool.optional().openapi({ param: { name: 'include_revoked', in: 'query' } }),
 });
 
 export const RevokeAgentBody = z
-  .object({ reason: z.string().max(4096).optional() })
+  .object({
+    reason: safeText(4096).optional(),
+    keep_grants: z.boolean().optional().openapi({
+      description: 'admins only: leave its grants running (its PENDING requests are cancelled anyway)',
+    }),
+  })
   .openapi('RevokeAgentInput');
+
+export const DeleteAgentQuery = z.object({
+  keep_grants: QueryBool.optional().openapi({ param: { name: 'keep_grants', in: 'query' } }),
+});
+
+export const RevokedAgent = z
+  .object({
+    agent: Agent,
+    requests: z
+      .array(
+        z.object({
+          id: z.string(),
+          outcome: z.enum(['cancelled', 'revoked', 'revoking', 'stopped', 'kept']),
+        }),
+      )
+      .openapi({ description: 'each request it still had open, and what revoking did to it' }),
+  })
+  .openapi('RevokedAgent');
 
 export const AgentIdParam = z
   .object({
@@ -93,21 +115,15 @@ export const EligibleAccess = z
   .openapi('EligibleAccess');
 
 export const EligibleQuery = z.object({
-  provider: z
-    .string()
+  provider: safeText(64)
     .min(1)
-    .max(64)
     .optional()
     .openapi({ param: { name: 'provider', in: 'query' } }),
-  role: z
-    .string()
+  role: safeText(256)
     .min(1)
-    .max(256)
     .optional()
     .openapi({ param: { name: 'role', in: 'query' } }),
-  scope: z
-    .string()
-    .max(1024)
+  scope: safeText(1024)
     .optional()
     .openapi({ param: { name: 'scope', in: 'query' } }),
 });

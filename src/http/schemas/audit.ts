@@ -1,4 +1,6 @@
 import { z } from '@hono/zod-openapi';
+import { safeText } from '../../core/validation/text.js';
+import { safeDateTime } from '../../core/validation/time.js';
 
 export const AuditEvent = z
   .object({
@@ -26,12 +28,12 @@ export const AuditList = z
 
 const q = (name: string) => ({ param: { name, in: 'query' as const } });
 export const AuditQuery = z.object({
-  actor: z.string().max(254).optional().openapi(q('actor')),
-  request_id: z.string().max(64).optional().openapi(q('request_id')),
-  action: z.string().max(64).optional().openapi(q('action')),
-  provider: z.string().max(64).optional().openapi(q('provider')),
-  since: z.string().datetime({ offset: true }).optional().openapi(q('since')),
-  until: z.string().datetime({ offset: true }).optional().openapi(q('until')),
+  actor: safeText(254).optional().openapi(q('actor')),
+  request_id: safeText(64).optional().openapi(q('request_id')),
+  action: safeText(64).optional().openapi(q('action')),
+  provider: safeText(64).optional().openapi(q('provider')),
+  since: safeDateTime().optional().openapi(q('since')),
+  until: safeDateTime().optional().openapi(q('until')),
 });
 
 export const AuditVerifyResult = z

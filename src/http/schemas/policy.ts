@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { PolicyCandidate, PolicyName, RegoSource, RegoVersion } from '../../core/policies/shared.js';
+import { safeText } from '../../core/validation/text.js';
 
 export const Policy = z
   .object({
@@ -41,7 +42,7 @@ export const ApplyPolicyBody = z
   .object({
     name: PolicyName,
     rego: RegoSource,
-    description: z.string().max(1024).optional(),
+    description: safeText(1024).optional(),
     enabled: z.boolean().optional(),
   })
   .strict()

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { safeText } from '../../core/validation/text.js';
 
 export const Principal = z
   .object({
@@ -14,14 +15,12 @@ export const Principal = z
 export const PrincipalEnvelope = z.object({ principal: Principal }).openapi('PrincipalEnvelope');
 
 export const IdentityParam = z.object({
-  identity: z
-    .string()
+  identity: safeText(254)
     .min(1)
-    .max(254)
     .openapi({ param: { name: 'identity', in: 'path' }, example: 'alice@example.com' }),
 });
 
 export const SetTrustTierBody = z
-  .object({ trust_tier: z.number().int().min(0).max(4), notes: z.string().max(1024).optional() })
+  .object({ trust_tier: z.number().int().min(0).max(4), notes: safeText(1024).optional() })
   .strict()
   .openapi('SetTrustTierInput');

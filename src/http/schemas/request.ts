@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { REQUEST_STATES } from '../../core/requests/states.js';
+import { safeText } from '../../core/validation/text.js';
 import { QueryBool } from './common.js';
 
 export const RequestState = z.enum(REQUEST_STATES).openapi('RequestState');
@@ -45,17 +46,17 @@ export const RequestEnvelope = z.object({ request: ElevationRequest }).openapi('
 
 export const CreateRequestBody = z
   .object({
-    provider: z.string().min(1).max(64).openapi({ example: 'mock' }),
-    role: z.string().min(1).max(512).openapi({ example: 'admin' }),
-    resource_scope: z.string().max(1024).openapi({ example: 'sandbox' }),
+    provider: safeText(64).min(1).openapi({ example: 'mock' }),
+    role: safeText(512).min(1).openapi({ example: 'admin' }),
+    resource_scope: safeText(1024).openapi({ example: 'sandbox' }),
     duration: z
-      .union([z.string().max(64), z.number()])
+      .union([safeText(64), z.number()])
       .optional()
       .openapi({ description: '`30m`, `2h30m`, `1d` or whole seconds; default 1h', example: '30m' }),
     duration_seconds: z.number().int().optional().openapi({ description: 'alternative to `duration`' }),
-    reason: z.string().openapi({ example: 'investigating INC-123' }),
+    reason: safeText().openapi({ example: 'investigating INC-123' }),
     break_glass: z.boolean().optional(),
-    metadata: z.record(z.string(), z.string()).optional(),
+    metadata: z.record(safeText(), safeText()).optional(),
   })
   .strict()
   .openapi('CreateRequestInput');
@@ -71,9 +72,7 @@ export const ListRequestsQuery = z.object({
     },
     type: 'boolean',
   }),
-  requester: z
-    .string()
-    .max(254)
+  requester: safeText(254)
     .optional()
     .openapi({ param: { name: 'requester', in: 'query' } }),
 });
@@ -83,15 +82,15 @@ export const RequestList = z
   .openapi('RequestList');
 
 export const ApproveBody = z
-  .object({ comment: z.string().max(4096).optional() })
+  .object({ comment: safeText(4096).optional() })
   .strict()
   .openapi('ApproveRequestInput');
 export const DenyBody = z
-  .object({ reason: z.string().min(1).max(4096) })
+  .object({ reason: safeText(4096).min(1) })
   .strict()
   .openapi('DenyRequestInput');
 export const ReasonBody = z
-  .object({ reason: z.string().max(4096).optional() })
+  .object({ reason: safeText(4096).optional() })
   .strict()
   .openapi('RevokeOrCancelInput');
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { RequestView } from '../../core/requests/view.js';
+import { safeText } from '../../core/validation/text.js';
 import { END, END_REMOTE } from '../annotations.js';
 import { defineTool } from '../define.js';
 import { RequestIdArg, RequestResult } from '../schemas.js';
@@ -8,7 +9,7 @@ import { RequestIdArg, RequestResult } from '../schemas.js';
 const EndArgs = z
   .object({
     request_id: RequestIdArg,
-    reason: z.string().max(4096).optional().describe('optional note for the audit log'),
+    reason: safeText(4096).optional().describe('optional note for the audit log'),
   })
   .strict();
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { safeText } from '../../core/validation/text.js';
 import { READ } from '../annotations.js';
 import { defineTool } from '../define.js';
 import { ApproverTier } from '../schemas.js';
@@ -25,9 +26,9 @@ export const listEligibleAccessTool = defineTool({
     'credentials.',
   input: z
     .object({
-      provider: z.string().min(1).max(64).optional().describe('only this provider, e.g. aws'),
-      role: z.string().min(1).max(256).optional().describe('only this role'),
-      scope: z.string().max(1024).optional().describe('only this scope (account, project, namespace…)'),
+      provider: safeText(64).min(1).optional().describe('only this provider, e.g. aws'),
+      role: safeText(256).min(1).optional().describe('only this role'),
+      scope: safeText(1024).optional().describe('only this scope (account, project, namespace…)'),
     })
     .strict(),
   output: {

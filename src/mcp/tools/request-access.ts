@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { RequestView } from '../../core/requests/view.js';
+import { safeText } from '../../core/validation/text.js';
 import { CREATE_REMOTE } from '../annotations.js';
 import { defineTool } from '../define.js';
 import { RequestOut } from '../schemas.js';
@@ -32,25 +33,22 @@ export const requestAccessTool = defineTool({
     'part of the result — use exec_with_access or `jitsudo exec` to run commands with them.',
   input: z
     .object({
-      provider: z.string().min(1).max(64).describe('provider name from list_eligible_access, e.g. aws'),
-      role: z.string().min(1).max(256).describe('role from list_eligible_access'),
-      scope: z
-        .string()
-        .max(1024)
-        .describe('resource scope from list_eligible_access (account, project, namespace…)'),
+      provider: safeText(64).min(1).describe('provider name from list_eligible_access, e.g. aws'),
+      role: safeText(256).min(1).describe('role from list_eligible_access'),
+      scope: safeText(1024).describe(
+        'resource scope from list_eligible_access (account, project, namespace…)',
+      ),
       duration: z
-        .union([z.string().min(1).max(32), z.number().int().positive()])
+        .union([safeText(32).min(1), z.number().int().positive()])
         .optional()
         .describe('how long: "30m", "2h", "1h30m" or seconds; default 1h; at most max_duration_seconds'),
-      reason: z
-        .string()
+      reason: safeText(4096)
         .min(1)
-        .max(4096)
         .describe(
           'why you need it: the task and what you will do. Approvers read it; the audit log keeps it',
         ),
-      ticket: z.string().min(1).max(128).optional().describe('ticket reference, e.g. JIRA-123'),
-      incident: z.string().min(1).max(128).optional().describe('incident reference, e.g. INC-42'),
+      ticket: safeText(128).min(1).optional().describe('ticket reference, e.g. JIRA-123'),
+      incident: safeText(128).min(1).optional().describe('incident reference, e.g. INC-42'),
       break_glass: z
         .boolean()
         .optional()

@@ -4,21 +4,18 @@
  */
 import { z } from 'zod';
 import type { RequestView } from '../../core/requests/view.js';
+import { safeText } from '../../core/validation/text.js';
 import { CREATE_REMOTE, END, UPDATE } from '../annotations.js';
 import { defineTool } from '../define.js';
 import { RequestIdArg, RequestResult } from '../schemas.js';
 
-const Reasoning = z
-  .string()
+const Reasoning = safeText(8000)
   .trim()
   .min(1)
-  .max(8000)
   .describe(
     'why you decided this: the risk you saw and what you checked. Stored with the decision and in the audit log',
   );
-const Comment = z
-  .string()
-  .max(4096)
+const Comment = safeText(4096)
   .optional()
   .describe('short note shown to the requester (default: derived from the reasoning)');
 const Risk = z.enum(['low', 'medium', 'high']).optional().describe('your risk assessment');
