@@ -16,3 +16,10 @@ export const DISCLOSURE_ON_ONE_SCOPE = {
   rego: `package jitsudo.approval
 allow_credential_disclosure if input.request.resource_scope == "disclose-ok"`,
 };
+
+/** A request for role `ai-review-me` goes to the AI reviewer, whoever asks (the shipped policies route only agents there). */
+export const AI_REVIEW_ROLE = {
+  name: 'test-ai-review-role',
+  rego: `package jitsudo.approval
+route contains "ai_review" if input.request.role == "ai-review-me"`,
+};
