@@ -5,6 +5,7 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { DATA_EXCEPTION_LOG, dataException } from '../core/db/data-error.js';
 import { loggableError } from '../core/db/loggable-error.js';
 import { type AppErrorCode, isAppError } from '../core/errors.js';
 import type { HonoEnv } from './env.js';
@@ -58,6 +59,11 @@ export function mapError(err: unknown, c: Context<HonoEnv>): Response {
     if (status === 401) return errorResponse(c, 'UNAUTHENTICATED', 'authentication required');
     if (status >= 400 && status < 500)
       return errorResponse(c, 'VALIDATION', httpMessage(status, err.message), { status });
+  }
+  const data = dataException(err);
+  if (data) {
+    c.get('log')?.warn({ sqlstate: data.details?.sqlstate }, DATA_EXCEPTION_LOG);
+    return errorResponse(c, 'VALIDATION', data.message, { details: data.details });
   }
   c.get('log')?.error({ err: safeErr(err) }, 'unhandled error');
   return errorResponse(c, 'INTERNAL', 'internal error');

@@ -6,6 +6,7 @@
  */
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from 'pino';
+import { DATA_EXCEPTION_LOG, dataException } from '../core/db/data-error.js';
 import { loggableError } from '../core/db/loggable-error.js';
 import { type AppErrorCode, isAppError } from '../core/errors.js';
 
@@ -64,6 +65,11 @@ const sentence = (s: string) => (/[.!?]$/.test(s) ? s : `${s}.`);
 
 /** Maps anything a tool threw to an isError result. */
 export function toolError(err: unknown, log: Logger, tool: string): CallToolResult {
+  const data = dataException(err);
+  if (data) {
+    log.warn({ tool, sqlstate: data.details?.sqlstate }, DATA_EXCEPTION_LOG);
+    err = data;
+  }
   let code: AppErrorCode = 'INTERNAL';
   let message = 'internal error';
   let details: Details;

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { APP_ERROR_CODES } from '../../core/errors.js';
+import { pageTokenText } from '../../core/validation/page-token.js';
 
 export const ErrorEnvelope = z
   .object({
@@ -39,9 +40,7 @@ export const PageQuery = z.object({
     .max(1000)
     .optional()
     .openapi({ param: { name: 'page_size', in: 'query' }, example: 50 }),
-  page_token: z
-    .string()
-    .max(512)
+  page_token: pageTokenText()
     .optional()
     .openapi({ param: { name: 'page_token', in: 'query' } }),
 });
