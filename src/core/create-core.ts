@@ -15,6 +15,7 @@ import { queryAudit } from './audit/query.js';
 import { verifyAudit } from './audit/verify.js';
 import type { Config } from './config.js';
 import { loadOrCreateKeys, type ServerKeys } from './crypto/secrets.js';
+import { bindAuditMacKey } from './db/audit-key.js';
 import { type Database, type Driver, migrate, openDatabase } from './db/client.js';
 import { GroupCommit } from './db/group-commit.js';
 import type { CoreDeps, PolicyHolder } from './deps.js';
@@ -143,6 +144,9 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
   const providers =
     opts.providers instanceof ProviderRegistry ? opts.providers : new ProviderRegistry(opts.providers ?? []);
   const now = opts.now ?? (() => new Date());
+  const keys = opts.keys ?? loadOrCreateKeys(config);
+  // Before anything appends (the policy store seeds with audit rows): every row gets the server MAC.
+  bindAuditMacKey(opened.db, keys.auditMacKeys[0]!);
   let store: Awaited<ReturnType<typeof createPolicyStore>> | undefined;
   if (!opts.policies) {
     try {
@@ -156,7 +160,7 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
     db: opened.db,
     driver: opened.driver,
     config,
-    keys: opts.keys ?? loadOrCreateKeys(config),
+    keys,
     policies: store ?? holderOf(opts.policies!),
     providers,
     now,

@@ -12,6 +12,8 @@ import type { Config } from '../core/config.js';
 import { type Core, createCore } from '../core/create-core.js';
 import { migrate, openDatabase } from '../core/db/client.js';
 import { AppError } from '../core/errors.js';
+import { loadOrCreateKeys } from '../core/crypto/secrets.js';
+import { bindAuditMacKey } from '../core/db/audit-key.js';
 import { createAuthenticator } from '../core/identity/index.js';
 import { createPolicyStore, type PolicyStore } from '../core/policies/index.js';
 import { sweeperBackground } from '../sweeper/index.js';
@@ -65,10 +67,14 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   try {
     // The store seeds itself from policy.dir (default policies/) the first time, then serves the
     // stored set and follows other replicas' changes every policy.reload_interval_seconds.
+    const keys = loadOrCreateKeys(config);
+    // The store seeds policies with audit rows: the key that MACs them must be bound first.
+    bindAuditMacKey(opened.db, keys.auditMacKeys[0]!);
     policies = await createPolicyStore({ db: opened.db, config, log });
     core = await createCore({
       config,
       log,
+      keys,
       db: opened,
       providers,
       policies,

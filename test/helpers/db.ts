@@ -9,6 +9,8 @@
 import { randomBytes } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import postgres from 'postgres';
+import { deriveServerKeys } from '../../src/core/crypto/secrets.js';
+import { bindAuditMacKey } from '../../src/core/db/audit-key.js';
 import {
   type Database,
   type Driver,
@@ -19,6 +21,17 @@ import {
 } from '../../src/core/db/client.js';
 
 export type TestDb = OpenedDatabase & { db: Database; driver: Driver; url?: string };
+
+/**
+ * The server keys a test database is bound to (its audit rows get their MACs from them, ADR 0035),
+ * as if a jitsudod with this master key had opened it; createCore rebinds to the keys it is given.
+ */
+export const TEST_SERVER_KEYS = deriveServerKeys(Buffer.alloc(32, 1));
+
+function bound<T extends OpenedDatabase>(opened: T): T {
+  bindAuditMacKey(opened.db, TEST_SERVER_KEYS.auditMacKeys[0]!);
+  return opened;
+}
 
 /** 'pglite' always; 'postgres' too when TEST_DATABASE_URL is set. */
 export function testDatabases(): Driver[] {
@@ -72,7 +85,7 @@ export async function createTestDb(driver: Driver, opts: { poolSize?: number } =
   if (driver === 'pglite') {
     pgliteTemplate ??= buildPgliteTemplate();
     const pg = new PGlite({ loadDataDir: await pgliteTemplate });
-    return wrapPglite(pg, undefined);
+    return bound(await wrapPglite(pg, undefined));
   }
   const admin = process.env.TEST_DATABASE_URL;
   if (!admin) throw new Error('TEST_DATABASE_URL is not set');
@@ -90,7 +103,7 @@ export async function createTestDb(driver: Driver, opts: { poolSize?: number } =
     await opened.close();
     throw e;
   }
-  return {
+  return bound({
     ...opened,
     url,
     async close() {
@@ -99,5 +112,5 @@ export async function createTestDb(driver: Driver, opts: { poolSize?: number } =
       await r.unsafe(`drop database if exists ${name} with (force)`);
       await r.end();
     },
-  };
+  });
 }

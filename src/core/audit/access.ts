@@ -6,7 +6,7 @@ import { AppError } from '../errors.js';
 /** What the audit verbs need from CoreDeps. */
 export interface AuditDeps {
   db: Executor;
-  keys: Pick<ServerKeys, 'signingKey' | 'signingPublicKey'>;
+  keys: Pick<ServerKeys, 'signingKey' | 'signingPublicKey' | 'auditMacKeys' | 'trustedCheckpointKeys'>;
 }
 
 /** Whole-log operations (verify, export, checkpoint) are for admins and `auditor`-scoped tokens. */

@@ -11,11 +11,13 @@
  * guess never reaches the chain.
  */
 import { insertAuditRows, type StoredAuditRow } from '../db/audit-insert-many.js';
+import { auditMacKeyOf, type BoundMacKey } from '../db/audit-key.js';
 import { lockAuditChain, readAuditHead } from '../db/audit-repo.js';
 import type { Transaction } from '../db/client.js';
 import { AppError } from '../errors.js';
 import type { AuditInput } from './append.js';
 import { auditCopyLine, auditTimestamp, canonicalJson, GENESIS_HASH, hashCopyLine } from './hash.js';
+import { rowMac } from './row-mac.js';
 
 export type { StoredAuditRow } from '../db/audit-insert-many.js';
 
@@ -51,12 +53,18 @@ export function checkAuditInput(e: AuditInput): string {
   return canonicalJson(details);
 }
 
-/** The rows of `events` chained onto `head`, each hashed as docs/adr/0010 says. */
-function chainOnto(head: Head, events: readonly AuditInput[], texts: string[], ts: string): StoredAuditRow[] {
+/** The rows of `events` chained onto `head`, each hashed (docs/adr/0010) and MACed (docs/adr/0035). */
+function chainOnto(
+  head: Head,
+  events: readonly AuditInput[],
+  texts: string[],
+  ts: string,
+  key: BoundMacKey,
+): StoredAuditRow[] {
   let id = head.id;
   let prev = head.hash;
   return events.map((e, i) => {
-    const row: Omit<StoredAuditRow, 'hash'> = {
+    const row: Omit<StoredAuditRow, 'hash' | 'mac_key_id' | 'mac'> = {
       id: ++id,
       actor: e.actor,
       actor_kind: e.actorKind ?? (e.actor === 'system' ? 'system' : 'human'),
@@ -70,7 +78,7 @@ function chainOnto(head: Head, events: readonly AuditInput[], texts: string[], t
       prev_hash: prev,
     };
     prev = hashCopyLine(auditCopyLine({ ...row, ts }));
-    return { ...row, hash: prev };
+    return { ...row, hash: prev, mac_key_id: key.id, mac: rowMac(key.prefix, prev) };
   });
 }
 
@@ -86,10 +94,11 @@ export async function appendAuditMany(
   const ts = auditTimestamp(new Date());
   if (events.length === 0) return { ts, rows: [] };
   const texts = events.map(checkAuditInput);
+  const key = auditMacKeyOf(tx);
   const guess = tail?.guess;
   let head: Head | null | undefined;
   if (guess) {
-    const rows = chainOnto(guess, events, texts, ts);
+    const rows = chainOnto(guess, events, texts, ts, key);
     // Set before any await: a batch appending after this one chains onto these rows.
     tail.guess = rows[rows.length - 1]!;
     let res: Awaited<ReturnType<typeof insertAuditRows>>;
@@ -106,7 +115,7 @@ export async function appendAuditMany(
     // The lock is held: the head read now stays the head until this transaction ends.
     head = await readAuditHead(tx);
   }
-  const rows = chainOnto(head ?? { id: 0, hash: GENESIS_HASH }, events, texts, ts);
+  const rows = chainOnto(head ?? { id: 0, hash: GENESIS_HASH }, events, texts, ts, key);
   if (tail) tail.guess = rows[rows.length - 1]!;
   await insertAuditRows(tx, ts, rows);
   return { ts, rows };

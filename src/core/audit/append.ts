@@ -29,6 +29,6 @@ export type AuditEvent = AuditRecord;
  */
 export async function appendAudit(tx: Executor, e: AuditInput): Promise<AuditEvent> {
   const { ts, rows } = await withTx(tx, (t) => appendAuditMany(t, [e]));
-  const { details, ...row } = rows[0]!;
+  const { details, mac_key_id: _k, mac: _m, ...row } = rows[0]!;
   return { ...row, ts, details: JSON.parse(details) as Record<string, unknown> };
 }

@@ -1,11 +1,26 @@
 /**
  * Walks the audit chain in id order and finds the first broken row, naming what most plausibly
- * happened to it. Pure: the database verifier and the offline export verifier both feed it rows.
+ * happened to it. Pure: the database verifier, the checkpointer and the offline export verifier all
+ * feed it rows. With MAC keys it also checks every row's server MAC (docs/adr/0035).
  */
-import { type AuditCheckpoint, checkpointSignatureValid } from './checkpoint-sign.js';
+import { checkCheckpointChain } from './checkpoint-chain.js';
+import type { AuditCheckpoint } from './checkpoint-sign.js';
 import { GENESIS_HASH, hashCopyLine } from './hash.js';
+import { rowMac } from './row-mac.js';
 
-export type BreakKind = 'modified' | 'deleted' | 'inserted' | 'reordered' | 'truncated' | 'bad_checkpoint';
+export type BreakKind =
+  | 'modified'
+  | 'deleted'
+  | 'inserted'
+  | 'reordered'
+  | 'truncated'
+  | 'bad_checkpoint'
+  /** Hash and link are right but the row has no valid server MAC: written without the server key. */
+  | 'forged'
+  /** A numbered checkpoint is gone (a gap, a broken link, or one the anchor holds). */
+  | 'checkpoint_missing'
+  /** The anchored checkpoint is not validly signed or differs from the stored one of its number. */
+  | 'anchor_mismatch';
 
 export interface ChainBreak {
   /** The first row that does not verify (for `truncated`: the first missing id). */
@@ -25,7 +40,25 @@ export interface AuditVerifyReport {
     /** Rows after the newest checkpoint: deleting them from the tail would go unnoticed. */
     unanchored_rows: number;
   };
+  /** Row MACs: whether they were checked (not offline without the key) and how many rows predate them. */
+  macs: { checked: boolean; legacy_rows: number };
+  /** The anchored checkpoint the chain was checked against, if one was given and it matched. */
+  anchor: { seq: number; head_id: number } | null;
   first_broken: ChainBreak | null;
+}
+
+/** What a verifier trusts; none of it comes from the database. */
+export interface VerifierTrust {
+  /** base64url Ed25519 public keys whose checkpoints count: the current one and retired ones. */
+  checkpointKeys: readonly string[];
+  /** Key id → MAC prefix (row-mac.ts); absent: MACs are not checked (offline, without the key). */
+  macKeys?: ReadonlyMap<string, string>;
+  /** A checkpoint kept outside the database (`audit.anchor`). */
+  anchor?: AuditCheckpoint;
+  /** Verify from this row on (the checkpointer): it must link to this, the last checkpointed head. */
+  start?: { id: number; hash: string };
+  /** Rows without a MAC (pre-0003) are accepted up to this id; default: the highest checkpointed head. */
+  legacyUpTo?: number;
 }
 
 interface Link {
@@ -40,6 +73,8 @@ interface Row {
   hash: string;
   /** Whether the row's own fields still hash to its stored hash. */
   selfOk: boolean;
+  /** Its server MAC: valid, present but wrong (or an unknown key), or absent (pre-0003 row). */
+  mac: 'ok' | 'bad' | 'none';
 }
 
 export class ChainVerifier {
@@ -50,23 +85,29 @@ export class ChainVerifier {
   private broken: ChainBreak | null = null;
   private readonly byHead = new Map<number, AuditCheckpoint>();
   private latest: AuditCheckpoint | null = null;
+  /** Valid checkpoints plus the anchor: what a shorter chain is checked against. */
+  private readonly covering: AuditCheckpoint[];
+  private readonly anchor: AuditCheckpoint | null;
+  private readonly maxSeq: number;
+  private readonly macKeys: ReadonlyMap<string, string> | undefined;
+  private readonly legacyUpTo: number;
+  private sawMac = false;
+  private legacyRows = 0;
 
-  /** `checkpoints` are checked against `trustedKey` (base64url Ed25519) up front. */
+  /** `checkpoints` (listCheckpoints order) are checked against `trust` up front. */
   constructor(
     private readonly checkpoints: AuditCheckpoint[],
-    trustedKey: string,
+    trust: VerifierTrust,
   ) {
-    for (const c of checkpoints) {
-      if (this.broken) break;
-      if (!checkpointSignatureValid(c, trustedKey) || c.row_count !== c.head_id)
-        this.broken = {
-          id: c.head_id,
-          kind: 'bad_checkpoint',
-          message:
-            `checkpoint #${c.id} is not validly signed by the trusted key ${c.key_id === '' ? '' : `(key_id ${c.key_id})`}`.trim(),
-        };
-      else this.byHead.set(c.head_id, c);
-    }
+    const chain = checkCheckpointChain(checkpoints, trust.checkpointKeys, trust.anchor);
+    this.broken = chain.broken;
+    this.anchor = chain.anchor;
+    this.maxSeq = chain.maxSeq;
+    this.covering = chain.anchor ? [...chain.valid, chain.anchor] : chain.valid;
+    for (const c of this.covering) this.byHead.set(c.head_id, c);
+    this.macKeys = trust.macKeys;
+    this.legacyUpTo = trust.legacyUpTo ?? Math.max(0, ...this.covering.map((c) => c.head_id));
+    if (trust.start) this.prev1 = { ...trust.start };
   }
 
   get done(): boolean {
@@ -82,15 +123,25 @@ export class ChainVerifier {
     while (!this.broken) {
       const end = copyText.indexOf('\n', start);
       if (end < 0) break;
-      // Fields are COPY-escaped, so the first and last two tabs delimit id, prev_hash and hash.
-      const last = copyText.lastIndexOf('\t', end);
-      const beforeLast = copyText.lastIndexOf('\t', last - 1);
+      // Fields are COPY-escaped, so the first tab and the last four delimit id, prev_hash, hash,
+      // mac_key_id and mac.
+      const tMac = copyText.lastIndexOf('\t', end);
+      const tKey = copyText.lastIndexOf('\t', tMac - 1);
+      const tHash = copyText.lastIndexOf('\t', tKey - 1);
+      const tPrev = copyText.lastIndexOf('\t', tHash - 1);
+      const hash = copyText.slice(tHash + 1, tKey);
+      const selfOk = hashCopyLine(copyText.slice(start, tHash)) === hash;
       const r: Row = {
         id: Number(copyText.slice(start, copyText.indexOf('\t', start))),
-        prev_hash: copyText.slice(beforeLast + 1, last),
-        hash: copyText.slice(last + 1, end),
-        selfOk: hashCopyLine(copyText.slice(start, last)) === copyText.slice(last + 1, end),
+        prev_hash: copyText.slice(tPrev + 1, tHash),
+        hash,
+        selfOk,
+        mac: end - tMac === 3 && copyText.charCodeAt(end - 1) === 78 ? 'none' : 'bad', // `\N`
       };
+      if (selfOk && r.mac === 'bad' && this.macKeys) {
+        const prefix = this.macKeys.get(copyText.slice(tKey + 1, tMac));
+        if (prefix !== undefined && rowMac(prefix, hash) === copyText.slice(tMac + 1, end)) r.mac = 'ok';
+      }
       if (this.held) this.check(this.held, r);
       this.held = r;
       start = end + 1;
@@ -104,14 +155,20 @@ export class ChainVerifier {
     this.held = null;
     const lastId = this.prev1?.id ?? 0;
     if (!this.broken) {
-      const beyond = this.checkpoints.find((c) => c.head_id > lastId);
+      const beyond = this.covering.find((c) => c.head_id > lastId);
       if (beyond)
         this.broken = {
           id: lastId + 1,
           kind: 'truncated',
-          message: `the log ends at row ${lastId} but checkpoint #${beyond.id} signed ${beyond.row_count} rows (rows ${lastId + 1}..${beyond.head_id} are missing)`,
+          message: `the log ends at row ${lastId} but ${beyond === this.anchor ? 'the anchored ' : ''}checkpoint ${beyond.seq === null ? `id ${beyond.id}` : `#${beyond.seq}`} signed ${beyond.row_count} rows (rows ${lastId + 1}..${beyond.head_id} are missing)`,
         };
     }
+    if (!this.broken && this.anchor?.seq && this.anchor.seq > this.maxSeq)
+      this.broken = {
+        id: this.anchor.head_id,
+        kind: 'checkpoint_missing',
+        message: `checkpoints #${this.maxSeq + 1}..#${this.anchor.seq} are missing from the database: the anchor holds #${this.anchor.seq}`,
+      };
     const latest = this.latest;
     return {
       ok: this.broken === null,
@@ -122,6 +179,8 @@ export class ChainVerifier {
         latest: latest
           ? {
               id: latest.id,
+              seq: latest.seq,
+              prev_digest: latest.prev_digest,
               row_count: latest.row_count,
               head_id: latest.head_id,
               head_hash: latest.head_hash,
@@ -129,8 +188,11 @@ export class ChainVerifier {
               key_id: latest.key_id,
             }
           : null,
-        unanchored_rows: lastId - (latest?.head_id ?? 0),
+        unanchored_rows: Math.max(0, lastId - (latest?.head_id ?? 0)),
       },
+      macs: { checked: this.macKeys !== undefined, legacy_rows: this.legacyRows },
+      anchor:
+        this.anchor?.seq && !this.broken ? { seq: this.anchor.seq, head_id: this.anchor.head_id } : null,
       first_broken: this.broken,
     };
   }
@@ -142,6 +204,7 @@ export class ChainVerifier {
     const linkOk = r.prev_hash === expectedPrev;
     const idOk = r.id === expectedId;
     if (selfOk && linkOk && idOk) {
+      if (this.macKeys && !this.macOk(r)) return;
       const cp = this.byHead.get(r.id);
       if (cp && cp.head_hash !== r.hash) {
         this.broken = {
@@ -158,6 +221,27 @@ export class ChainVerifier {
       return;
     }
     this.broken = this.classify(r, n, { expectedId, expectedPrev, selfOk, linkOk });
+  }
+
+  /** MAC rule: a valid MAC, or none on a pre-0003 row that a checkpoint covers and no MAC'd row precedes. */
+  private macOk(r: Row): boolean {
+    if (r.mac === 'ok') {
+      this.sawMac = true;
+      return true;
+    }
+    if (r.mac === 'none' && !this.sawMac && r.id <= this.legacyUpTo) {
+      this.legacyRows++;
+      return true;
+    }
+    this.broken = {
+      id: r.id,
+      kind: 'forged',
+      message:
+        r.mac === 'bad'
+          ? `row ${r.id} was not written by the server: its MAC does not verify under any trusted key`
+          : `row ${r.id} was not written by the server: it carries no MAC${this.sawMac ? ' after rows that do' : ' and no signed checkpoint covers it'}`,
+    };
+    return false;
   }
 
   private classify(

@@ -9,8 +9,15 @@ import type { AuditRecord } from '../audit/hash.js';
 import type { Transaction } from './client.js';
 import { rawRows } from './raw.js';
 
-/** A chained row as written (its `ts` is the statement's): `details` is its canonical JSON text. */
-export type StoredAuditRow = Omit<AuditRecord, 'ts' | 'details'> & { details: string };
+/**
+ * A chained row as written (its `ts` is the statement's): `details` is its canonical JSON text,
+ * `mac` the server's MAC over `hash` under key `mac_key_id` (audit/row-mac.ts).
+ */
+export type StoredAuditRow = Omit<AuditRecord, 'ts' | 'details'> & {
+  details: string;
+  mac_key_id: string;
+  mac: string;
+};
 
 const COLUMNS = [
   'actor',
@@ -24,6 +31,8 @@ const COLUMNS = [
   'details',
   'prev_hash',
   'hash',
+  'mac_key_id',
+  'mac',
 ] as const;
 
 const INSERT = `insert into audit_events (id, ts, ${COLUMNS.join(', ')})

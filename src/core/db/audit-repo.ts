@@ -47,7 +47,7 @@ function toRecord(r: RawRecord): AuditRecord {
 // Raw columns: COPY prints int8 and, with TimeZone UTC / DateStyle ISO, timestamptz without any
 // per-row SQL function (to_char alone was ~40% of PGlite's scan time).
 const SCAN_COLUMNS =
-  'id, ts, actor, actor_kind, on_behalf_of, action, request_id, provider, resource_scope, outcome, details, prev_hash, hash';
+  'id, ts, actor, actor_kind, on_behalf_of, action, request_id, provider, resource_scope, outcome, details, prev_hash, hash, mac_key_id, mac';
 const SESSION_UTC = "set local timezone to 'UTC'; set local datestyle to 'ISO, YMD'";
 
 async function copyOut(exec: Executor, query: string): Promise<string | undefined> {
@@ -81,7 +81,7 @@ async function copyOut(exec: Executor, query: string): Promise<string | undefine
 }
 
 export interface AuditCopyBatch {
-  /** COPY text: one `\n`-terminated line per row, fields in schema order, the hash last. */
+  /** COPY text: one `\n`-terminated line per row, fields in schema order, then hash, mac_key_id, mac. */
   text: string;
   rows: number;
   /** Id of the last row (0 when empty). */
@@ -99,8 +99,16 @@ export async function scanAuditCopy(exec: Executor, afterId: number, limit: numb
   let text = await copyOut(exec, `select ${SCAN_COLUMNS} from audit_events ${bounds}`);
   if (text === undefined) {
     // Inside a transaction (no raw client): the same lines, built from a plain query.
-    const rows = await sqlRows<RawRecord>(exec, sql.raw(`select ${COLUMN_LIST} from audit_events ${bounds}`));
-    text = rows.map((r) => `${auditCopyLine({ ...r, id: Number(r.id) })}\t${copyField(r.hash)}\n`).join('');
+    const rows = await sqlRows<RawRecord & { mac_key_id: string | null; mac: string | null }>(
+      exec,
+      sql.raw(`select ${COLUMN_LIST}, mac_key_id, mac from audit_events ${bounds}`),
+    );
+    text = rows
+      .map(
+        (r) =>
+          `${auditCopyLine({ ...r, id: Number(r.id) })}\t${copyField(r.hash)}\t${copyField(r.mac_key_id)}\t${copyField(r.mac)}\n`,
+      )
+      .join('');
   }
   if (text === '') return { text, rows: 0, lastId: 0 };
   let rows = 0;
@@ -165,11 +173,19 @@ export async function queryAuditRecords(exec: Executor, f: AuditFilter): Promise
 /** A stored checkpoint is the signed statement itself (audit/checkpoint-sign.ts). */
 export type CheckpointRow = AuditCheckpoint;
 
-/** Stores a signed checkpoint. */
-export async function insertCheckpoint(exec: Executor, c: Omit<CheckpointRow, 'id'>): Promise<CheckpointRow> {
+/**
+ * Stores a signed checkpoint unless its number is taken (another replica signed it first): then
+ * nothing is written and null is returned.
+ */
+export async function insertCheckpointOnce(
+  exec: Executor,
+  c: Omit<CheckpointRow, 'id'>,
+): Promise<CheckpointRow | null> {
   const [row] = await exec
     .insert(auditCheckpoints)
     .values({
+      seq: c.seq,
+      prevDigest: c.prev_digest,
       rowCount: c.row_count,
       headId: c.head_id,
       headHash: c.head_hash,
@@ -178,15 +194,18 @@ export async function insertCheckpoint(exec: Executor, c: Omit<CheckpointRow, 'i
       signature: c.signature,
       publicKey: c.public_key,
     })
+    .onConflictDoNothing({ target: auditCheckpoints.seq })
     .returning({ id: auditCheckpoints.id });
-  return { id: row!.id, ...c };
+  return row ? { id: row.id, ...c } : null;
 }
 
-/** Every checkpoint, oldest first. */
-export async function listCheckpoints(exec: Executor): Promise<CheckpointRow[]> {
-  const rows = await exec.select().from(auditCheckpoints).orderBy(auditCheckpoints.id);
-  return rows.map((r) => ({
+type StoredCheckpoint = typeof auditCheckpoints.$inferSelect;
+
+function toCheckpoint(r: StoredCheckpoint): CheckpointRow {
+  return {
     id: r.id,
+    seq: r.seq,
+    prev_digest: r.prevDigest,
     row_count: r.rowCount,
     head_id: r.headId,
     head_hash: r.headHash,
@@ -194,5 +213,24 @@ export async function listCheckpoints(exec: Executor): Promise<CheckpointRow[]> 
     key_id: r.keyId,
     signature: r.signature,
     public_key: r.publicKey,
-  }));
+  };
+}
+
+/** Every checkpoint, oldest first: the unnumbered (v1) ones by id, then the numbered ones by seq. */
+export async function listCheckpoints(exec: Executor): Promise<CheckpointRow[]> {
+  const rows = await exec
+    .select()
+    .from(auditCheckpoints)
+    .orderBy(sql`${auditCheckpoints.seq} asc nulls first`, auditCheckpoints.id);
+  return rows.map(toCheckpoint);
+}
+
+/** The newest checkpoint: the numbered one with the highest seq, else the newest unnumbered one. */
+export async function latestCheckpoint(exec: Executor): Promise<CheckpointRow | null> {
+  const [row] = await exec
+    .select()
+    .from(auditCheckpoints)
+    .orderBy(sql`${auditCheckpoints.seq} desc nulls last`, desc(auditCheckpoints.id))
+    .limit(1);
+  return row ? toCheckpoint(row) : null;
 }

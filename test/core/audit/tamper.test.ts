@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createCheckpoint } from '../../../src/core/audit/checkpoint.js';
+import { FIRST_CHECKPOINT_PREV, signCheckpoint } from '../../../src/core/audit/checkpoint-sign.js';
 import { GENESIS_HASH, hashAuditRecord } from '../../../src/core/audit/hash.js';
 import { verifyAudit } from '../../../src/core/audit/verify.js';
-import { scanAuditRecords } from '../../../src/core/db/audit-repo.js';
+import { insertCheckpointOnce, listCheckpoints, scanAuditRecords } from '../../../src/core/db/audit-repo.js';
 import { createTestDb, type TestDb, testDatabases } from '../../helpers/db.js';
-import { admin, asDba, bob, freshChain, keys, otherKeys } from './support.js';
+import { admin, asDba, bob, forgeHeadRow, freshChain, keys, otherKeys } from './support.js';
 
 const N = 12;
 
@@ -50,7 +51,7 @@ describe.each(testDatabases())('audit chain tamper detection on %s', (driver) =>
     expect(r.rows_checked).toBe(3);
   });
 
-  it('detects a modified row whose hash was recomputed (at the next row)', async () => {
+  it('detects a modified row whose hash was recomputed (at the row: its MAC no longer matches)', async () => {
     const [row] = (await scanAuditRecords(t.db, 3, 1)) as [any];
     const forged = { ...row, actor: 'mallory@example.com' };
     delete forged.hash;
@@ -58,7 +59,7 @@ describe.each(testDatabases())('audit chain tamper detection on %s', (driver) =>
       t.db,
       `update audit_events set actor = 'mallory@example.com', hash = '${hashAuditRecord(forged)}' where id = 4`,
     );
-    expect((await verify()).first_broken).toMatchObject({ id: 5, kind: 'modified' });
+    expect((await verify()).first_broken).toMatchObject({ id: 4, kind: 'forged' });
   });
 
   it('detects a deleted row', async () => {
@@ -96,7 +97,8 @@ describe.each(testDatabases())('audit chain tamper detection on %s', (driver) =>
       t.db,
       `update audit_events set details = (select details from audit_events where id = 4), request_id = (select request_id from audit_events where id = 4), provider = (select provider from audit_events where id = 4), resource_scope = 'prod' where id = 5`,
     );
-    expect((await verify()).first_broken).toMatchObject({ id: 5, kind: 'inserted' });
+    // Hash and link are right; the forged row has no server MAC.
+    expect((await verify()).first_broken).toMatchObject({ id: 5, kind: 'forged' });
   });
 
   it('detects a row inserted with a fabricated hash', async () => {
@@ -151,12 +153,53 @@ describe.each(testDatabases())('audit chain tamper detection on %s', (driver) =>
       prev = h;
     }
     await asDba(t.db, stmts.join(';'));
-    expect((await verify()).first_broken).toMatchObject({ id: N, kind: 'modified' });
+    // The first re-hashed row lacks a valid MAC (the checkpoint at row N would disagree too).
+    expect((await verify()).first_broken).toMatchObject({ id: 8, kind: 'forged' });
+  });
+
+  it('detects a correctly hashed row forged at the head, and the checkpointer refuses to sign it', async () => {
+    await createCheckpoint({ db: t.db, keys });
+    await forgeHeadRow(t.db);
+    const r = await verify();
+    expect(r.first_broken).toMatchObject({ id: N + 1, kind: 'forged' });
+    expect(r.rows_checked).toBe(N);
+    await expect(createCheckpoint({ db: t.db, keys })).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect((await listCheckpoints(t.db)).map((c) => c.head_id)).toEqual([N]);
+  });
+
+  it('detects a chain re-hashed after all checkpoints were deleted, and the checkpointer refuses to sign it', async () => {
+    await createCheckpoint({ db: t.db, keys });
+    const rows = (await scanAuditRecords(t.db, 0, 1000)) as any[];
+    let prev = rows[1].hash;
+    const stmts = ['delete from audit_checkpoints'];
+    for (const r of rows.slice(2)) {
+      const next = { ...r, prev_hash: prev, actor: r.id === 3 ? 'mallory@example.com' : r.actor };
+      delete next.hash;
+      const h = hashAuditRecord(next);
+      stmts.push(
+        `update audit_events set actor = '${next.actor}', prev_hash = '${prev}', hash = '${h}' where id = ${r.id}`,
+      );
+      prev = h;
+    }
+    await asDba(t.db, stmts.join(';'));
+    expect((await verify()).first_broken).toMatchObject({ id: 3, kind: 'forged' });
+    await expect(createCheckpoint({ db: t.db, keys })).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect(await listCheckpoints(t.db)).toEqual([]);
   });
 
   it('rejects a checkpoint signed by another key', async () => {
-    await createCheckpoint({ db: t.db, keys: otherKeys });
+    const [head] = (await scanAuditRecords(t.db, N - 1, 1)) as [any];
+    const forged = signCheckpoint(otherKeys.signingKey, otherKeys.signingPublicKey, {
+      seq: 1,
+      prev_digest: FIRST_CHECKPOINT_PREV,
+      row_count: N,
+      head_id: N,
+      head_hash: head.hash,
+      signed_at: new Date().toISOString(),
+    });
+    await insertCheckpointOnce(t.db, forged);
     expect((await verify()).first_broken).toMatchObject({ kind: 'bad_checkpoint' });
+    await expect(createCheckpoint({ db: t.db, keys })).rejects.toMatchObject({ code: 'CONFLICT' });
   });
 
   it('refuses a non-admin and bad input without reading', async () => {

@@ -23,6 +23,10 @@ export const auditEvents = pgTable(
     details: text('details').notNull().default('{}'),
     prevHash: text('prev_hash').notNull(),
     hash: text('hash').notNull(),
+    /** Id of the server key that MACed the row; null only on rows written before migration 0003. */
+    macKeyId: text('mac_key_id'),
+    /** Row MAC over `hash` (audit/row-mac.ts, docs/adr/0035); null only on rows before migration 0003. */
+    mac: text('mac'),
   },
   (t) => [
     index('audit_events_request_idx').on(t.requestId, t.id.desc()),
