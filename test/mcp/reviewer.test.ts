@@ -169,13 +169,10 @@ describe.each(testDatabases())('MCP AI reviewer tools on %s', (driver) => {
     expect(req.approver_tier).toBe('ai_review');
     const list = ok(await h.call(reviewer, 'list_pending_ai_review'));
     expect(list.requests.map((r: { id: string }) => r.id)).not.toContain(req.id);
+    // Hidden from it as from get_request_details: approving answers NOT_FOUND and writes nothing.
     const e = errorOf(await h.call(reviewer, 'approve_request', { request_id: req.id, reasoning: 'fine' }));
-    expect(e).toMatchObject({
-      code: 'POLICY_DENIED',
-      details: { reasons: ['AI reviewers may not approve in prod'] },
-    });
-    const audit = await h.audit(`request_id = '${req.id}' and action = 'approval.denied_by_policy'`);
-    expect(audit).toMatchObject([{ actor: 'agent:rev', on_behalf_of: 'rita@example.com' }]);
+    expect(e.code).toBe('NOT_FOUND');
+    expect(await h.audit(`request_id = '${req.id}' and action = 'approval.denied_by_policy'`)).toEqual([]);
     // Escalation stays possible.
     ok(await h.call(reviewer, 'escalate_to_human', { request_id: req.id, reasoning: 'prod: needs a human' }));
     ok(await h.call(coder, 'cancel_request', { request_id: req.id }));

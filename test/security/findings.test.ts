@@ -159,7 +159,8 @@ describe('security findings (fixed; kept as regression tests)', () => {
     expect(req.approver_tier).toBe('human');
     const nobody = await h.human('intern@example.com');
     const r = await post(`/requests/${req.id}/approve`, nobody, { comment: 'sure' });
-    expect(r.status).toBe(403);
-    expect(r.body.error.code).toBe('POLICY_DENIED');
+    // Refused, and as for GET the request is not even there for someone who may not decide it.
+    expect(r.status).toBe(404);
+    expect(r.body.error.code).toBe('NOT_FOUND');
   });
 });
