@@ -82,8 +82,9 @@ export function createClient(opts: ClientOptions) {
     createAgent: (body: T.CreateAgentInput) => call<T.CreatedAgent>('POST', `${PREFIX}/agents`, body),
     listAgents: (query: T.ListAgentsInput = {}) =>
       call<T.AgentList>('GET', `${PREFIX}/agents`, undefined, query),
-    revokeAgent: async (idOrName: string, body: { reason?: string } = {}) =>
-      (await call<{ agent: T.Agent }>('POST', `${PREFIX}/agents/${enc(idOrName)}/revoke`, body)).agent,
+    /** Revokes an agent; its PENDING requests are cancelled and its grants revoked unless `keep_grants`. */
+    revokeAgent: (idOrName: string, body: T.RevokeAgentInput = {}) =>
+      call<T.RevokedAgent>('POST', `${PREFIX}/agents/${enc(idOrName)}/revoke`, body),
 
     listPolicies: (query: T.PageInput = {}) =>
       call<T.PolicyList>('GET', `${PREFIX}/policies`, undefined, query),

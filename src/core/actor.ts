@@ -7,8 +7,8 @@ export interface Actor {
   identity: string;
   kind: 'human' | 'agent' | 'system';
   groups: string[];
-  /** Set for agents: the agent's id, name and the human that owns it. */
-  agent?: { id: string; name: string; owner: string };
+  /** Set for agents: the agent's id, name, the human that owns it and the one who registered it. */
+  agent?: { id: string; name: string; owner: string; createdBy?: string };
   /** Rights granted by the token: `requester` (default), `ai-reviewer`, `admin` (derived). */
   scopes: string[];
   /** Derived from config (admin group / admin emails) at authentication time. */

@@ -32,6 +32,12 @@ export const ADMIN: Actor = {
   isAdmin: true,
 };
 
+/**
+ * The admin that registers the stack's agents: not ADMIN, because whoever registers an agent
+ * controls it and may then not decide its requests (ADR 0034), and tests decide as ADMIN.
+ */
+export const REGISTRAR: Actor = { ...ADMIN, identity: 'registrar@example.com' };
+
 export interface StackOptions {
   /** Merged over the test defaults (a home that does not exist, sweeper off). */
   config?: Record<string, unknown>;
@@ -64,7 +70,7 @@ export interface Stack {
   rows(q: string): Promise<Record<string, unknown>[]>;
   /** A dev token of a person. */
   humanToken(email: string, groups?: string[]): Promise<string>;
-  /** A real agent (created by ADMIN) and its token. */
+  /** A real agent (registered by REGISTRAR) and its token. */
   agent(name: string, owner: string, scopes?: string[]): Promise<{ token: string; id: string; actor: Actor }>;
   close(): Promise<void>;
 }
@@ -122,12 +128,12 @@ export async function startStack(driver: Driver, opts: StackOptions = {}): Promi
     humanToken: async (email, groups = []) =>
       (await mintDevToken(keys, { email, groups, kind: 'human', ttl: 3600 })).token,
     async agent(name, owner, scopes = ['requester']) {
-      const { token, agent } = await core.createAgent(ADMIN, { name, owner, scopes });
+      const { token, agent } = await core.createAgent(REGISTRAR, { name, owner, scopes });
       const actor: Actor = {
         identity: agent.identity,
         kind: 'agent',
         groups: [],
-        agent: { id: agent.id, name: agent.name, owner: agent.owner },
+        agent: { id: agent.id, name: agent.name, owner: agent.owner, createdBy: agent.created_by },
         scopes: agent.scopes,
         isAdmin: false,
       };

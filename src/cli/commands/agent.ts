@@ -4,7 +4,7 @@
  */
 import { defineCommand } from 'citty';
 import { z } from 'zod';
-import type { Agent } from '../../client/types.js';
+import type { Agent, RevokedAgent } from '../../client/types.js';
 import { globalFields, leaf } from '../args.js';
 import { authedClient } from '../context.js';
 import { usageError } from '../errors.js';
@@ -13,7 +13,7 @@ import { columns, emit, note, write } from '../output.js';
 const SCOPES = ['requester', 'ai-reviewer'] as const;
 
 const agentLine = (a: Agent) =>
-  `Agent ${a.name} (${a.id}) owned by ${a.owner}, rights: ${a.scopes.join(', ')}${a.revoked_at ? `, revoked ${a.revoked_at}` : ''}`;
+  `Agent ${a.name} (${a.id}) owned by ${a.owner}${a.created_by !== a.owner ? ` (created by ${a.created_by})` : ''}, rights: ${a.scopes.join(', ')}${a.revoked_at ? `, revoked ${a.revoked_at}` : ''}`;
 
 export const agentCreateCommand = leaf({
   name: 'create',
@@ -103,19 +103,46 @@ export const agentListCommand = leaf({
 
 export const agentRevokeCommand = leaf({
   name: 'revoke',
-  description: 'Revoke an agent by name or id: its token stops working at once',
+  description:
+    'Revoke an agent by name or id: its token stops working at once, its pending requests are cancelled and its grants revoked',
   args: {
     agent: { type: 'positional', description: 'agent name or id (agt_…)', required: true },
     reason: { type: 'string', description: 'why' },
+    'keep-grants': {
+      type: 'boolean',
+      description:
+        'admins: leave its grants running until they expire (pending requests are cancelled anyway)',
+    },
   },
   schema: z
-    .object({ agent: z.string().min(1).max(64), reason: z.string().max(4096).optional(), ...globalFields })
+    .object({
+      agent: z.string().min(1).max(64),
+      reason: z.string().max(4096).optional(),
+      keepGrants: z.boolean().default(false),
+      ...globalFields,
+    })
     .strict(),
   async run(a) {
-    const agent = await authedClient(a.server).revokeAgent(a.agent, a.reason ? { reason: a.reason } : {});
-    emit(a.output, agent, () => `${agentLine(agent)}.`);
+    const revoked = await authedClient(a.server).revokeAgent(a.agent, {
+      ...(a.reason ? { reason: a.reason } : {}),
+      ...(a.keepGrants ? { keep_grants: true } : {}),
+    });
+    emit(a.output, revoked, () =>
+      [
+        `${agentLine(revoked.agent)}.`,
+        ...revoked.requests.map((r) => `  ${r.id}: ${OUTCOME[r.outcome]}`),
+      ].join('\n'),
+    );
   },
 });
+
+const OUTCOME: Readonly<Record<RevokedAgent['requests'][number]['outcome'], string>> = {
+  cancelled: 'pending request cancelled',
+  revoked: 'grant revoked',
+  revoking: 'grant being revoked (retried until the provider confirms)',
+  stopped: 'grant that was being issued stopped',
+  kept: 'grant kept (runs until it expires)',
+};
 
 export const agentCommand = defineCommand({
   meta: { name: 'agent', description: 'Manage AI agent identities: create, list, revoke' },

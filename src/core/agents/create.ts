@@ -13,6 +13,7 @@ import type { CoreDeps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { newId } from '../ids.js';
 import { parseInput } from '../requests/load.js';
+import { refuseUnsafeNameChars } from '../validation/identity-text.js';
 import { safeText } from '../validation/text.js';
 import { newAgentToken } from './token.js';
 import { AGENT_SCOPES, type AgentView, toAgentView } from './view.js';
@@ -31,6 +32,7 @@ export const CreateAgentInput = z
       .trim()
       .toLowerCase()
       .regex(/^[^\s@:]+@[^\s@]+$/, 'must be the email identity of a human')
+      .superRefine(refuseUnsafeNameChars)
       .optional(),
     scopes: z
       .array(z.enum(AGENT_SCOPES))
@@ -68,6 +70,7 @@ export async function createAgent(deps: CoreDeps, actor: Actor, input: unknown):
         id: newId('agt'),
         name: v.name,
         owner,
+        createdBy: actor.identity.toLowerCase(),
         scopes: v.scopes,
         tokenHash: hash,
         createdAt: now,
@@ -77,7 +80,7 @@ export async function createAgent(deps: CoreDeps, actor: Actor, input: unknown):
         actorKind: actor.kind,
         action: 'agent.created',
         outcome: 'success',
-        details: { agent_id: r.id, name: r.name, owner: r.owner, scopes: r.scopes },
+        details: { agent_id: r.id, name: r.name, owner: r.owner, created_by: r.createdBy, scopes: r.scopes },
       });
       return r;
     });

@@ -37,7 +37,7 @@ export async function assertCredentialDisclosure(
   const set = deps.policies.current() as Documented;
   if (typeof set.document !== 'function') throw refuse('policy', row.provider);
   const now = deps.now();
-  const tier = await readTrustTier(deps.db, actor.identity);
+  const tier = await readTrustTier(deps.db, actor);
   let allowed = false;
   try {
     const doc = set.document(

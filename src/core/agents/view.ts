@@ -11,6 +11,8 @@ export interface AgentView {
   /** The identity its requests and decisions are recorded under: `agent:<name>`. */
   identity: string;
   owner: string;
+  /** Who registered it; with the owner, the people who control it. */
+  created_by: string;
   scopes: string[];
   created_at: string;
   revoked_at: string | null;
@@ -27,6 +29,7 @@ export function toAgentView(r: AgentRow): AgentView {
     name: r.name,
     identity: agentIdentity(r.name),
     owner: r.owner,
+    created_by: r.createdBy,
     scopes: [...r.scopes],
     created_at: r.createdAt.toISOString(),
     revoked_at: r.revokedAt ? r.revokedAt.toISOString() : null,
@@ -40,7 +43,7 @@ export function agentActor(r: AgentRow): Actor {
     identity: agentIdentity(r.name),
     kind: 'agent',
     groups: [],
-    agent: { id: r.id, name: r.name, owner: r.owner },
+    agent: { id: r.id, name: r.name, owner: r.owner, createdBy: r.createdBy },
     scopes: [...r.scopes],
     isAdmin: false,
   };

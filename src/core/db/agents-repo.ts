@@ -2,9 +2,10 @@
  * SQL for `agents`: registered AI agents. The token is never stored, only its SHA-256 hash, which
  * is also how a presented token is found (a unique-index lookup, no comparison over secrets).
  */
-import { and, asc, eq, gt, isNull, lt, or, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, lt, or, type SQL } from 'drizzle-orm';
 import type { Executor, Transaction } from './client.js';
-import { agents } from './schema/index.js';
+import type { RequestRow } from './requests-repo.js';
+import { agents, requests } from './schema/index.js';
 
 export type AgentRow = typeof agents.$inferSelect;
 export type NewAgentRow = typeof agents.$inferInsert;
@@ -72,4 +73,26 @@ export async function touchAgent(exec: Executor, id: string, now: Date, staleBef
     .update(agents)
     .set({ lastUsedAt: now })
     .where(and(eq(agents.id, id), or(isNull(agents.lastUsedAt), lt(agents.lastUsedAt, staleBefore))));
+}
+
+/**
+ * Locks (FOR UPDATE, in id order like every batch) the agent's requests that still hold or may
+ * still give it access: PENDING, APPROVED (grant being issued) and ACTIVE.
+ */
+export async function lockOpenRequestsOfAgent(
+  tx: Transaction,
+  agent: { id: string; identity: string },
+): Promise<RequestRow[]> {
+  return tx
+    .select()
+    .from(requests)
+    .where(
+      and(
+        eq(requests.requesterIdentity, agent.identity),
+        eq(requests.agentId, agent.id),
+        inArray(requests.state, ['PENDING', 'APPROVED', 'ACTIVE']),
+      ),
+    )
+    .orderBy(asc(requests.id))
+    .for('update');
 }

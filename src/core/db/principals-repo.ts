@@ -6,6 +6,8 @@ import { principals } from './schema/index.js';
 export interface PrincipalRow {
   identity: string;
   kind: 'human' | 'agent';
+  /** The agent this row belongs to (agents only): its tier is keyed to this id, not to the name. */
+  agent_id: string | null;
   trust_tier: number;
   enrolled_by: string;
   enrolled_at: string;
@@ -16,6 +18,7 @@ export interface PrincipalRow {
 const toView = (r: typeof principals.$inferSelect): PrincipalRow => ({
   identity: r.identity,
   kind: r.kind,
+  agent_id: r.agentId ?? null,
   trust_tier: r.trustTier,
   enrolled_by: r.enrolledBy,
   enrolled_at: r.enrolledAt.toISOString(),
@@ -34,16 +37,28 @@ export async function findPrincipal(
   return row ? toView(row) : null;
 }
 
-/** Creates or updates the trust tier (and notes when given); returns the row after the change. */
+/**
+ * Creates or updates the trust tier (and notes when given); returns the row after the change.
+ * `agentId` is the agent's id for an agent (null for a person): the row is re-keyed to it.
+ */
 export async function upsertTrustTier(
   exec: Executor,
-  p: { identity: string; kind: 'human' | 'agent'; tier: number; by: string; notes?: string; now: Date },
+  p: {
+    identity: string;
+    kind: 'human' | 'agent';
+    agentId: string | null;
+    tier: number;
+    by: string;
+    notes?: string;
+    now: Date;
+  },
 ): Promise<PrincipalRow> {
   const [row] = await exec
     .insert(principals)
     .values({
       identity: p.identity,
       kind: p.kind,
+      agentId: p.agentId,
       trustTier: p.tier,
       enrolledBy: p.by,
       enrolledAt: p.now,
@@ -53,6 +68,8 @@ export async function upsertTrustTier(
     .onConflictDoUpdate({
       target: principals.identity,
       set: {
+        kind: p.kind,
+        agentId: p.agentId,
         trustTier: p.tier,
         enrolledBy: p.by,
         enrolledAt: p.now,
@@ -66,19 +83,32 @@ export async function upsertTrustTier(
 /**
  * Records that `identity` was seen now; writes at most once per `minIntervalSeconds` per principal
  * (so authenticating every request does not write every time). Returns whether a row was written.
+ * A row that belonged to another agent (or to a person) under this identity starts over at tier 0:
+ * a tier never passes to whoever holds the name next.
  */
 export async function touchPrincipalRow(
   exec: Executor,
-  p: { identity: string; kind: 'human' | 'agent'; now: Date; minIntervalSeconds: number },
+  p: {
+    identity: string;
+    kind: 'human' | 'agent';
+    agentId: string | null;
+    now: Date;
+    minIntervalSeconds: number;
+  },
 ): Promise<boolean> {
   const stale = new Date(p.now.getTime() - p.minIntervalSeconds * 1000);
   const rows = await exec
     .insert(principals)
-    .values({ identity: p.identity, kind: p.kind, enrolledAt: p.now, lastSeenAt: p.now })
+    .values({ identity: p.identity, kind: p.kind, agentId: p.agentId, enrolledAt: p.now, lastSeenAt: p.now })
     .onConflictDoUpdate({
       target: principals.identity,
-      set: { lastSeenAt: p.now, kind: p.kind },
-      setWhere: sql`${principals.lastSeenAt} < ${stale.toISOString()}::timestamptz or ${principals.kind} <> ${p.kind}`,
+      set: {
+        lastSeenAt: p.now,
+        kind: p.kind,
+        agentId: p.agentId,
+        trustTier: sql`case when ${principals.agentId} is distinct from excluded.agent_id then 0 else ${principals.trustTier} end`,
+      },
+      setWhere: sql`${principals.lastSeenAt} < ${stale.toISOString()}::timestamptz or ${principals.kind} <> ${p.kind} or ${principals.agentId} is distinct from excluded.agent_id`,
     })
     .returning({ identity: principals.identity });
   return rows.length > 0;

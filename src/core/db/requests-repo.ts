@@ -79,7 +79,7 @@ export interface RequestListFilter {
   requester?: string;
   states?: readonly State[];
   tiers?: readonly RequestRow['approverTier'][];
-  /** Leave out requests by this identity or owned (as an agent) by it. */
+  /** Leave out requests by this identity or by an agent it controls (owns or created). */
   notRequestedBy?: string;
   /** Cursor: rows strictly older than this (created_at, id) pair. */
   before?: { createdAt: Date; id: string };
@@ -96,6 +96,7 @@ export async function listRequestRows(exec: Executor, f: RequestListFilter): Pro
       ? and(
           ne(requests.requesterIdentity, f.notRequestedBy),
           or(isNull(requests.agentOwner), ne(requests.agentOwner, f.notRequestedBy)),
+          or(isNull(requests.agentCreatedBy), ne(requests.agentCreatedBy, f.notRequestedBy)),
         )
       : undefined,
     f.before
@@ -260,14 +261,20 @@ export async function nextDueAt(exec: Executor): Promise<Date | null> {
 }
 
 /**
- * The requester's trust tier (0 when unknown). Read outside any transaction, before policy runs;
- * principals-repo owns writes to the table.
+ * A principal's trust tier (0 when unknown). Read outside any transaction, before policy runs;
+ * principals-repo owns writes to the table. An agent's tier is found by its id alone, so a tier
+ * never reaches an agent through its name (ADR 0034).
  */
-export async function readTrustTier(exec: Executor, identity: string): Promise<number> {
+export async function readTrustTier(
+  exec: Executor,
+  who: { identity: string; agent?: { id: string } },
+): Promise<number> {
   const [row] = await rawRows<{ trust_tier: number }>(
     exec,
-    'select trust_tier from principals where identity = $1 limit 1',
-    [identity],
+    who.agent
+      ? 'select trust_tier from principals where agent_id = $1 limit 1'
+      : 'select trust_tier from principals where identity = $1 and agent_id is null limit 1',
+    [who.agent ? who.agent.id : who.identity],
   );
   return row ? Number(row.trust_tier) : 0;
 }

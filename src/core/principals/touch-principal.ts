@@ -9,12 +9,13 @@ import { touchPrincipalRow } from '../db/principals-repo.js';
  */
 export async function touchPrincipal(
   deps: { db: Executor; now?: () => Date },
-  actor: Pick<Actor, 'identity' | 'kind'>,
+  actor: Pick<Actor, 'identity' | 'kind' | 'agent'>,
 ): Promise<boolean> {
   if (actor.kind === 'system') return false;
   return touchPrincipalRow(deps.db, {
     identity: actor.identity,
     kind: actor.kind,
+    agentId: actor.agent?.id ?? null,
     now: deps.now?.() ?? new Date(),
     minIntervalSeconds: 60,
   });

@@ -1,19 +1,24 @@
 /**
  * Who may see and decide what. Shared by the verbs so that every surface applies the same rules:
- * reads are scoped to the requester unless admin; nobody decides on their own request (nor on one
- * made by an agent they own); agents decide only `ai_review` requests and only with the
+ * reads are scoped to the requester unless admin; nobody decides or escalates a request of their own
+ * party — themselves, an agent they control, or (for an AI reviewer) its controllers and their other
+ * agents (agents/controllers.ts); agents decide only `ai_review` requests and only with the
  * `ai-reviewer` right.
  */
 import type { Actor } from '../actor.js';
+import { agentControllers, controlsAgent, sameParty } from '../agents/controllers.js';
 import type { RequestRow } from '../db/requests-repo.js';
 import { AppError } from '../errors.js';
 
 const same = (a: string | null | undefined, b: string) => !!a && a.toLowerCase() === b.toLowerCase();
 
-/** True when the actor made the request, or owns the agent that made it. */
+/** True when the actor made the request, or controls (owns or created) the agent that made it. */
 export function isOwnRequest(a: Actor, r: RequestRow): boolean {
-  return same(r.requesterIdentity, a.identity) || same(r.agentOwner, a.identity);
+  return same(r.requesterIdentity, a.identity) || madeByAgentOf(a, r);
 }
+
+const madeByAgentOf = (a: Actor, r: RequestRow): boolean =>
+  !!r.agentOwner && controlsAgent(a.identity, { owner: r.agentOwner, createdBy: r.agentCreatedBy });
 
 /** True when the actor is the requester itself (credentials, cancel, early release). */
 export function isRequester(a: Actor, r: RequestRow): boolean {
@@ -36,26 +41,29 @@ export function canView(a: Actor, r: RequestRow, hasDecided = false): boolean {
 }
 
 /**
- * True when an agent actor acts for the requester: the request is its owner's, or another agent's
- * with the same owner. An AI reviewer never decides within its own owner's chain.
+ * True when the actor and the requester are one party (agents/controllers.ts): for a person, their
+ * own request or one of an agent they control; for an agent, also its controllers' requests and
+ * those of any agent sharing a controller with it. Nobody approves, denies or escalates those.
  */
-export function sharesOwnerChain(a: Actor, r: RequestRow): boolean {
-  const owner = a.agent?.owner;
-  return !!owner && (same(r.requesterIdentity, owner) || same(r.agentOwner, owner));
+export const sharesParty = (a: Actor, r: RequestRow): boolean => sameParty(a, r);
+
+/** Throws FORBIDDEN when separation of duties keeps the actor from `verb` on this request. */
+export function assertNotOwnParty(a: Actor, r: RequestRow, verb: 'approve' | 'deny' | 'escalate'): void {
+  if (!sameParty(a, r)) return;
+  if (same(r.requesterIdentity, a.identity))
+    throw new AppError('FORBIDDEN', `you cannot ${verb} your own request`);
+  if (madeByAgentOf(a, r))
+    throw new AppError('FORBIDDEN', `you cannot ${verb} your own request (made by an agent you control)`);
+  const yours = a.agent ? agentControllers(a.agent).join(' or ') : a.identity;
+  throw new AppError(
+    'FORBIDDEN',
+    `you cannot ${verb} this request: it was made by someone who controls you (${yours}) or by an agent with a controller in common`,
+  );
 }
 
 /** Throws FORBIDDEN unless the actor may decide (approve/deny) this request, policy aside. */
 export function assertMayDecide(a: Actor, r: RequestRow, verb: 'approve' | 'deny'): void {
-  if (isOwnRequest(a, r))
-    throw new AppError(
-      'FORBIDDEN',
-      `you cannot ${verb} your own request${same(r.agentOwner, a.identity) ? ' (made by an agent you own)' : ''}`,
-    );
-  if (sharesOwnerChain(a, r))
-    throw new AppError(
-      'FORBIDDEN',
-      `you cannot ${verb} this request: it was made by your owner ${a.agent!.owner} or by an agent of the same owner`,
-    );
+  assertNotOwnParty(a, r, verb);
   if (!decidableTiers(a).includes(r.approverTier))
     throw new AppError(
       'FORBIDDEN',

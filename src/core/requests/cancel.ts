@@ -1,7 +1,8 @@
 /** cancelRequest: the requester withdraws a request that is still PENDING. */
 import { z } from 'zod';
 import type { Actor } from '../actor.js';
-import { lockRequest, updateRequest } from '../db/requests-repo.js';
+import type { Transaction } from '../db/client.js';
+import { lockRequest, type RequestRow, updateRequest } from '../db/requests-repo.js';
 import type { CoreDeps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { safeText } from '../validation/text.js';
@@ -14,6 +15,44 @@ import { type RequestView, toRequestView } from './view.js';
 export const CancelRequestInput = z
   .object({ id: z.string().min(1).max(64), reason: safeText(4096).default('') })
   .strict();
+
+/**
+ * Cancels the PENDING request `cur`, locked in `tx`, and audits it (request.cancelled with
+ * `details`) — the one cancel step, shared with revoking an agent (agents/revoke.ts).
+ */
+export async function cancelLocked(
+  tx: Transaction,
+  actor: Actor,
+  cur: RequestRow,
+  details: Record<string, unknown>,
+  now: Date,
+): Promise<RequestRow> {
+  assertTransition(cur.state, 'CANCELLED', cur.id);
+  const r = await updateRequest(
+    tx,
+    cur.id,
+    {
+      state: 'CANCELLED',
+      endedAt: now,
+      endReason: 'cancelled',
+      pendingExpiresAt: null,
+      escalateAt: null,
+    },
+    now,
+  );
+  await audit(tx, {
+    actor: actor.identity,
+    actorKind: actor.kind,
+    onBehalfOf: actor.agent?.owner,
+    action: 'request.cancelled',
+    requestId: cur.id,
+    provider: cur.provider,
+    resourceScope: cur.resourceScope,
+    outcome: 'success',
+    details,
+  });
+  return r;
+}
 
 /** Cancels a PENDING request; invariant: only its requester can, and only while PENDING. */
 export async function cancelRequest(deps: CoreDeps, actor: Actor, input: unknown): Promise<RequestView> {
@@ -31,31 +70,7 @@ export async function cancelRequest(deps: CoreDeps, actor: Actor, input: unknown
           `request ${cur.id} is ${cur.state}; only PENDING requests can be cancelled${cur.state === 'ACTIVE' ? ' (use revoke to end an active grant)' : ''}`,
           { details: { state: cur.state } },
         );
-      assertTransition(cur.state, 'CANCELLED', cur.id);
-      const r = await updateRequest(
-        tx,
-        cur.id,
-        {
-          state: 'CANCELLED',
-          endedAt: now,
-          endReason: 'cancelled',
-          pendingExpiresAt: null,
-          escalateAt: null,
-        },
-        now,
-      );
-      await audit(tx, {
-        actor: actor.identity,
-        actorKind: actor.kind,
-        onBehalfOf: actor.agent?.owner,
-        action: 'request.cancelled',
-        requestId: cur.id,
-        provider: cur.provider,
-        resourceScope: cur.resourceScope,
-        outcome: 'success',
-        details: { reason: v.reason },
-      });
-      return r;
+      return cancelLocked(tx, actor, cur, { reason: v.reason }, now);
     },
     [v.id],
   );

@@ -34,6 +34,7 @@ export async function createRequest(deps: CoreDeps, actor: Actor, input: unknown
     agentId: actor.agent?.id ?? null,
     agentName: actor.agent?.name ?? null,
     agentOwner: actor.agent?.owner ?? null,
+    agentCreatedBy: actor.agent ? (actor.agent.createdBy ?? actor.agent.owner) : null,
     provider: v.provider,
     role: v.role,
     resourceScope: v.resourceScope,
@@ -82,7 +83,7 @@ export async function createRequest(deps: CoreDeps, actor: Actor, input: unknown
     async (tx) => {
       // Checked here, under a per-agent lock and with the insert, so a parallel burst cannot overshoot.
       await assertAgentLimits(deps, actor, now, tx);
-      const trustTier = await readTrustTier(tx, actor.identity);
+      const trustTier = await readTrustTier(tx, actor);
       const pin = policyInput(userInput(actor), requestDoc, trustTier, now);
       const eligibility = policies.eligibility(pin, decideAt(now));
       if (!eligibility.allow) {

@@ -15,7 +15,7 @@ export async function approvalPolicyInput(
   row: RequestRow,
   now: Date,
 ): Promise<{ input: PolicyInput; tier: number }> {
-  const tier = await readTrustTier(deps.db, actor.identity);
+  const tier = await readTrustTier(deps.db, actor);
   const input = policyInput(userInput(actor), requestInput(row), tier, now, {
     email: row.requesterIdentity,
     groups: row.requesterGroups,

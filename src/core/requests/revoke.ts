@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 import type { Actor } from '../actor.js';
-import { lockRequest, updateRequest } from '../db/requests-repo.js';
+import type { Transaction } from '../db/client.js';
+import { lockRequest, type RequestRow, updateRequest } from '../db/requests-repo.js';
 import type { CoreDeps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { safeText } from '../validation/text.js';
@@ -18,6 +19,43 @@ import { type RequestView, toRequestView } from './view.js';
 export const RevokeRequestInput = z
   .object({ id: z.string().min(1).max(64), reason: safeText(4096).default('') })
   .strict();
+
+/**
+ * Records the intent to revoke the ACTIVE grant `cur`, locked in `tx` (end_reason `revoked`, a lease
+ * for the provider call), and audits it as request.revoke_requested with `details`. The caller then
+ * hands the row to revokeGrants once `tx` has committed. Shared with revoking an agent.
+ */
+export async function claimRevocation(
+  deps: CoreDeps,
+  tx: Transaction,
+  actor: Actor,
+  cur: RequestRow,
+  details: Record<string, unknown>,
+  now: Date,
+): Promise<RequestRow> {
+  const r = await updateRequest(
+    tx,
+    cur.id,
+    {
+      endReason: 'revoked',
+      revokeAttempts: cur.revokeAttempts + 1,
+      nextAttemptAt: new Date(now.getTime() + deps.config.sweeper.lease_seconds * 1000),
+    },
+    now,
+  );
+  await audit(tx, {
+    actor: actor.identity,
+    actorKind: actor.kind,
+    onBehalfOf: actor.agent?.owner,
+    action: 'request.revoke_requested',
+    requestId: cur.id,
+    provider: cur.provider,
+    resourceScope: cur.resourceScope,
+    outcome: 'success',
+    details,
+  });
+  return r;
+}
 
 /** Revokes an ACTIVE grant; invariant: REVOKED is recorded only after the provider revoke succeeded. */
 export async function revokeRequest(deps: CoreDeps, actor: Actor, input: unknown): Promise<RequestView> {
@@ -47,28 +85,14 @@ export async function revokeRequest(deps: CoreDeps, actor: Actor, input: unknown
               : `request ${cur.id} is ${cur.state}; there is no grant to revoke`,
           { details: { state: cur.state } },
         );
-      const r = await updateRequest(
+      return claimRevocation(
+        deps,
         tx,
-        cur.id,
-        {
-          endReason: 'revoked',
-          revokeAttempts: cur.revokeAttempts + 1,
-          nextAttemptAt: new Date(now.getTime() + deps.config.sweeper.lease_seconds * 1000),
-        },
+        actor,
+        cur,
+        { reason: v.reason, by_admin: !isRequester(actor, cur) },
         now,
       );
-      await audit(tx, {
-        actor: actor.identity,
-        actorKind: actor.kind,
-        onBehalfOf: actor.agent?.owner,
-        action: 'request.revoke_requested',
-        requestId: cur.id,
-        provider: cur.provider,
-        resourceScope: cur.resourceScope,
-        outcome: 'success',
-        details: { reason: v.reason, by_admin: !isRequester(actor, cur) },
-      });
-      return r;
     },
     [v.id],
   );

@@ -2,15 +2,16 @@ import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import type { HttpVerbs } from '../core-port.js';
 import type { HonoEnv } from '../env.js';
 import {
-  AgentEnvelope,
   AgentIdParam,
   AgentList,
   CreateAgentBody,
   CreatedAgent,
+  DeleteAgentQuery,
   EligibleAccess,
   EligibleQuery,
   ListAgentsQuery,
   RevokeAgentBody,
+  RevokedAgent,
 } from '../schemas/agent.js';
 import { errorResponses, jsonBody, jsonOk, PageQuery } from '../schemas/common.js';
 
@@ -45,9 +46,13 @@ const revokeAgentRoute = createRoute({
   path: '/agents/{id}/revoke',
   tags,
   security,
-  summary: 'Revoke an agent (owner or admin): its token stops working at once',
+  summary:
+    'Revoke an agent (a controller or admin): its token stops working, its PENDING requests are cancelled and its grants revoked (admins may keep_grants)',
   request: { params: AgentIdParam, ...jsonBody(RevokeAgentBody, false) },
-  responses: { 200: jsonOk(AgentEnvelope, 'The agent after revocation'), ...errorResponses },
+  responses: {
+    200: jsonOk(RevokedAgent, 'The agent after revocation and what happened to its requests'),
+    ...errorResponses,
+  },
 });
 
 const deleteAgentRoute = createRoute({
@@ -57,8 +62,11 @@ const deleteAgentRoute = createRoute({
   tags,
   security,
   summary: 'Same as revoke (the record is kept: names are never reused)',
-  request: { params: AgentIdParam },
-  responses: { 200: jsonOk(AgentEnvelope, 'The agent after revocation'), ...errorResponses },
+  request: { params: AgentIdParam, query: DeleteAgentQuery },
+  responses: {
+    200: jsonOk(RevokedAgent, 'The agent after revocation and what happened to its requests'),
+    ...errorResponses,
+  },
 });
 
 const eligibleRoute = createRoute({
@@ -84,15 +92,18 @@ export function registerAgentRoutes(app: OpenAPIHono<HonoEnv>, verbs: HttpVerbs)
     c.json(await verbs.listAgents(c.get('actor'), c.req.valid('query')), 200),
   );
   app.openapi(revokeAgentRoute, async (c) => {
-    const agent = await verbs.revokeAgent(c.get('actor'), {
+    const revoked = await verbs.revokeAgent(c.get('actor'), {
       ...c.req.valid('json'),
       ...c.req.valid('param'),
     });
-    return c.json({ agent }, 200);
+    return c.json(revoked, 200);
   });
   app.openapi(deleteAgentRoute, async (c) => {
-    const agent = await verbs.revokeAgent(c.get('actor'), c.req.valid('param'));
-    return c.json({ agent }, 200);
+    const revoked = await verbs.revokeAgent(c.get('actor'), {
+      ...c.req.valid('query'),
+      ...c.req.valid('param'),
+    });
+    return c.json(revoked, 200);
   });
   app.openapi(eligibleRoute, async (c) =>
     c.json(await verbs.listEligibleAccess(c.get('actor'), c.req.valid('query')), 200),

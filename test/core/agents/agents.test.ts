@@ -53,7 +53,13 @@ describe.each(testDatabases())('agents on %s', (driver) => {
         actor: 'alice@example.com',
         on_behalf_of: null,
         action: 'agent.created',
-        details: { agent_id: agent.id, name: 'a-coder', owner: 'alice@example.com', scopes: ['requester'] },
+        details: {
+          agent_id: agent.id,
+          name: 'a-coder',
+          owner: 'alice@example.com',
+          created_by: 'alice@example.com',
+          scopes: ['requester'],
+        },
       },
     ]);
     // The token authenticates as the agent, with both identities.
@@ -119,13 +125,13 @@ describe.each(testDatabases())('agents on %s', (driver) => {
     expect((await who()).status).toBe(200);
     // Someone else's agent looks missing.
     expect((await appError(h.core.revokeAgent(bob, { id: agent.id }))).code).toBe('NOT_FOUND');
-    const revoked = await h.core.revokeAgent(alice, { id: 'short-lived', reason: 'done' });
+    const { agent: revoked } = await h.core.revokeAgent(alice, { id: 'short-lived', reason: 'done' });
     expect(revoked.revoked_at).not.toBeNull();
     const res = await who();
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
     expect(((await res.json()) as Json).error.message).toMatch(/revoked/);
-    const again = await h.core.revokeAgent(ADMIN, { id: agent.id });
+    const { agent: again } = await h.core.revokeAgent(ADMIN, { id: agent.id });
     expect(again.revoked_at).toBe(revoked.revoked_at);
     const audits = await h.audit(`action = 'agent.revoked' and details::jsonb->>'agent_id' = '${agent.id}'`);
     expect(audits).toMatchObject([

@@ -53,11 +53,14 @@ describe.each(testDatabases())('principals on %s', (driver) => {
     expect((await verifyAuditChain({ db: t.db, keys })).ok).toBe(true);
   });
 
-  it('gives agents the agent kind', async () => {
+  it('gives agents the agent kind, keyed to the agent id', async () => {
+    await t.db.execute(sql`insert into agents (id, name, owner, created_by, token_hash)
+      values (${agent.agent!.id}, 'deploy-bot', 'bob@example.com', 'bob@example.com', 'deploy-bot-hash')`);
     expect(
       await setTrustTier({ db: t.db }, admin, { identity: agent.identity, trust_tier: 1 }),
     ).toMatchObject({
       kind: 'agent',
+      agent_id: agent.agent!.id,
     });
   });
 

@@ -19,6 +19,8 @@ export const requests = pgTable(
     agentId: text('agent_id'),
     agentName: text('agent_name'),
     agentOwner: text('agent_owner'),
+    /** Who registered the requesting agent: a controller of it, like its owner (agents/controllers.ts). */
+    agentCreatedBy: text('agent_created_by'),
     provider: text('provider').notNull(),
     role: text('role').notNull(),
     resourceScope: text('resource_scope').notNull().default(''),
@@ -47,6 +49,13 @@ export const requests = pgTable(
     revokeAttempts: integer('revoke_attempts').notNull().default(0),
     nextAttemptAt: ts('next_attempt_at'),
     lastError: text('last_error'),
+    /** What the provider's inspect reported at creation: what the grant really gives (never secret). */
+    targetFacts: jsonb('target_facts').$type<Record<string, unknown>>(),
+    /** Access is cut but something is left at the target; retried by the sweeper until gone (ADR 0033). */
+    cleanupPending: text('cleanup_pending'),
+    cleanupAttempts: integer('cleanup_attempts').notNull().default(0),
+    cleanupNextAt: ts('cleanup_next_at'),
+    cleanupError: text('cleanup_error'),
     version: integer('version').notNull().default(0),
   },
   (t) => [
@@ -56,6 +65,9 @@ export const requests = pgTable(
     index('requests_state_pending_expires_idx').on(t.state, t.pendingExpiresAt),
     index('requests_state_next_attempt_idx').on(t.state, t.nextAttemptAt),
     index('requests_state_escalate_idx').on(t.state, t.escalateAt),
+    index('requests_cleanup_next_idx')
+      .on(t.cleanupNextAt)
+      .where(sql`${t.cleanupPending} is not null`),
     check('requests_state_check', sql.raw(`state in (${REQUEST_STATES.map((s) => `'${s}'`).join(', ')})`)),
     check('requests_requester_kind_check', sql`${t.requesterKind} in ('human', 'agent')`),
     check('requests_approver_tier_check', sql`${t.approverTier} in ('auto', 'ai_review', 'human')`),
