@@ -33,6 +33,7 @@ export type AuditEvent = z.infer<typeof A.AuditEvent>;
 export type AuditList = z.infer<typeof A.AuditList>;
 export type AuditQueryInput = z.input<typeof A.AuditQuery> & PageInput;
 export type AuditVerifyResult = z.infer<typeof A.AuditVerifyResult>;
+export type AuditVerifyInput = z.input<typeof A.AuditVerifyInput>;
 export type Principal = z.infer<typeof Pr.Principal>;
 export type SetTrustTierInput = z.input<typeof Pr.SetTrustTierBody>;
 export type Agent = z.infer<typeof Ag.Agent>;

@@ -1,7 +1,7 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { HttpVerbs } from '../core-port.js';
 import type { HonoEnv } from '../env.js';
-import { AuditList, AuditQuery, AuditVerifyResult } from '../schemas/audit.js';
+import { AuditList, AuditQuery, AuditVerifyInput, AuditVerifyResult } from '../schemas/audit.js';
 import { errorResponses, jsonOk, PageQuery } from '../schemas/common.js';
 
 const tags = ['audit'];
@@ -24,7 +24,10 @@ const verifyRoute = createRoute({
   path: '/audit:verify',
   tags,
   security,
-  summary: 'Recompute the hash chain and check the signed checkpoints (admin)',
+  summary: 'Recompute the hash chain, check every row MAC and the numbered checkpoints (admin)',
+  request: {
+    body: { content: { 'application/json': { schema: AuditVerifyInput } }, required: false },
+  },
   responses: {
     200: jsonOk(AuditVerifyResult, 'Verification result; ok=false names the first broken row'),
     ...errorResponses,
@@ -55,7 +58,10 @@ export function registerAuditRoutes(app: OpenAPIHono<HonoEnv>, verbs: HttpVerbs)
     const page = await verbs.queryAudit(c.get('actor'), { ...filters, limit: page_size, cursor: page_token });
     return c.json({ events: page.events, next_page_token: page.next_cursor ?? null }, 200);
   });
-  app.openapi(verifyRoute, async (c) => c.json(await verbs.verifyAudit(c.get('actor'), {}), 200));
+  app.openapi(verifyRoute, async (c) => {
+    const body = (c.req.valid('json') as { anchor?: unknown } | undefined) ?? {};
+    return c.json(await verbs.verifyAudit(c.get('actor'), body.anchor ? { anchor: body.anchor } : {}), 200);
+  });
   // Streamed, not JSON: registered as a plain route and documented separately.
   app.openAPIRegistry.registerPath(exportRoute);
   app.get(exportRoute.path, async (c) => {

@@ -49,3 +49,15 @@ export const AuditVerifyResult = z
   })
   .passthrough()
   .openapi('AuditVerifyResult');
+
+export const AuditVerifyInput = z
+  .object({
+    anchor: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .openapi({
+        description:
+          'The newest checkpoint from the `audit.anchor` file (one JSON line): a tail truncated together with its checkpoints is then detected',
+      }),
+  })
+  .openapi('AuditVerifyInput');
