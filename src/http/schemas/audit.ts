@@ -52,12 +52,9 @@ export const AuditVerifyResult = z
 
 export const AuditVerifyInput = z
   .object({
-    anchor: z
-      .record(z.string(), z.unknown())
-      .optional()
-      .openapi({
-        description:
-          'The newest checkpoint from the `audit.anchor` file (one JSON line): a tail truncated together with its checkpoints is then detected',
-      }),
+    anchor: z.record(z.string(), z.unknown()).optional().openapi({
+      description:
+        'The newest checkpoint from the `audit.anchor` file (one JSON line): a tail truncated together with its checkpoints is then detected',
+    }),
   })
   .openapi('AuditVerifyInput');
