@@ -116,14 +116,6 @@ describe.each(testDatabases())('late decisions on %s', (driver) => {
   it('the sweeper and a late decision make the same transition (same state, approvals and audit)', async () => {
     const alice = human(uniq('alice'), ['sre']);
     const admin = human('root@example.com', [], true);
-    const [swept, late] = [await h.ask(alice), await h.ask(alice)];
-    const [sweptAi, lateAi] = [await agentAsk(), await agentAsk()];
-    h.clock.advance(reviewWindow());
-    await escalateOverdueReviews(h.core.deps, 1000);
-    await appError(decide(h, 'approve', reviewer(), lateAi.id));
-    h.clock.advance(ttl());
-    await expireStalePending(h.core.deps, 1000);
-    await appError(decide(h, 'approve', human(uniq('bob')), late.id));
     const shape = async (id: string) => {
       const v = await h.core.getRequest(admin, { id });
       const audit = (await auditRows(h.db, id)).map((x) => ({
@@ -139,10 +131,24 @@ describe.each(testDatabases())('late decisions on %s', (driver) => {
         audit,
       };
     };
-    expect(await shape(late.id)).toEqual(await shape(swept.id));
+    // Each late request is made after the sweeper's run, so only the refused decision can move it.
+    const sweptAi = await agentAsk();
+    h.clock.advance(reviewWindow());
+    await escalateOverdueReviews(h.core.deps, 1000);
+    const lateAi = await agentAsk();
+    h.clock.advance(reviewWindow());
+    expect((await appError(decide(h, 'approve', reviewer(), lateAi.id))).code).toBe('CONFLICT');
     expect(await shape(lateAi.id)).toEqual(await shape(sweptAi.id));
-    expect((await shape(late.id)).state).toBe('EXPIRED');
     expect((await shape(lateAi.id)).tier).toBe('human');
+
+    const swept = await h.ask(alice);
+    h.clock.advance(ttl());
+    await expireStalePending(h.core.deps, 1000);
+    const late = await h.ask(alice);
+    h.clock.advance(ttl());
+    expect((await appError(decide(h, 'approve', human(uniq('bob')), late.id))).code).toBe('CONFLICT');
+    expect(await shape(late.id)).toEqual(await shape(swept.id));
+    expect((await shape(late.id)).state).toBe('EXPIRED');
   });
 
   it('approve, deny or escalate of a request the caller may not see: NOT_FOUND exactly as getRequest, nothing written', async () => {
