@@ -2,34 +2,80 @@
  * Rendering: `-o json` and `-o yaml` print the API objects as they are; `-o table` (default) prints
  * aligned columns or labelled lines. Data goes to stdout; progress and notices go to stderr.
  */
-import { stringify } from 'yaml';
+import { Document, visit } from 'yaml';
 import { z } from 'zod';
 
 export const OutputFormat = z.enum(['table', 'json', 'yaml']).default('table');
 export type OutputFormat = z.infer<typeof OutputFormat>;
 
 export const write = (s: string) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
-export const note = (s: string) => process.stderr.write(s.endsWith('\n') ? s : `${s}\n`);
-
-// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+/** A notice on stderr; it may quote server text (names, notices), so every line is made `visible`. */
+export const note = (s: string) =>
+  process.stderr.write(`${s.replace(/\n$/, '').split('\n').map(visible).join('\n')}\n`);
 
 /**
- * Makes server-supplied text safe for a terminal: every control character (C0, DEL, C1; so every
- * ESC/CSI/OSC sequence too) is shown as a visible escape (\x1b, \u009b), so a requester's reason
- * can never move the cursor, recolour or rewrite an approver's screen. Idempotent.
+ * What a terminal must never receive raw from someone else's text: C0, DEL and C1 controls (so
+ * every ESC/CSI/OSC sequence), bidirectional controls and the other invisible format characters
+ * (U+202A–202E, U+2066–2069, U+200E/F, U+061C, zero-width spaces, U+FEFF, tags: they reorder or
+ * hide what is shown), line and paragraph separators, and unpaired surrogates. ZWNJ and ZWJ
+ * (U+200C/D) stay: scripts and emoji need them and they move nothing.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\p{Cs}]|(?![\u200c\u200d])\p{Cf}/gu;
+// The same less C0: JSON and YAML emitters escape C0 inside strings themselves, and their own
+// line breaks (between keys, in block scalars) are structure, not someone's text.
+const UNSAFE_BEYOND_C0 = /[\u007f-\u009f\u2028\u2029\p{Cs}]|(?![\u200c\u200d])\p{Cf}/gu;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+const C0_BUT_TAB_NEWLINE = /[\u0000-\u0008\u000b-\u001f]/;
+
+const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
+
+/**
+ * Makes server-supplied text safe for a terminal: every character `UNSAFE` matches is shown as a
+ * visible escape (\x1b, \u009b, \u202e, \u{e0041}), so a requester's reason or name can never
+ * move the cursor, recolour, reorder or rewrite an approver's screen. Idempotent.
  */
 export function visible(s: string): string {
-  return s.replace(CONTROL, (c) => {
-    const n = c.charCodeAt(0);
-    return n < 0x80 ? `\\x${n.toString(16).padStart(2, '0')}` : `\\u${n.toString(16).padStart(4, '0')}`;
+  return s.replace(UNSAFE, (c) => {
+    const n = c.codePointAt(0)!;
+    if (n < 0x80) return `\\x${hex(n, 2)}`;
+    return n <= 0xffff ? `\\u${hex(n, 4)}` : `\\u{${n.toString(16)}}`;
+  });
+}
+
+/** JSON text with every `UNSAFE` character as a JSON escape: the same value, nothing raw on a terminal. */
+export function jsonVisible(data: unknown): string {
+  return JSON.stringify(data, null, 2).replace(UNSAFE_BEYOND_C0, (c) =>
+    // JSON has only \uXXXX escapes: a supplementary character is written as its surrogate pair.
+    [...Array(c.length).keys()].map((i) => `\\u${hex(c.charCodeAt(i), 4)}`).join(''),
+  );
+}
+
+/**
+ * YAML text where every string holding an `UNSAFE` character is double-quoted and the character
+ * written as a YAML escape (\u202e, \U000e0041). YAML emitters leave C1 and bidi characters raw
+ * in plain, single-quoted and block scalars; in a double-quoted one the escape is the same value.
+ */
+export function yamlVisible(data: unknown): string {
+  const doc = new Document(data);
+  const beyondC0 = new RegExp(UNSAFE_BEYOND_C0.source, 'u');
+  const flagged = (v: unknown) => typeof v === 'string' && (beyondC0.test(v) || C0_BUT_TAB_NEWLINE.test(v));
+  visit(doc, {
+    Scalar(_, node) {
+      if (flagged(node.value)) node.type = 'QUOTE_DOUBLE';
+    },
+  });
+  // Every such character left in the text is inside a double-quoted scalar now.
+  return doc.toString().replace(UNSAFE_BEYOND_C0, (c) => {
+    const n = c.codePointAt(0)!;
+    return n <= 0xffff ? `\\u${hex(n, 4)}` : `\\U${hex(n, 8)}`;
   });
 }
 
 /** Prints `data` in the chosen format; `table` renders with the given function (made `visible`). */
 export function emit(format: OutputFormat, data: unknown, table: () => string): void {
-  if (format === 'json') write(JSON.stringify(data, null, 2));
-  else if (format === 'yaml') write(stringify(data));
+  if (format === 'json') write(jsonVisible(data));
+  else if (format === 'yaml') write(yamlVisible(data));
   else write(table().split('\n').map(visible).join('\n'));
 }
 

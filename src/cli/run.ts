@@ -6,6 +6,7 @@
 import { type CommandDef, renderUsage, runCommand } from 'citty';
 import { describeError } from './errors.js';
 import { EXIT } from './exit-codes.js';
+import { visible } from './output.js';
 
 async function resolve<T>(v: T | (() => T | Promise<T>) | Promise<T>): Promise<T> {
   return typeof v === 'function' ? await (v as () => T | Promise<T>)() : await v;
@@ -50,7 +51,8 @@ export async function runCli(root: CommandDef, argv: string[], version: string):
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.OK;
   } catch (e) {
     const { line, exitCode } = describeError(e);
-    process.stderr.write(`${line}\n`);
+    // Server messages quote names and text of other people: no raw control or bidi character.
+    process.stderr.write(`${visible(line)}\n`);
     return exitCode;
   }
 }

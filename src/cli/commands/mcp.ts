@@ -10,6 +10,7 @@ import { loadCredentials } from '../credentials.js';
 import { envServer, envToken } from '../env.js';
 import { CliError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
+import { visible } from '../output.js';
 
 const DEFAULT_MAX_OUTPUT = 64 * 1024;
 
@@ -55,7 +56,7 @@ export const mcpCommand = leaf({
       token,
       version: PACKAGE_VERSION,
       maxOutputBytes: a.maxOutputBytes,
-      log: (line) => process.stderr.write(`${line}\n`),
+      log: (line) => process.stderr.write(`${visible(line)}\n`),
     });
   },
 });
