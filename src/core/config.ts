@@ -17,6 +17,20 @@ const AgentLimits = z
   })
   .strict();
 
+/** Per-principal caps on /mcp when the config says nothing (apps built without a config use them too). */
+export const MCP_DEFAULT_MAX_WAITS = 8;
+export const MCP_DEFAULT_MAX_CALLS = 16;
+
+/** A serialized origin as browsers send it: scheme://host[:port], lower case, no path. */
+const McpOrigin = z.string().refine((s) => {
+  try {
+    const u = new URL(s);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.origin === s;
+  } catch {
+    return false;
+  }
+}, 'must be an origin like https://app.example.com (scheme, host, optional port; lower case; no path)');
+
 const CatalogEntry = z
   .object({
     provider: z.string().min(1),
@@ -148,9 +162,23 @@ export const ConfigSchema = z
       .object({
         /** Providers for which `get_credentials` may hand the secret to an agent. Off by default. */
         get_credentials_providers: z.array(z.string()).default([]),
+        /**
+         * Browser origins (`https://host[:port]`) allowed to call /mcp. A request without Origin
+         * (not a browser) is allowed; in dev identity mode loopback origins are too (ADR 0036).
+         */
+        allowed_origins: z.array(McpOrigin).default([]),
+        /** wait_for_request calls one principal may have in flight, per replica. */
+        max_concurrent_waits: z.number().int().positive().default(MCP_DEFAULT_MAX_WAITS),
+        /** Tool calls (waits included) one principal may have in flight, per replica. */
+        max_concurrent_calls: z.number().int().positive().default(MCP_DEFAULT_MAX_CALLS),
       })
       .strict()
-      .default({ get_credentials_providers: [] }),
+      .default({
+        get_credentials_providers: [],
+        allowed_origins: [],
+        max_concurrent_waits: MCP_DEFAULT_MAX_WAITS,
+        max_concurrent_calls: MCP_DEFAULT_MAX_CALLS,
+      }),
     agents: z
       .object({
         limits: AgentLimits.default({
@@ -205,6 +233,16 @@ const ENV_KEYS: Record<string, { path: string[]; parse?: (s: string) => unknown 
   JITSUDOD_POLICY_DIR: { path: ['policy', 'dir'] },
   JITSUDOD_POLICY_ENGINE: { path: ['policy', 'engine'] },
   JITSUDOD_SWEEPER_ENABLED: { path: ['sweeper', 'enabled'], parse: (s) => s === 'true' || s === '1' },
+  JITSUDOD_MCP_ALLOWED_ORIGINS: {
+    path: ['mcp', 'allowed_origins'],
+    parse: (s) =>
+      s
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+  },
+  JITSUDOD_MCP_MAX_CONCURRENT_WAITS: { path: ['mcp', 'max_concurrent_waits'], parse: Number },
+  JITSUDOD_MCP_MAX_CONCURRENT_CALLS: { path: ['mcp', 'max_concurrent_calls'], parse: Number },
 };
 const IGNORED_ENV = new Set(['JITSUDOD_CONFIG']);
 

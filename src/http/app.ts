@@ -1,22 +1,26 @@
 /**
- * `createApp` builds the whole HTTP API: request id → request log → (dev: loopback Host guard) →
- * body limit → health/version/openapi → bearer auth → versioned routes. Used by `jitsudod serve`,
- * by tests through `app.request()`, and by embedders.
+ * `createApp` builds the whole HTTP API: security headers → request id → request log → (dev:
+ * loopback Host guard) → body limit → health/version/openapi → bearer auth → versioned routes, and
+ * /mcp behind its Origin check. API and /mcp responses are `no-store`. Used by `jitsudod serve`, by
+ * tests through `app.request()`, and by embedders.
  */
 import { readFileSync } from 'node:fs';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import pino, { type Logger } from 'pino';
 import type { Authenticator, IdentityDeps } from '../core/identity/index.js';
 import type { WaitOptions } from '../mcp/context.js';
-import { registerMcpRoute } from '../mcp/route.js';
+import type { McpLimits } from '../mcp/limits.js';
+import { MCP_PATH, registerMcpRoute } from '../mcp/route.js';
 import type { HttpVerbs } from './core-port.js';
 import type { HonoEnv } from './env.js';
 import { errorResponse, mapError } from './errors.js';
 import { authenticate } from './middleware/authenticate.js';
 import { bodyLimit } from './middleware/body-limit.js';
 import { loopbackHostOnly } from './middleware/loopback-host.js';
+import { allowedOrigin } from './middleware/origin.js';
 import { requestId } from './middleware/request-id.js';
 import { requestLog } from './middleware/request-log.js';
+import { noStore, securityHeaders } from './middleware/security-headers.js';
 import { registerAdminRoutes } from './routes/admin.js';
 import { registerAgentRoutes } from './routes/agents.js';
 import { registerAuditRoutes } from './routes/audit.js';
@@ -41,7 +45,15 @@ export interface AppOptions {
   devTokens?: IdentityDeps;
   bodyLimitBytes?: number;
   /** The MCP endpoint at /mcp (on by default); `wait` tunes wait_for_request (tests shorten it). */
-  mcp?: false | { wait?: Partial<WaitOptions> };
+  mcp?: false | McpAppOptions;
+}
+
+export interface McpAppOptions {
+  wait?: Partial<WaitOptions>;
+  /** Per-principal caps on calls in flight (config `mcp.max_concurrent_waits` / `_calls`). */
+  limits?: Partial<McpLimits>;
+  /** Browser origins allowed on /mcp (config `mcp.allowed_origins`); dev mode adds loopback ones. */
+  allowedOrigins?: readonly string[];
 }
 
 /** The package version, read once. */
@@ -57,6 +69,10 @@ export function createApp(opts: AppOptions): OpenAPIHono<HonoEnv> {
   app.onError(mapError);
   app.notFound((c) => errorResponse(c, 'NOT_FOUND', `no such endpoint: ${c.req.method} ${c.req.path}`));
 
+  // First, so that responses of the guards below (403, 413) carry these headers too.
+  app.use('*', securityHeaders());
+  app.use(`${API_PREFIX}/*`, noStore());
+  if (opts.mcp !== false) app.use(MCP_PATH, noStore());
   app.use('*', requestId());
   app.use('*', requestLog(log));
   if (opts.devTokens) app.use('*', loopbackHostOnly());
@@ -97,13 +113,19 @@ export function createApp(opts: AppOptions): OpenAPIHono<HonoEnv> {
   registerAgentRoutes(api, opts.verbs);
   app.route(API_PREFIX, api);
 
-  if (opts.mcp !== false)
+  if (opts.mcp !== false) {
+    app.use(
+      MCP_PATH,
+      allowedOrigin({ allowed: opts.mcp?.allowedOrigins ?? [], loopback: opts.devTokens !== undefined }),
+    );
     registerMcpRoute(app, {
       verbs: opts.verbs,
       authenticator: opts.authenticator,
       version: opts.version ?? PACKAGE_VERSION,
       log,
       wait: opts.mcp?.wait,
+      limits: opts.mcp?.limits,
     });
+  }
   return app;
 }

@@ -4,6 +4,7 @@
  */
 import type { Logger } from 'pino';
 import type { Actor } from '../core/actor.js';
+import type { CallLimiter } from './limits.js';
 
 export type Verb = (actor: Actor, input: any) => Promise<any>;
 
@@ -38,6 +39,8 @@ export interface McpContext {
   verbs: McpVerbs;
   log: Logger;
   wait: WaitOptions;
+  /** The app's per-principal caps on calls in flight, shared by every request's server. */
+  limiter: CallLimiter;
   /** Aborted when the HTTP client goes away; long waits stop early. */
   signal?: AbortSignal;
 }

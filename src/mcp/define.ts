@@ -29,6 +29,8 @@ export interface ToolSpec<I extends z.ZodObject = z.ZodObject, O extends z.ZodRa
   input: I;
   output: O;
   annotations: ToolAnnotations;
+  /** Holds the caller for a long time (wait_for_request): counts against the concurrent-wait cap too. */
+  waits?: true;
   /** Returns the structured result; the SDK checks it against `output` before it leaves. */
   run(ctx: McpContext, args: z.output<I>, extra: ToolExtra): Promise<ToolOk<object>>;
 }
@@ -60,7 +62,9 @@ export function registerTools(
         annotations: { title: spec.title, ...spec.annotations },
       },
       async (args: unknown, extra: ToolExtra) => {
+        let release: (() => void) | undefined;
         try {
+          release = ctx.limiter.acquire(ctx.actor.identity, spec.waits === true);
           const r = await spec.run(ctx, args, extra);
           return {
             content: [{ type: 'text' as const, text: `${r.summary}\n${JSON.stringify(r.structured)}` }],
@@ -68,6 +72,8 @@ export function registerTools(
           };
         } catch (e) {
           return toolError(e, ctx.log, spec.name);
+        } finally {
+          release?.();
         }
       },
     );

@@ -41,6 +41,9 @@ function retryText(details: Details): string {
   const after = typeof details?.retry_after_seconds === 'number' ? details.retry_after_seconds : undefined;
   const when =
     after !== undefined ? ` Retry in about ${after} seconds` : ' Retry when one of your requests has ended';
+  // A cap on calls in flight (src/mcp/limits.ts) frees itself when one of them returns.
+  if (details?.concurrent === true)
+    return `${when}, after one of your calls in flight has returned; do not run more of them at once. Limit: ${limit}.`;
   return `${when}, or free capacity first (release_access for grants you no longer need, cancel_request for requests you no longer want). Limit: ${limit}.`;
 }
 
@@ -73,11 +76,13 @@ export function toolError(err: unknown, log: Logger, tool: string): CallToolResu
   let code: AppErrorCode = 'INTERNAL';
   let message = 'internal error';
   let details: Details;
+  let retryable = false;
   if (isAppError(err)) {
     code = err.code;
     if (code !== 'INTERNAL') {
       message = err.message;
       details = err.details;
+      retryable = err.retryable;
     }
     if (code === 'INTERNAL' || code === 'PROVIDER_ERROR')
       log.error({ tool, err: { code: err.code, message: err.message } }, 'mcp tool failed');
@@ -90,7 +95,12 @@ export function toolError(err: unknown, log: Logger, tool: string): CallToolResu
     isError: true,
     content: [
       { type: 'text', text },
-      { type: 'text', text: JSON.stringify({ error: { code, message, ...(details ? { details } : {}) } }) },
+      {
+        type: 'text',
+        text: JSON.stringify({
+          error: { code, message, ...(details ? { details } : {}), ...(retryable ? { retryable } : {}) },
+        }),
+      },
     ],
   };
 }

@@ -3,6 +3,8 @@
  * the bearer token (401 + WWW-Authenticate otherwise), build a new server and transport, answer.
  * JSON responses by default; an SSE stream when a call carries a progressToken, because progress
  * notifications can only travel on a stream. GET/DELETE (sessions, standalone streams) are 405.
+ * A JSON-RPC batch is a 400; tool calls in flight are capped per principal (limits.ts). The Origin
+ * check sits in front of this route (src/http/middleware/origin.ts).
  */
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import type { Hono } from 'hono';
@@ -10,6 +12,7 @@ import pino, { type Logger } from 'pino';
 import { AppError } from '../core/errors.js';
 import type { Authenticator } from '../core/identity/index.js';
 import { DEFAULT_WAIT, type McpVerbs, type WaitOptions } from './context.js';
+import { createCallLimiter, DEFAULT_LIMITS, type McpLimits } from './limits.js';
 import { createMcpServer } from './server.js';
 
 export const MCP_PATH = '/mcp';
@@ -20,6 +23,8 @@ export interface McpRouteOptions {
   version: string;
   log?: Logger;
   wait?: Partial<WaitOptions>;
+  /** Per-principal caps on calls in flight (config `mcp.max_concurrent_*`). */
+  limits?: Partial<McpLimits>;
 }
 
 /** The bearer token of the request; throws UNAUTHENTICATED (→ 401 with WWW-Authenticate). */
@@ -31,19 +36,24 @@ function bearer(header: string | undefined): string {
   return m[1]!;
 }
 
-/** True when some request in the body asks for progress notifications. */
+/** True when the request in the body asks for progress notifications. */
 function wantsProgress(body: unknown): boolean {
-  const messages = Array.isArray(body) ? body : [body];
-  return messages.some((m) => {
-    const meta = (m as { params?: { _meta?: { progressToken?: unknown } } } | null)?.params?._meta;
-    return meta?.progressToken !== undefined;
-  });
+  const meta = (body as { params?: { _meta?: { progressToken?: unknown } } } | null)?.params?._meta;
+  return meta?.progressToken !== undefined;
 }
+
+/** A JSON-RPC error without an id, as the transport itself answers protocol errors. */
+const rpcError = (status: number, code: number, message: string, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id: null }), {
+    status,
+    headers: { 'content-type': 'application/json', ...headers },
+  });
 
 /** Mounts POST/GET/DELETE /mcp on `app` (errors go through the app's one HTTP error mapper). */
 export function registerMcpRoute(app: Hono<any>, opts: McpRouteOptions): void {
   const log = opts.log ?? pino({ level: 'silent' });
   const wait: WaitOptions = { ...DEFAULT_WAIT, ...opts.wait };
+  const limiter = createCallLimiter({ ...DEFAULT_LIMITS, ...opts.limits });
   app.post(MCP_PATH, async (c) => {
     const actor = await opts.authenticator.authenticate(bearer(c.req.header('authorization')));
     const raw = c.req.raw;
@@ -56,7 +66,17 @@ export function registerMcpRoute(app: Hono<any>, opts: McpRouteOptions): void {
       // Not JSON: let the transport answer with its JSON-RPC parse error.
       req = new Request(raw.url, { method: 'POST', headers: raw.headers, body: text });
     }
-    const server = createMcpServer({ actor, verbs: opts.verbs, log, wait, signal: raw.signal }, opts.version);
+    // Batches were removed from MCP in 2025-06-18; refused before any message in one runs.
+    if (Array.isArray(parsed))
+      return rpcError(
+        400,
+        -32600,
+        'Invalid Request: JSON-RPC batches are not supported; send one message per POST',
+      );
+    const server = createMcpServer(
+      { actor, verbs: opts.verbs, log, wait, limiter, signal: raw.signal },
+      opts.version,
+    );
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: undefined,
       enableJsonResponse: parsed === undefined || !wantsProgress(parsed),
@@ -65,17 +85,9 @@ export function registerMcpRoute(app: Hono<any>, opts: McpRouteOptions): void {
     return transport.handleRequest(req, parsed === undefined ? {} : { parsedBody: parsed });
   });
   const notAllowed = () =>
-    new Response(
-      JSON.stringify({
-        jsonrpc: '2.0',
-        error: {
-          code: -32000,
-          message: 'Method not allowed: this server is stateless; POST JSON-RPC to /mcp',
-        },
-        id: null,
-      }),
-      { status: 405, headers: { allow: 'POST', 'content-type': 'application/json' } },
-    );
+    rpcError(405, -32000, 'Method not allowed: this server is stateless; POST JSON-RPC to /mcp', {
+      allow: 'POST',
+    });
   app.get(MCP_PATH, notAllowed);
   app.delete(MCP_PATH, notAllowed);
 }

@@ -22,5 +22,12 @@ export function coreApp(core: Core, log: Logger): ReturnType<typeof createApp> {
       await db.execute('select 1');
     },
     devTokens: config.auth.mode === 'dev' ? identity : undefined,
+    mcp: {
+      allowedOrigins: config.mcp.allowed_origins,
+      limits: {
+        maxConcurrentWaits: config.mcp.max_concurrent_waits,
+        maxConcurrentCalls: config.mcp.max_concurrent_calls,
+      },
+    },
   });
 }

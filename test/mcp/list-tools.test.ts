@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/core/actor.js';
 import { DEFAULT_WAIT, type McpVerbs } from '../../src/mcp/context.js';
 import { mayUse } from '../../src/mcp/define.js';
+import { createCallLimiter } from '../../src/mcp/limits.js';
 import { createMcpServer } from '../../src/mcp/server.js';
 import { TOOLS } from '../../src/mcp/tools/index.js';
 
@@ -19,6 +20,7 @@ const ctxFor = (scopes: string[]) => ({
   verbs: {} as McpVerbs,
   log: pino({ level: 'silent' }),
   wait: DEFAULT_WAIT,
+  limiter: createCallLimiter(),
 });
 
 async function listOf(server: McpServer) {

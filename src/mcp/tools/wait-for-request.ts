@@ -99,6 +99,7 @@ export const waitForRequestTool = defineTool({
     waited_seconds: z.number(),
   },
   annotations: READ,
+  waits: true,
   async run(ctx, a, extra) {
     const timeout = Math.min(a.timeout_seconds ?? DEFAULT_TIMEOUT_SECONDS, ctx.wait.maxSeconds);
     const { request, waited_seconds } = await waitFor(ctx, a.request_id, timeout, extra);
