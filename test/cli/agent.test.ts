@@ -1,4 +1,6 @@
 /** `jitsudo agent create|list|revoke` as real child processes against a real jitsudod process. */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jitsudo, type ServerProcess, startJitsudod, tempHome } from '../e2e/support/processes.js';
 
@@ -77,5 +79,36 @@ describe('jitsudo agent', () => {
     const bad = await as('alice', 'agent', 'create', 'x', '--scopes', 'root');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/invalid --scopes: "root"/);
+  });
+
+  it('revoke cancels the agent’s pending requests; --keep-grants is for admins only', async () => {
+    const rego = join(homes.admin, 'agents-of-alice.rego');
+    writeFileSync(
+      rego,
+      'package jitsudo.eligibility\ngrant contains "agent of alice" if input.user.agent.owner == "alice@example.com"\n',
+    );
+    expect((await as('admin', 'policy', 'apply', '-f', rego, '--name', 'cli-agents-of-alice')).code).toBe(0);
+    const token = (await as('alice', 'agent', 'create', 'cli-bot3')).stdout.trim();
+    const asked = await jitsudo(
+      ['request', '--provider', 'mock', '--role', 'deployer', '--scope', 'dev', '--reason', 'deploy', '-q'],
+      { home: homes.agent, server: server.url, env: { JITSUDO_TOKEN: token } },
+    );
+    expect(asked.code).toBe(0);
+    const id = asked.stdout.trim();
+    expect(id).toMatch(/^req_/);
+
+    const refused = await as('alice', 'agent', 'revoke', 'cli-bot3', '--keep-grants');
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/^error: .*only admins can keep/);
+
+    const revoked = await as('alice', 'agent', 'revoke', 'cli-bot3');
+    expect(revoked.code).toBe(0);
+    expect(revoked.stdout).toContain(`${id}: pending request cancelled`);
+    const shown = await as('alice', 'status', id, '-o', 'json');
+    expect(shown.stdout).toMatch(/"state": "CANCELLED"/);
+
+    const kept = await as('admin', 'agent', 'revoke', 'cli-bot3', '--keep-grants', '-o', 'json');
+    expect(kept.code).toBe(0);
+    expect(JSON.parse(kept.stdout)).toMatchObject({ agent: { name: 'cli-bot3' }, requests: [] });
   });
 });

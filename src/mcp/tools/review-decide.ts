@@ -21,8 +21,9 @@ const Comment = safeText(4096)
 const Risk = z.enum(['low', 'medium', 'high']).optional().describe('your risk assessment');
 
 const RULES =
-  'You may decide only PENDING ai_review requests, never your own, your owner’s or those of agents with the ' +
-  'same owner, and the approval policy applies to you like to anyone.';
+  'You may decide only PENDING ai_review requests, never your own, those of the people who control you (your ' +
+  'owner and whoever registered you) or those of agents sharing one of them, and the approval policy applies ' +
+  'to you like to anyone.';
 
 /** Every decision takes the same arguments. */
 const DecisionArgs = z
@@ -81,7 +82,7 @@ export const escalateToHumanTool = defineTool({
   right: 'ai-reviewer',
   description:
     'Moves a PENDING ai_review request to human approvers (it stays PENDING; you can no longer decide it). ' +
-    'Use it whenever you are unsure. Your own and your owner’s requests are not yours to escalate either. ' +
+    'Use it whenever you are unsure. Requests you may not decide (yours, your controllers’, their agents’) are not yours to escalate either. ' +
     'Returns {request} with approver_tier human.',
   input: DecisionArgs,
   output: RequestResult,

@@ -10,7 +10,7 @@ export const listPendingAiReviewTool = defineTool({
   right: 'ai-reviewer',
   description:
     'Lists PENDING requests routed to the AI reviewer (approver_tier ai_review) that you may decide: never ' +
-    'your own, your owner’s, or those of agents with the same owner, and only where the approval policy lets ' +
+    'your own, those of the people who control you (owner, creator) or of agents sharing one of them, and only where the approval policy lets ' +
     'you approve. Newest first, paged. Review each with get_request_details, then approve_request, ' +
     'deny_request or escalate_to_human. Requests nobody reviews in time go to humans automatically. ' +
     'Returns {requests, next_page_token}.',
