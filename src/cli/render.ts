@@ -21,8 +21,17 @@ export function requestDetail(r: ElevationRequest): string {
     ['Expires', r.state === 'ACTIVE' ? (r.expires_at ?? undefined) : undefined],
     ['Pending until', r.state === 'PENDING' ? (r.pending_expires_at ?? undefined) : undefined],
     ['Error', r.error ?? undefined],
+    ['Reaches', reaches(r.target)],
+    ['Cleanup', r.cleanup ? `pending: ${r.cleanup.pending} (attempt ${r.cleanup.attempts})` : undefined],
     ['Metadata', Object.keys(r.metadata ?? {}).length ? r.metadata : undefined],
   ]);
+}
+
+/** The roles a grant reaches beyond the one asked for, when the provider reported them. */
+function reaches(target: Record<string, unknown> | null | undefined): string | undefined {
+  const r = target?.reaches;
+  if (!Array.isArray(r)) return undefined;
+  return r.length ? r.join(', ') : 'nothing beyond the role itself';
 }
 
 export function requestRows(rs: ElevationRequest[]): string {

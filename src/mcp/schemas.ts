@@ -50,6 +50,21 @@ export const RequestOut = z.looseObject({
   revoke_attempts: z.number(),
   next_retry_at: z.string().nullable(),
   error: z.string().nullable(),
+  target: z
+    .record(z.string(), z.unknown())
+    .nullable()
+    .optional()
+    .describe('what the grant really gives, as the provider read it (postgres: every role reached)'),
+  cleanup: z
+    .looseObject({
+      pending: z.string(),
+      attempts: z.number(),
+      next_retry_at: z.string().nullable(),
+      error: z.string().nullable(),
+    })
+    .nullable()
+    .optional()
+    .describe('access is cut, but something left at the target is still being removed'),
 });
 
 export const RequestResult = { request: RequestOut };

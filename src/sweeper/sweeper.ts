@@ -9,6 +9,7 @@
  */
 import { loggableError } from '../core/db/loggable-error.js';
 import type { CoreDeps } from '../core/deps.js';
+import { retryDueCleanups } from '../core/requests/sweep-cleanup.js';
 import { checkEndedGrants, reconcileActiveGrants } from '../core/requests/sweep-drift.js';
 import {
   expireDueGrants,
@@ -25,6 +26,7 @@ export type SweepJob =
   | 'pending_expire'
   | 'escalate'
   | 'after_end'
+  | 'cleanup'
   | 'reconcile';
 
 const JOBS: Record<SweepJob, (deps: CoreDeps, limit: number) => Promise<number>> = {
@@ -34,6 +36,7 @@ const JOBS: Record<SweepJob, (deps: CoreDeps, limit: number) => Promise<number>>
   pending_expire: expireStalePending,
   escalate: escalateOverdueReviews,
   after_end: checkEndedGrants,
+  cleanup: retryDueCleanups,
   reconcile: reconcileActiveGrants,
 };
 const ORDER: SweepJob[] = [
@@ -43,6 +46,7 @@ const ORDER: SweepJob[] = [
   'pending_expire',
   'escalate',
   'after_end',
+  'cleanup',
   'reconcile',
 ];
 

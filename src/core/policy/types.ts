@@ -22,6 +22,8 @@ export interface PolicyInput {
     reason: string;
     break_glass: boolean;
     metadata: Record<string, string>;
+    /** What the grant really gives, as the provider read it at the target (Provider.inspect). */
+    target?: Record<string, unknown>;
   };
   context: {
     trust_tier: number;

@@ -70,7 +70,13 @@ export async function recordCreation(
   await audit(tx, {
     ...event,
     action: 'request.created',
-    details: { ...summary, approver_tier: tier, reason: base.reason, trust_tier: a.trustTier },
+    details: {
+      ...summary,
+      approver_tier: tier,
+      reason: base.reason,
+      trust_tier: a.trustTier,
+      ...(base.targetFacts ? { target: base.targetFacts } : {}),
+    },
   });
   if (approved)
     await audit(tx, {

@@ -15,6 +15,7 @@ import { assertAgentLimits, requesterKeys } from './agent-limits.js';
 import { parseCreateInput } from './create-input.js';
 import { recordCreation } from './create-record.js';
 import { issueGrants } from './grant-flow.js';
+import { inspectGrantTarget } from './inspect-target.js';
 import { decideAt, policyInput, userInput } from './policy-input.js';
 import { audit, transact } from './tx.js';
 import { type RequestView, toRequestView } from './view.js';
@@ -45,7 +46,7 @@ export async function createRequest(deps: CoreDeps, actor: Actor, input: unknown
     createdAt: now,
     updatedAt: now,
   };
-  provider.validate({
+  const grantRequest = {
     requestId: id,
     principal: {
       identity: actor.identity,
@@ -58,8 +59,11 @@ export async function createRequest(deps: CoreDeps, actor: Actor, input: unknown
     durationSeconds: v.durationSeconds,
     reason: v.reason,
     metadata: v.metadata,
-  });
+  };
+  provider.validate(grantRequest);
   await assertAgentLimits(deps, actor, now);
+  // What the grant really gives, read at the target before anything is recorded (approvers see it).
+  const target = await inspectGrantTarget(deps, provider, grantRequest);
 
   const policies = deps.policies.current();
   const who = { actor: actor.identity, actorKind: actor.kind, onBehalfOf: actor.agent?.owner };
@@ -73,6 +77,7 @@ export async function createRequest(deps: CoreDeps, actor: Actor, input: unknown
     reason: v.reason,
     break_glass: v.breakGlass,
     metadata: v.metadata,
+    ...(target ? { target } : {}),
   };
 
   // One transaction reads the trust tier, lets policy decide and records the outcome: a denial's
@@ -103,7 +108,8 @@ export async function createRequest(deps: CoreDeps, actor: Actor, input: unknown
         tier = approval.approverTier;
         decidedBy = approval.decidedBy;
       }
-      const created = await recordCreation(deps, tx, { base, actor, tier, decidedBy, trustTier, now });
+      const row = target ? { ...base, targetFacts: target } : base;
+      const created = await recordCreation(deps, tx, { base: row, actor, tier, decidedBy, trustTier, now });
       return { kind: 'created', ...created } as const;
     },
     [id, ...requesterKeys(actor)],

@@ -15,6 +15,7 @@ export function requestInput(r: RequestRow): PolicyInput['request'] {
     reason: r.reason,
     break_glass: r.breakGlass,
     metadata: r.metadata,
+    ...(r.targetFacts ? { target: r.targetFacts } : {}),
   };
 }
 

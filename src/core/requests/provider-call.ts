@@ -28,6 +28,7 @@ export function grantRequestOf(r: RequestRow): GrantRequest {
     durationSeconds: r.durationSeconds,
     reason: r.reason,
     metadata: r.metadata,
+    ...(r.targetFacts ? { target: r.targetFacts } : {}),
   };
 }
 

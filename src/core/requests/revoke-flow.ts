@@ -4,8 +4,11 @@
  * claimed by a committed transaction. Then provider.revoke outside any transaction → one transaction
  * recording the outcomes: EXPIRED/REVOKED only once the provider confirmed, credentials wiped; a
  * failure keeps the row ACTIVE-with-intent, retried with backoff forever, and writes an alert
- * (`grant.revoke_failed`) every time.
+ * (`grant.revoke_failed`) every time. A provider that cut access but left something behind ends the
+ * request all the same; what is left becomes the row's pending cleanup (`grant.cleanup_pending`),
+ * retried by the sweeper on its own schedule (sweep-cleanup.ts, docs/adr/0033-access-cut-and-cleanup.md).
  */
+import { markCleanupPending } from '../db/cleanup-repo.js';
 import { finishRevokedRows, type RequestRow, updateRequest } from '../db/requests-repo.js';
 import type { CoreDeps } from '../deps.js';
 import { ProviderError } from '../providers/types.js';
@@ -21,7 +24,9 @@ import {
 import { assertTransition } from './states.js';
 import { audit, transact } from './tx.js';
 
-type Outcome = { row: RequestRow; ok: true } | { row: RequestRow; ok: false; error: ProviderError };
+type Outcome =
+  | { row: RequestRow; ok: true; cleanupPending?: string }
+  | { row: RequestRow; ok: false; error: ProviderError };
 
 /** Grace period before the after-end check (cleanup and "is it really gone?") runs. */
 const AFTER_END_DELAY_MS = 30_000;
@@ -35,12 +40,19 @@ async function attempt(deps: CoreDeps, row: RequestRow): Promise<Outcome> {
         `provider "${row.provider}" is not configured; cannot revoke`,
         true,
       );
-    await callProvider(deps, row.provider, () => provider.revoke(grantRefOf(row)));
+    const out = await callProvider(deps, row.provider, () => provider.revoke(grantRefOf(row)));
     deps.log.debug({ request_id: row.id, provider: row.provider }, 'grant revoked at provider');
-    return { row, ok: true };
+    const left = cleanupLeft(out);
+    return left ? { row, ok: true, cleanupPending: left } : { row, ok: true };
   } catch (e) {
     return { row, ok: false, error: e as ProviderError };
   }
+}
+
+/** What a provider's revoke says is left at the target (bounded, storable), or undefined. */
+export function cleanupLeft(out: unknown): string | undefined {
+  const left = (out as { cleanupPending?: unknown } | undefined)?.cleanupPending;
+  return typeof left === 'string' && left.trim() ? errorText(left) : undefined;
 }
 
 /** When the after-end check of a grant that just ended is due (null: nothing to check). */
@@ -68,6 +80,7 @@ export async function revokeGrants(
       );
       const after = new Map<string, RequestRow>();
       const finished: { id: string; state: 'EXPIRED' | 'REVOKED'; nextAttemptAt: Date | null }[] = [];
+      const leftovers: { id: string; pending: string; nextAt: Date }[] = [];
       for (const o of outcomes) {
         const cur = current.get(o.row.id)!;
         const base = { ...who, requestId: cur.id, provider: cur.provider, resourceScope: cur.resourceScope };
@@ -88,8 +101,23 @@ export async function revokeGrants(
               ...(to === 'EXPIRED' && cur.expiresAt
                 ? { lag_ms: now.getTime() - cur.expiresAt.getTime() }
                 : {}),
+              ...(o.cleanupPending ? { cleanup_pending: true } : {}),
             },
           });
+          if (o.cleanupPending) {
+            const nextAt = new Date(now.getTime() + backoffMs(1));
+            leftovers.push({ id: cur.id, pending: o.cleanupPending, nextAt });
+            await audit(tx, {
+              ...base,
+              action: 'grant.cleanup_pending',
+              outcome: 'success',
+              details: { left: o.cleanupPending, next_attempt_at: nextAt.toISOString() },
+            });
+            deps.log.warn(
+              { request_id: cur.id, provider: cur.provider, left: o.cleanupPending },
+              'access cut; cleanup left at the provider will be retried',
+            );
+          }
           continue;
         }
         if (cur.version !== o.row.version) continue;
@@ -117,6 +145,7 @@ export async function revokeGrants(
       }
       // One statement for every grant that ended in this batch (the sweeper's hot path).
       for (const r of await finishRevokedRows(tx, finished, now)) after.set(r.id, r);
+      for (const r of await markCleanupPending(tx, leftovers, now)) after.set(r.id, r);
       return outcomes.map((o) => after.get(o.row.id)!);
     },
     outcomes.map((o) => o.row.id),

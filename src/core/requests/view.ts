@@ -48,6 +48,16 @@ export interface RequestView {
   /** When the next retry of a failed grant or revoke is due. */
   next_retry_at: string | null;
   error: string | null;
+  /**
+   * What the grant really gives, as the provider read it at creation (e.g. every database role a
+   * role reaches); null when the provider does not say. Approvers see this, not just the role name.
+   */
+  target: Record<string, unknown> | null;
+  /**
+   * Access is cut, but something is left at the target that the sweeper keeps removing
+   * (docs/adr/0033-access-cut-and-cleanup.md); null when nothing is left.
+   */
+  cleanup: { pending: string; attempts: number; next_retry_at: string | null; error: string | null } | null;
 }
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
@@ -96,6 +106,16 @@ export function toRequestView(r: RequestRow, approvals: readonly ApprovalRow[] =
     revoke_attempts: r.revokeAttempts,
     next_retry_at: retrying ? iso(r.nextAttemptAt) : null,
     error: r.state === 'FAILED' || retrying ? r.lastError : null,
+    target: r.targetFacts ?? null,
+    cleanup:
+      r.cleanupPending === null
+        ? null
+        : {
+            pending: r.cleanupPending,
+            attempts: r.cleanupAttempts,
+            next_retry_at: iso(r.cleanupNextAt),
+            error: r.cleanupError,
+          },
   };
 }
 

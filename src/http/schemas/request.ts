@@ -38,6 +38,20 @@ export const ElevationRequest = z
     expires_at: z.string().nullable().optional(),
     pending_expires_at: z.string().nullable().optional(),
     error: z.string().nullable().optional(),
+    target: z.record(z.string(), z.unknown()).nullable().optional().openapi({
+      description:
+        'what the grant really gives, as the provider read it at creation (postgres: every role reached)',
+    }),
+    cleanup: z
+      .object({
+        pending: z.string(),
+        attempts: z.number().int(),
+        next_retry_at: z.string().nullable(),
+        error: z.string().nullable(),
+      })
+      .nullable()
+      .optional()
+      .openapi({ description: 'access is cut, but something left at the target is still being removed' }),
   })
   .passthrough()
   .openapi('Request');

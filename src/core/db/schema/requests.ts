@@ -65,9 +65,7 @@ export const requests = pgTable(
     index('requests_state_pending_expires_idx').on(t.state, t.pendingExpiresAt),
     index('requests_state_next_attempt_idx').on(t.state, t.nextAttemptAt),
     index('requests_state_escalate_idx').on(t.state, t.escalateAt),
-    index('requests_cleanup_next_idx')
-      .on(t.cleanupNextAt)
-      .where(sql`${t.cleanupPending} is not null`),
+    index('requests_cleanup_next_idx').on(t.cleanupNextAt).where(sql`${t.cleanupPending} is not null`),
     check('requests_state_check', sql.raw(`state in (${REQUEST_STATES.map((s) => `'${s}'`).join(', ')})`)),
     check('requests_requester_kind_check', sql`${t.requesterKind} in ('human', 'agent')`),
     check('requests_approver_tier_check', sql`${t.approverTier} in ('auto', 'ai_review', 'human')`),
