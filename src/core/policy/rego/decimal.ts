@@ -22,6 +22,19 @@ export interface Decimal {
  */
 export const MAX_DECIMAL_EXP = 30103;
 
+/** 2^1024: above every double, so only bigints and RDecimals reach it. */
+const HEX_KEY_FROM = 1n << 1024n;
+
+/**
+ * Canonical key text of an integer: decimal digits, or for |b| ≥ 2^1024 (never a double) tagged
+ * hex, which V8 prints in linear time where decimal printing of a 2^100000 integer takes ~3 ms
+ * (a set of such keys could otherwise outrun the evaluation deadline).
+ */
+export function intKey(b: bigint): string {
+  if (b < HEX_KEY_FROM && b > -HEX_KEY_FROM) return b.toString();
+  return b < 0n ? `-x${(-b).toString(16)}` : `x${b.toString(16)}`;
+}
+
 const DECIMAL_TEXT = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
 const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 
@@ -145,7 +158,7 @@ export class RDecimal implements Decimal {
   /** Equal numbers give equal keys: integral values as their digits (a bigint's key), others as `${m}e${e}`. */
   canonical(): string {
     if (!this.integral) return `${this.m}e${this.e}`;
-    this.digitsKey ??= (this.m * 10n ** BigInt(this.e)).toString();
+    this.digitsKey ??= intKey(this.m * 10n ** BigInt(this.e));
     return this.digitsKey;
   }
 

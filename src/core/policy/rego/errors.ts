@@ -8,6 +8,11 @@ import type { RegoErrorCode, RegoLocation } from './api.js';
 export class RegoError extends Error {
   /** Further errors found in the same pass (a parse or compile run reports all it finds). */
   readonly others: RegoError[] = [];
+  /**
+   * The innermost rule being evaluated when an evaluation error arose (set once, on the way out),
+   * so the broker can name the module and rule without quoting any input value.
+   */
+  rule?: { readonly name: string; readonly file: string; readonly row: number };
 
   constructor(
     readonly code: RegoErrorCode,

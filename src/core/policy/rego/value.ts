@@ -8,17 +8,27 @@
  * Arrays are plain JS arrays. Objects and sets may hold composite keys/members, so they are
  * classes keyed by `keyOf`.
  */
-import { compareDecimals, RDecimal, toDecimal } from './decimal.js';
+import { createHash } from 'node:crypto';
+import { compareDecimals, intKey, RDecimal, toDecimal } from './decimal.js';
 
 export { RDecimal } from './decimal.js';
 
 export type RNumber = number | bigint | RDecimal;
 export type Value = null | boolean | RNumber | string | Value[] | RObject | RSet;
 
+/**
+ * V8 hashes a string longer than this by its length alone, so a Map of many equally long keys
+ * degrades to comparing every key with every other (3000 keys of 17000 chars: 32 s).
+ */
+const MAX_HASHED_KEY = 16383;
+
+/** A long key as its SHA-256 (collision-free in practice), so the Map can hash it. */
+const longKey = (k: string): string => `\u0000#${createHash('sha256').update(k).digest('base64')}`;
+
 /** Canonical map key of a value: the string itself for strings (the common case), else a tagged text. */
 export function keyOf(v: Value): string {
-  if (typeof v === 'string') return v.charCodeAt(0) === 0 ? `\u0000s${v}` : v;
-  return `\u0000${canonical(v)}`;
+  const k = typeof v === 'string' ? (v.charCodeAt(0) === 0 ? `\u0000s${v}` : v) : `\u0000${canonical(v)}`;
+  return k.length > MAX_HASHED_KEY ? longKey(k) : k;
 }
 
 /** Canonical text of a value: equal values (1 and 1.0 included) give equal text. */
@@ -32,7 +42,7 @@ export function canonical(v: Value): string {
     case 'number':
       return Number.isInteger(v) ? BigInt(v).toString() : String(v);
     case 'bigint':
-      return v.toString();
+      return intKey(v);
   }
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
   if (v instanceof RDecimal) return v.canonical();

@@ -66,7 +66,8 @@ export function invoke(ev: Ev, ctx: Ctx, fn: FnTarget, args: Value[], call: Call
       ev.builtinError(e.code, `${fn.def.name}: ${e.message}`, call.loc);
       return undefined;
     }
-    if (e instanceof RegoError || e instanceof RangeError) throw e;
+    if (e instanceof RegoError) throw e.location ? e : located(e, fn.def.name, call.loc);
+    if (e instanceof RangeError) throw tooLarge(e, fn.def.name, call.loc);
     ev.builtinError('eval_builtin_error', `${fn.def.name}: ${(e as Error)?.message ?? String(e)}`, call.loc);
     return undefined;
   }
@@ -75,6 +76,20 @@ export function invoke(ev: Ev, ctx: Ctx, fn: FnTarget, args: Value[], call: Call
     if (out.length >= 1024) ev.bctx.charge?.(out.length);
   }
   return out;
+}
+
+/** A budget error raised inside a builtin, placed at the call (and named after the builtin). */
+function located(e: RegoError, name: string, loc: CallIR['loc']): RegoError {
+  return new RegoError(e.code, `${name}: ${e.detail}`, loc);
+}
+
+/**
+ * V8 refuses a string, array or BigInt past its size limit with a RangeError: a budget error at the
+ * call, not the "nested too deeply" a stack overflow means (that one is rethrown as it is).
+ */
+function tooLarge(e: RangeError, name: string, loc: CallIR['loc']): RangeError | RegoError {
+  if (/call stack/i.test(e.message)) return e;
+  return new RegoError('eval_budget_error', `${name}: result too large (${e.message})`, loc);
 }
 
 /** Scalar-only argument lists are cheap to key, so only those calls are memoized. */

@@ -4,6 +4,7 @@
  * functions. Values are memoized per context.
  */
 import type { CRule, IRTerm, RNode } from '../compiler/ir.js';
+import { RegoError } from '../errors.js';
 import { equal, keyOf, RObject, RSet, type Value } from '../value.js';
 import { evalBody } from './exprs.js';
 import { type Ctx, conflict, type Ev, type F, UNDEF } from './state.js';
@@ -23,7 +24,7 @@ function evalComplete(ev: Ev, ctx: Ctx, node: RNode): Value | undefined {
     const v = chainValue(ev, ctx, rule, undefined, 'complete rules must not produce multiple outputs');
     if (v === undefined) continue;
     if (result !== undefined && !equal(result, v)) {
-      throw conflict('complete rules must not produce multiple outputs', rule.loc);
+      throw blame(conflict('complete rules must not produce multiple outputs', rule.loc), rule);
     }
     result = v;
   }
@@ -66,9 +67,20 @@ function ruleValue(ev: Ev, ctx: Ctx, r: CRule, args: Value[] | undefined, msg: s
   const f: F = new Array(r.nslots);
   const acc: { out: Value | undefined } = { out: undefined };
   const k = collector(r, f, acc, msg);
-  if (args && r.args) bindArgs(ev, ctx, r.args, args, 0, f, () => evalBody(ev, ctx, r.body, 0, f, k));
-  else evalBody(ev, ctx, r.body, 0, f, k);
+  try {
+    if (args && r.args) bindArgs(ev, ctx, r.args, args, 0, f, () => evalBody(ev, ctx, r.body, 0, f, k));
+    else evalBody(ev, ctx, r.body, 0, f, k);
+  } catch (e) {
+    throw blame(e, r);
+  }
   return acc.out;
+}
+
+/** Names the innermost rule on an evaluation error as it passes (the first rule to see it wins). */
+function blame(e: unknown, r: CRule): unknown {
+  if (e instanceof RegoError && e.rule === undefined)
+    e.rule = { name: r.name, file: r.loc.file, row: r.loc.row };
+  return e;
 }
 
 /** Continuation collecting a rule's value; stops early when the value is a constant. */
@@ -143,11 +155,15 @@ export function runRule(
     const frame: F = r === rule ? f : new Array(r.nslots);
     let any = false;
     const rr = r;
-    evalBody(ev, ctx, r.body, 0, frame, () => {
-      any = true;
-      reduce(rr, prefix, frame, result, visited);
-      return false;
-    });
+    try {
+      evalBody(ev, ctx, r.body, 0, frame, () => {
+        any = true;
+        reduce(rr, prefix, frame, result, visited);
+        return false;
+      });
+    } catch (e) {
+      throw blame(e, r);
+    }
     if (any) return;
   }
 }

@@ -1,6 +1,7 @@
 /** Aggregates: count, sum, product, max, min, sort. */
 import { compare, isNumber, type RNumber, RObject, RSet, typeName, type Value } from '../../value.js';
-import { type BuiltinDef, BuiltinError, operandTypeError } from '../types.js';
+import { type BuiltinContext, type BuiltinDef, BuiltinError, operandTypeError } from '../types.js';
+import { chargeArith } from './big-ints.js';
 import { addNumbers, fromBigInt, mulNumbers } from './numeric.js';
 
 /** Number of Unicode code points (Go counts runes, not UTF-16 units). */
@@ -34,7 +35,12 @@ function collection(v: Value): Value[] {
   throw operandTypeError(1, 'one of {set, array}', v);
 }
 
-function fold(v: Value, init: RNumber, op: (a: RNumber, b: RNumber) => RNumber): RNumber {
+function fold(
+  v: Value,
+  init: RNumber,
+  op: (a: RNumber, b: RNumber) => RNumber,
+  ctx: BuiltinContext,
+): RNumber {
   const xs = collection(v);
   // Integers accumulate exactly as BigInt once a partial result leaves the safe range.
   let small = typeof init === 'number' ? init : 0;
@@ -53,6 +59,8 @@ function fold(v: Value, init: RNumber, op: (a: RNumber, b: RNumber) => RNumber):
   for (; i < xs.length; i++) {
     const x = xs[i]!;
     if (!isNumber(x)) throw elementError(1, v, x, 'number');
+    // product() of many big factors is a pow() loop in one call: charge each step before it runs.
+    chargeArith(ctx, acc, x, op === mulNumbers);
     acc = op(acc, x);
   }
   return acc;
@@ -80,8 +88,8 @@ export const aggregateBuiltins: BuiltinDef[] = [
       throw operandTypeError(1, 'one of {array, object, set, string}', a!);
     },
   },
-  { name: 'sum', arity: 1, impl: ([a]) => fold(a!, 0, addNumbers) },
-  { name: 'product', arity: 1, impl: ([a]) => fold(a!, 1, mulNumbers) },
+  { name: 'sum', arity: 1, impl: ([a], ctx) => fold(a!, 0, addNumbers, ctx) },
+  { name: 'product', arity: 1, impl: ([a], ctx) => fold(a!, 1, mulNumbers, ctx) },
   { name: 'max', arity: 1, impl: ([a]) => extreme(a!, true) },
   { name: 'min', arity: 1, impl: ([a]) => extreme(a!, false) },
   {

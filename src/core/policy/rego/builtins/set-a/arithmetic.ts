@@ -3,7 +3,8 @@
  * Error texts are OPA's (`divide by zero`, `modulo by zero`, `modulo on floating-point number`).
  */
 import { isNumber as isNum, type RDecimal, type RNumber, RSet, type Value } from '../../value.js';
-import { type BuiltinDef, builtinError, operandTypeError } from '../types.js';
+import { type BuiltinContext, type BuiltinDef, builtinError, operandTypeError } from '../types.js';
+import { chargeArith } from './big-ints.js';
 import {
   addNumbers,
   divNumbers,
@@ -18,12 +19,22 @@ import {
   toBigInt,
 } from './numeric.js';
 
-function binary(name: string, infix: string, op: (a: RNumber, b: RNumber) => RNumber): BuiltinDef {
+function binary(
+  name: string,
+  infix: string,
+  op: (a: RNumber, b: RNumber) => RNumber,
+  product = false,
+): BuiltinDef {
   return {
     name,
     arity: 2,
     infix,
-    impl: ([a, b]) => op(numberOperand(a!, 1), numberOperand(b!, 2)),
+    impl: ([a, b], ctx) => {
+      const x = numberOperand(a!, 1);
+      const y = numberOperand(b!, 2);
+      chargeArith(ctx, x, y, product);
+      return op(x, y);
+    },
   };
 }
 
@@ -32,10 +43,13 @@ function isZero(n: RNumber): boolean {
 }
 
 /** Set difference for sets, subtraction for numbers; the operand errors follow OPA's order. */
-function minus([a, b]: Value[]): Value {
+function minus([a, b]: Value[], ctx: BuiltinContext): Value {
   const n1 = isNum(a!);
   const n2 = isNum(b!);
-  if (n1 && n2) return subNumbers(a as RNumber, b as RNumber);
+  if (n1 && n2) {
+    chargeArith(ctx, a as RNumber, b as RNumber, false);
+    return subNumbers(a as RNumber, b as RNumber);
+  }
   const s1 = a instanceof RSet;
   const s2 = b instanceof RSet;
   if (s1 && s2) {
@@ -85,18 +99,28 @@ const integerPart = (x: RDecimal, adjust: bigint) => fromBigInt(toBigInt(x) + ad
 export const arithmeticBuiltins: BuiltinDef[] = [
   binary('plus', '+', addNumbers),
   { name: 'minus', arity: 2, infix: '-', impl: minus },
-  binary('mul', '*', mulNumbers),
-  binary('div', '/', (a, b) => {
-    if (isZero(b)) throw builtinError('divide by zero');
-    return divNumbers(a, b);
-  }),
-  binary('rem', '%', (a, b) => {
-    if (isInteger(a) && isInteger(b)) {
-      if (isZero(b)) throw builtinError('modulo by zero');
-      return remIntegers(a, b);
-    }
-    throw builtinError('modulo on floating-point number');
-  }),
+  binary('mul', '*', mulNumbers, true),
+  binary(
+    'div',
+    '/',
+    (a, b) => {
+      if (isZero(b)) throw builtinError('divide by zero');
+      return divNumbers(a, b);
+    },
+    true,
+  ),
+  binary(
+    'rem',
+    '%',
+    (a, b) => {
+      if (isInteger(a) && isInteger(b)) {
+        if (isZero(b)) throw builtinError('modulo by zero');
+        return remIntegers(a, b);
+      }
+      throw builtinError('modulo on floating-point number');
+    },
+    true,
+  ),
   unary(
     'abs',
     Math.abs,

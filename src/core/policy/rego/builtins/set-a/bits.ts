@@ -1,10 +1,11 @@
 /** Bitwise builtins on integers of any size (two's complement semantics, like Go's big.Int). */
 import type { BuiltinDef } from '../types.js';
-import { BuiltinError, builtinError } from '../types.js';
+import { BuiltinError } from '../types.js';
+import { chargeArith, MAX_INT_BITS, tooBig } from './big-ints.js';
 import { bigIntOperand, fromBigInt } from './numeric.js';
 
-/** Widest left shift we perform; Go would try to allocate whatever is asked. */
-const MAX_SHIFT = 1n << 20n;
+/** Widest left shift we perform (any wider result is past the integer bound); Go would try to allocate it. */
+const MAX_SHIFT = BigInt(MAX_INT_BITS);
 
 function shiftCount(b: bigint): bigint {
   if (b < 0n)
@@ -19,7 +20,12 @@ function binary(name: string, op: (a: bigint, b: bigint) => bigint): BuiltinDef 
   return {
     name,
     arity: 2,
-    impl: ([a, b]) => fromBigInt(op(bigIntOperand(a!, 1), bigIntOperand(b!, 2))),
+    impl: ([a, b], ctx) => {
+      const x = bigIntOperand(a!, 1);
+      const y = bigIntOperand(b!, 2);
+      chargeArith(ctx, x, y, false);
+      return fromBigInt(op(x, y));
+    },
   };
 }
 
@@ -31,7 +37,7 @@ export const bitsBuiltins: BuiltinDef[] = [
   binary('bits.lsh', (a, b) => {
     const n = shiftCount(b);
     if (a === 0n) return 0n;
-    if (n > MAX_SHIFT) throw builtinError('shift count too large');
+    if (n > MAX_SHIFT) throw tooBig();
     return a << n;
   }),
   binary('bits.rsh', (a, b) => {

@@ -11,6 +11,7 @@
 import { type Decimal, RDecimal, toDecimal } from '../../decimal.js';
 import { normNumber, type RNumber, type Value } from '../../value.js';
 import { BuiltinError, builtinError, operandTypeError } from '../types.js';
+import { checkIntSize } from './big-ints.js';
 
 export { type Decimal, toDecimal } from '../../decimal.js';
 
@@ -30,9 +31,9 @@ export function toBigInt(n: RNumber): bigint {
   return d.e >= 0 ? d.m * 10n ** BigInt(d.e) : d.m / 10n ** BigInt(-d.e);
 }
 
-/** A bigint result in canonical form (`number` inside the safe range). */
+/** A bigint result in canonical form (`number` inside the safe range); past 2^100000 is an eval error. */
 export function fromBigInt(b: bigint): RNumber {
-  return normNumber(b);
+  return normNumber(checkIntSize(b));
 }
 
 /** A double result in canonical form: integral doubles beyond 2^53 become exact bigints. */
