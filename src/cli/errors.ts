@@ -29,6 +29,7 @@ const BY_CODE: Record<ApiErrorCode, number> = {
   CONFLICT: EXIT.CONFLICT,
   RATE_LIMITED: EXIT.RATE_LIMITED,
   PROVIDER_ERROR: EXIT.UNAVAILABLE,
+  POLICY_ERROR: EXIT.POLICY_ERROR,
   UNREACHABLE: EXIT.UNAVAILABLE,
   BAD_RESPONSE: EXIT.UNAVAILABLE,
   INTERNAL: EXIT.ERROR,
@@ -43,7 +44,7 @@ export function describeError(e: unknown): { line: string; exitCode: number } {
     if (e.code === 'POLICY_DENIED' && reasons.length && !line.includes(String(reasons[0])))
       line += ` (${reasons.join('; ')})`;
     if (e.code === 'UNAUTHENTICATED') line += ' — run `jitsudo login`';
-    if (e.requestId && (e.code === 'INTERNAL' || e.code === 'PROVIDER_ERROR'))
+    if (e.requestId && (e.code === 'INTERNAL' || e.code === 'PROVIDER_ERROR' || e.code === 'POLICY_ERROR'))
       line += ` [request id ${e.requestId}]`;
     return { line: oneLine(line), exitCode: BY_CODE[e.code] };
   }

@@ -12,6 +12,7 @@ export const EXIT = {
   NOT_ACTIVE: 9,
   TIMEOUT: 10,
   AUDIT_BROKEN: 11,
+  POLICY_ERROR: 12,
   COMMAND_NOT_FOUND: 127,
 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

@@ -156,6 +156,7 @@ const SERVER_CODES: Readonly<Record<ServerErrorCode, true>> = {
   POLICY_DENIED: true,
   PROVIDER_ERROR: true,
   RATE_LIMITED: true,
+  POLICY_ERROR: true,
   INTERNAL: true,
 };
 const isServerCode = (c: string): c is ServerErrorCode => Object.hasOwn(SERVER_CODES, c);

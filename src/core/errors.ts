@@ -12,6 +12,8 @@ export const APP_ERROR_CODES = [
   'POLICY_DENIED',
   'PROVIDER_ERROR',
   'RATE_LIMITED',
+  // The policy could not be evaluated (budget, conflict): fail closed, never an opaque 500.
+  'POLICY_ERROR',
   'INTERNAL',
 ] as const;
 export type AppErrorCode = (typeof APP_ERROR_CODES)[number];

@@ -20,6 +20,7 @@ const STATUS: Record<AppErrorCode, ContentfulStatusCode> = {
   RATE_LIMITED: 429,
   INTERNAL: 500,
   PROVIDER_ERROR: 502,
+  POLICY_ERROR: 503,
 };
 
 export interface ErrorBody {
@@ -44,7 +45,7 @@ export function errorResponse(
 /** Hono `onError`: every thrown thing ends here. */
 export function mapError(err: unknown, c: Context<HonoEnv>): Response {
   if (isAppError(err)) {
-    if (err.code === 'INTERNAL' || err.code === 'PROVIDER_ERROR')
+    if (err.code === 'INTERNAL' || err.code === 'PROVIDER_ERROR' || err.code === 'POLICY_ERROR')
       c.get('log')?.error({ err: { code: err.code, message: err.message } }, 'request failed');
     // INTERNAL messages may describe internals: the client gets a generic sentence.
     const message = err.code === 'INTERNAL' ? 'internal error' : err.message;

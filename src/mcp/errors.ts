@@ -60,6 +60,8 @@ const NEXT: Record<AppErrorCode, (d: Details, message: string) => string> = {
   },
   RATE_LIMITED: retryText,
   PROVIDER_ERROR: () => ' The cloud provider failed; try again in a minute.',
+  POLICY_ERROR: () =>
+    ' The access policy could not be evaluated, so nothing was granted; retrying will not help until the operator fixes the policy.',
   UNAUTHENTICATED: () => ' The token is missing, invalid, expired or revoked; get a new one.',
   INTERNAL: () => ' Try again later; if it keeps failing, tell the operator.',
 };
@@ -84,7 +86,7 @@ export function toolError(err: unknown, log: Logger, tool: string): CallToolResu
       details = err.details;
       retryable = err.retryable;
     }
-    if (code === 'INTERNAL' || code === 'PROVIDER_ERROR')
+    if (code === 'INTERNAL' || code === 'PROVIDER_ERROR' || code === 'POLICY_ERROR')
       log.error({ tool, err: { code: err.code, message: err.message } }, 'mcp tool failed');
   } else {
     // A failed SQL statement by SQLSTATE and statement only: its parameters are the caller's text.

@@ -5,6 +5,7 @@
 import { AppError } from '../errors.js';
 import { type DecisionFields, missingPackage, toApprovalDecision, toDecision } from './decisions.js';
 import { MAX_INPUT_DEPTH, tooDeepMessage } from './input-depth.js';
+import { policyEvaluationError } from './policy-error.js';
 import { indexRules, PACKAGE_OF, toModules } from './policy-set.js';
 import type { CompiledPolicy, RegoVersion } from './rego/api.js';
 import { RegoError } from './rego/errors.js';
@@ -137,11 +138,8 @@ export function loadRegoPolicySet(
     try {
       return compiled.evalRef(path, { input: value, data, nowNs: o?.nowNs, timeoutMs });
     } catch (e) {
-      const why = e instanceof RegoError ? e.message : 'internal interpreter error';
-      throw new AppError('INTERNAL', `policy evaluation failed for data.${path.join('.')}: ${why}`, {
-        cause: e,
-        ...(e instanceof RegoError ? { details: { code: e.code } } : {}),
-      });
+      // Fail closed with POLICY_ERROR naming the module and rule (never quoting the input).
+      throw policyEvaluationError(path, e);
     }
   };
   const hasEligibility = declared.has(PACKAGE_OF.eligibility.join('.'));

@@ -8,6 +8,7 @@ import { loadPolicy } from '@open-policy-agent/opa-wasm';
 import { AppError } from '../errors.js';
 import { fieldsOf, missingPackage, toApprovalDecision, toDecision } from './decisions.js';
 import type { InspectablePolicySet, PolicyDocument } from './engine-rego.js';
+import { wasmEvaluationError } from './policy-error.js';
 import { PACKAGE_OF, type PolicyKind } from './policy-set.js';
 import type { ApprovalDecision, DecideOptions, Decision } from './types.js';
 import { readWasmBundle } from './wasm-bundle.js';
@@ -60,9 +61,7 @@ export async function loadWasmPolicySet(
       const rs = policy.evaluate(input, entrypoint) as { result: unknown }[];
       return rs.length > 0 ? rs[0]!.result : undefined;
     } catch (e) {
-      throw new AppError('INTERNAL', `wasm policy evaluation failed for ${entrypoint}: ${message(e)}`, {
-        cause: e,
-      });
+      throw wasmEvaluationError(entrypoint, name, e);
     } finally {
       now = undefined;
     }

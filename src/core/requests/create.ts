@@ -9,13 +9,15 @@ import type { CoreDeps } from '../deps.js';
 import { nearestAlternatives } from '../eligible/alternatives.js';
 import { AppError } from '../errors.js';
 import { newId } from '../ids.js';
-import type { ApproverTier } from '../policy/types.js';
+import { asPolicyError } from '../policy/policy-error.js';
+import type { ApprovalDecision, ApproverTier, Decision } from '../policy/types.js';
 import { assertRequester } from './access.js';
 import { assertAgentLimits, requesterKeys } from './agent-limits.js';
 import { parseCreateInput } from './create-input.js';
 import { recordCreation } from './create-record.js';
 import { issueGrants } from './grant-flow.js';
 import { inspectGrantTarget } from './inspect-target.js';
+import { logPolicyError, type PolicyStage, policyErrorEvent } from './policy-failure.js';
 import { decideAt, policyInput, userInput } from './policy-input.js';
 import { audit, transact } from './tx.js';
 import { type RequestView, toRequestView } from './view.js';
@@ -90,7 +92,20 @@ export async function createRequest(deps: CoreDeps, actor: Actor, input: unknown
       await assertAgentLimits(deps, actor, now, tx);
       const trustTier = await readTrustTier(tx, actor);
       const pin = policyInput(userInput(actor), requestDoc, trustTier, now);
-      const eligibility = policies.eligibility(pin, decideAt(now));
+      // A policy that cannot decide fails closed: its audit event is all this transaction writes.
+      let stage: PolicyStage = 'eligibility';
+      const failed = async (e: unknown) => {
+        const err = asPolicyError(e);
+        if (!err) throw e;
+        await audit(tx, policyErrorEvent(err, stage, { ...who, ...where }, summary));
+        return { kind: 'policy_error', error: err, stage } as const;
+      };
+      let eligibility: Decision;
+      try {
+        eligibility = policies.eligibility(pin, decideAt(now));
+      } catch (e) {
+        return failed(e);
+      }
       if (!eligibility.allow) {
         await audit(tx, {
           ...who,
@@ -104,7 +119,13 @@ export async function createRequest(deps: CoreDeps, actor: Actor, input: unknown
       let tier: ApproverTier = 'auto';
       let decidedBy = eligibility.decidedBy;
       if (!v.breakGlass) {
-        const approval = policies.approval(pin, decideAt(now));
+        stage = 'approval_routing';
+        let approval: ApprovalDecision;
+        try {
+          approval = policies.approval(pin, decideAt(now));
+        } catch (e) {
+          return failed(e);
+        }
         tier = approval.approverTier;
         decidedBy = approval.decidedBy;
       }
@@ -115,6 +136,10 @@ export async function createRequest(deps: CoreDeps, actor: Actor, input: unknown
     [id, ...requesterKeys(actor)],
   );
 
+  if (outcome.kind === 'policy_error') {
+    logPolicyError(deps, outcome.error, outcome.stage, { actor: actor.identity });
+    throw outcome.error;
+  }
   if (outcome.kind === 'denied') {
     const { denied, pin, trustTier } = outcome;
     // What policy would allow instead, so a caller (an agent, above all) can adjust rather than retry.

@@ -12,15 +12,24 @@ import type { RequestRow } from '../db/requests-repo.js';
 import type { CoreDeps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { newId } from '../ids.js';
+import { asPolicyError } from '../policy/policy-error.js';
+import type { ApprovalDecision } from '../policy/types.js';
 import { assertMayDecide, decidableTiers } from './access.js';
 import { loadVisible } from './load.js';
 import { approvalPolicyInput } from './may-decide.js';
 import { overdueAt } from './pending-deadlines.js';
+import { recordPolicyError } from './policy-failure.js';
 import { decideAt } from './policy-input.js';
 import { audit, transact } from './tx.js';
 import { type RequestView, toRequestView } from './view.js';
 
 type Decision = NewApprovalRow['decision'];
+
+const who = (actor: Actor) => ({
+  actor: actor.identity,
+  actorKind: actor.kind,
+  onBehalfOf: actor.agent?.owner,
+});
 
 const AUDIT_ACTION: Readonly<Record<Decision, string>> = {
   approve: 'request.approved',
@@ -64,7 +73,21 @@ export async function authorizeDecision(
   id: string,
   verb: 'approve' | 'deny',
 ): Promise<DecisionAuthorization> {
-  const { row } = await loadVisible(deps, actor, id);
+  let row: RequestRow;
+  try {
+    ({ row } = await loadVisible(deps, actor, id));
+  } catch (e) {
+    // Visibility asks the approval policy too: its failure is this decision's failure, not a 404.
+    const err = asPolicyError(e);
+    if (!err) throw e;
+    throw await recordPolicyError(
+      deps,
+      err,
+      'approval',
+      { ...who(actor), requestId: id },
+      { attempted: verb },
+    );
+  }
   assertMayDecide(actor, row, verb);
   if (row.state !== 'PENDING')
     throw new AppError(
@@ -84,7 +107,21 @@ export async function authorizeDecision(
   // Policy applies to every approver, AI reviewers included (input.user.kind "agent").
   if (actor.kind === 'system') return { decidedBy: [], checkedTier: seen.approverTier };
   const { input, tier } = await approvalPolicyInput(deps, actor, seen, now);
-  const d = deps.policies.current().approval(input, decideAt(now));
+  let d: ApprovalDecision;
+  try {
+    d = deps.policies.current().approval(input, decideAt(now));
+  } catch (e) {
+    // Fails closed: recorded like a denial (its own transaction, nothing else written), then refused.
+    const err = asPolicyError(e);
+    if (!err) throw e;
+    const base = {
+      ...who(actor),
+      requestId: row.id,
+      provider: row.provider,
+      resourceScope: row.resourceScope,
+    };
+    throw await recordPolicyError(deps, err, 'approval', base, { attempted: verb });
+  }
   if (d.allow) return { decidedBy: d.decidedBy, checkedTier: seen.approverTier };
   await transact(deps, (tx) =>
     audit(tx, {

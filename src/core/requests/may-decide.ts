@@ -2,6 +2,7 @@
 import type { Actor } from '../actor.js';
 import { type RequestRow, readTrustTier } from '../db/requests-repo.js';
 import type { CoreDeps } from '../deps.js';
+import { asPolicyError } from '../policy/policy-error.js';
 import type { PolicyInput } from '../policy/types.js';
 import { decideAt, policyInput, requestInput, userInput } from './policy-input.js';
 
@@ -24,13 +25,17 @@ export async function approvalPolicyInput(
   return { input, tier };
 }
 
-/** True when `jitsudo.approval.allow` holds for `actor` as approver of `row`; false if the policy errs. */
+/**
+ * True when `jitsudo.approval.allow` holds for `actor` as approver of `row`. A POLICY_ERROR is
+ * thrown (fail closed, and visible as such rather than as a 404); any other failure reads as false.
+ */
 export async function approvalAllows(deps: CoreDeps, actor: Actor, row: RequestRow): Promise<boolean> {
   const now = deps.now();
   const { input } = await approvalPolicyInput(deps, actor, row, now);
   try {
     return deps.policies.current().approval(input, decideAt(now)).allow;
-  } catch {
+  } catch (e) {
+    if (asPolicyError(e)) throw e;
     return false;
   }
 }

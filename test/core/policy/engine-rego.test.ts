@@ -66,7 +66,51 @@ describe('rego policy set: composition', () => {
     ]);
     expect(conflict.approval(policyInput({ role: 'y' })).approverTier).toBe('human');
     expect(() => conflict.approval(policyInput({ role: 'x' }))).toThrow(
-      expect.objectContaining({ code: 'INTERNAL', message: expect.stringMatching(/eval_conflict_error/) }),
+      expect.objectContaining({
+        code: 'POLICY_ERROR',
+        message: expect.stringMatching(/eval_conflict_error/),
+      }),
+    );
+  });
+
+  it('fails closed with POLICY_ERROR naming the module and rule, never the input', () => {
+    const secret = 'x-s3cr3t-in-the-role-name';
+    const conflict = loadRegoPolicySet([
+      src(
+        'a',
+        `package jitsudo.eligibility\n\nreason := input.request.role if startswith(input.request.role, "x-")\n`,
+      ),
+      src('b', 'package jitsudo.eligibility\n\nreason := "other" if input.request.provider == "aws"\n'),
+    ]);
+    let err: unknown;
+    try {
+      conflict.eligibility(policyInput({ role: secret }));
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toMatchObject({
+      code: 'POLICY_ERROR',
+      details: {
+        package: 'data.jitsudo.eligibility',
+        module: expect.stringMatching(/^[ab]\.rego$/),
+        rule: 'data.jitsudo.eligibility.reason',
+        code: 'eval_conflict_error',
+      },
+    });
+    const e = err as { message: string; details: unknown };
+    expect(e.message).toMatch(/module [ab]\.rego, rule data\.jitsudo\.eligibility\.reason, line \d+/);
+    expect(JSON.stringify({ m: e.message, d: e.details })).not.toContain('s3cr3t');
+    const budget = loadRegoPolicySet(
+      [src('c', 'package jitsudo.eligibility\n\nallow if bits.lsh(1, 200000) > 0\n')],
+      {},
+    );
+    expect(() => budget.eligibility(policyInput({}))).toThrow(
+      expect.objectContaining({
+        code: 'POLICY_ERROR',
+        message: expect.stringMatching(
+          /module c\.rego, rule data\.jitsudo\.eligibility\.allow, line 3\b.*integer exceeds/,
+        ),
+      }),
     );
   });
 });
