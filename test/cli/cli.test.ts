@@ -345,4 +345,36 @@ describe.concurrent('jitsudo policy, audit and server admin commands', () => {
     expect(bad.stdout).toMatch(/Result:\s+BROKEN/);
     expect(bad.stdout).toMatch(/First broken:\s+#\d+ modified/);
   });
+
+  it('audit verify --anchor: a tail cut together with its checkpoints is caught only with the anchor', async () => {
+    await newRequest();
+    const file = join(homes.admin, 'anchored-export.jsonl');
+    expect((await as('admin', 'audit', 'export', '--file', file)).code).toBe(0);
+    const lines = readFileSync(file, 'utf8').trim().split('\n');
+    // The checkpointer signs at start-up, over the rows the policy seed wrote: an anchor line is a
+    // checkpoint line exactly as the export carries it.
+    const checkpoint = lines.find((l) => JSON.parse(l).type === 'checkpoint');
+    expect(checkpoint, 'the server signed a checkpoint at start-up').toBeDefined();
+    const anchor = join(homes.admin, 'anchor.jsonl');
+    writeFileSync(anchor, `${checkpoint}\n`);
+    const online = await as('admin', 'audit', 'verify', '--anchor', anchor);
+    expect(online.code).toBe(0);
+    expect(online.stdout).toMatch(/Anchor:\s+checkpoint #1 \(row \d+\) matches/);
+    // Cut the log below the anchored head and drop the checkpoints that would tell.
+    const headId = JSON.parse(checkpoint!).head_id as number;
+    const cut = lines.filter((l) => {
+      const o = JSON.parse(l);
+      return o.type === 'header' || (o.type === 'event' && o.id < headId);
+    });
+    const truncated = join(homes.admin, 'truncated.jsonl');
+    writeFileSync(truncated, `${cut.join('\n')}\n`);
+    expect((await jitsudo(['audit', 'verify', '--file', truncated], { home: homes.nobody })).code).toBe(0);
+    const caught = await jitsudo(['audit', 'verify', '--file', truncated, '--anchor', anchor], {
+      home: homes.nobody,
+    });
+    expect(caught.code).toBe(11);
+    expect(caught.stdout).toMatch(/First broken:\s+#\d+ truncated/);
+    const missing = await as('admin', 'audit', 'verify', '--anchor', join(homes.admin, 'no-such-anchor'));
+    expect(missing.code).toBe(2);
+  });
 });
