@@ -99,7 +99,8 @@ export function createClient(opts: ClientOptions) {
 
     queryAudit: (query: T.AuditQueryInput = {}) =>
       call<T.AuditList>('GET', `${PREFIX}/audit`, undefined, query),
-    verifyAudit: () => call<T.AuditVerifyResult>('POST', `${PREFIX}/audit:verify`),
+    /** `anchor`: the newest line of the `audit.anchor` file (detects a truncated tail). */
+    verifyAudit: (body?: T.AuditVerifyInput) => call<T.AuditVerifyResult>('POST', `${PREFIX}/audit:verify`, body),
     /** The chain as JSON Lines; the body is streamed, not buffered. */
     exportAudit: async (): Promise<ReadableStream<Uint8Array>> => {
       const res = await send('GET', `${PREFIX}/audit:export`);
