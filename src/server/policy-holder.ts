@@ -5,14 +5,20 @@
 import type { Logger } from 'pino';
 import type { Config } from '../core/config.js';
 import type { PolicyHolder } from '../core/deps.js';
-import { DEFAULT_POLICIES_DIR, defaultPolicySources, loadRegoPolicySet } from '../core/policy/index.js';
+import {
+  catalogPolicyData,
+  DEFAULT_POLICIES_DIR,
+  defaultPolicySources,
+  loadRegoPolicySet,
+} from '../core/policy/index.js';
 import type { PolicySet } from '../core/policy/types.js';
 
 export function filePolicyHolder(config: Readonly<Config>, log: Logger): PolicyHolder {
   const dir = config.policy.dir ?? DEFAULT_POLICIES_DIR;
   const load = () => {
     const sources = defaultPolicySources(dir);
-    return { set: loadRegoPolicySet(sources) as PolicySet, count: sources.length };
+    const data = catalogPolicyData(config.catalog);
+    return { set: loadRegoPolicySet(sources, { data }) as PolicySet, count: sources.length };
   };
   let current = load();
   log.info({ dir, modules: current.count }, 'policies loaded');

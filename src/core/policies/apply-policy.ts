@@ -9,6 +9,7 @@ import { safeText } from '../validation/text.js';
 import {
   assertPolicyAdmin,
   assertStoreEngine,
+  checkSet,
   compileSet,
   type PolicyDeps,
   PolicyName,
@@ -65,9 +66,11 @@ export async function applyPolicy(
     const others = (await listPolicyRows(tx, { enabledOnly: true })).filter((x) => x.name !== p.name);
     const candidate = { name: p.name, rego: p.rego, regoVersion };
     // The candidate must compile with the set even when disabled (so enabling it later cannot fail
-    // on syntax); and when disabled, the set without it must still compile.
-    compileSet([...others.map(toSource), candidate], deps.config);
-    if (!p.enabled && existing?.enabled) compileSet(others.map(toSource), deps.config);
+    // on syntax); and when disabled, the set without it must still compile. The set that goes live
+    // must also evaluate on the trial inputs (a conflict there would fail those decisions).
+    if (p.enabled) checkSet([...others.map(toSource), candidate], deps.config);
+    else compileSet([...others.map(toSource), candidate], deps.config);
+    if (!p.enabled && existing?.enabled) checkSet(others.map(toSource), deps.config);
     const row = await upsertPolicyRow(
       tx,
       {

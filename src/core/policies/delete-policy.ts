@@ -8,7 +8,7 @@ import { invalid } from '../principals/access.js';
 import {
   assertPolicyAdmin,
   assertStoreEngine,
-  compileSet,
+  checkSet,
   type PolicyDeps,
   PolicyName,
   sha256,
@@ -37,7 +37,7 @@ export async function deletePolicy(
     if (!row) throw new AppError('NOT_FOUND', `policy ${r.data.id} not found`);
     if (row.enabled) {
       const rest = (await listPolicyRows(tx, { enabledOnly: true })).filter((x) => x.id !== row.id);
-      compileSet(rest.map(toSource), deps.config);
+      checkSet(rest.map(toSource), deps.config);
     }
     await deletePolicyRow(tx, row, actor.identity, now);
     await appendAudit(tx, {

@@ -5,7 +5,7 @@ import { AppError } from '../errors.js';
 import { evaluatePolicyDocument, type InspectablePolicySet } from '../policy/index.js';
 import { nestsDeeperThan, tooDeepMessage } from '../policy/input-depth.js';
 import { invalid } from '../principals/access.js';
-import { compileSet, PolicyCandidate, type PolicyDeps, toSource } from './shared.js';
+import { compileSet, loadOptions, PolicyCandidate, type PolicyDeps, toSource } from './shared.js';
 
 export const EvalPolicyInput = z
   .object({
@@ -56,7 +56,7 @@ export async function evalPolicy(deps: PolicyDeps, actor: Actor, input: unknown)
         live,
         candidate: { name: q.candidate.name, rego: q.candidate.rego, regoVersion },
         mode: q.mode,
-        load: { regoVersion: deps.config.policy.rego_version },
+        load: loadOptions(deps.config),
       },
       q.type,
       q.input,

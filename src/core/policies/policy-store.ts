@@ -19,7 +19,7 @@ export interface PolicyStore {
 
 export interface PolicyStoreDeps {
   db: Executor;
-  config: Readonly<Pick<Config, 'policy'>>;
+  config: Readonly<Pick<Config, 'policy'> & Partial<Pick<Config, 'catalog'>>>;
   log?: { warn(obj: object, msg: string): void; info(obj: object, msg: string): void };
   now?: () => Date;
   /** Seed from this directory instead of `policy.dir` / the shipped `policies/` (false: never seed). */

@@ -10,13 +10,15 @@ import type { Executor } from '../db/client.js';
 import type { PolicyRow } from '../db/policies-repo.js';
 import type { PolicyHolder } from '../deps.js';
 import { AppError } from '../errors.js';
-import { loadRegoPolicySet, type RegoPolicySet } from '../policy/index.js';
+import { catalogPolicyData, loadRegoPolicySet, type RegoPolicySet } from '../policy/index.js';
+import { assertEvaluates } from '../policy/trial-inputs.js';
 import type { PolicySource } from '../policy/types.js';
 import { safeText } from '../validation/text.js';
 
 export interface PolicyDeps {
   db: Executor;
-  config: Readonly<Pick<Config, 'policy'>>;
+  /** `catalog` feeds data.jitsudo.catalog (read-only roles); absent means an empty catalog. */
+  config: Readonly<Pick<Config, 'policy'> & Partial<Pick<Config, 'catalog'>>>;
   policies: PolicyHolder;
   now?: () => Date;
 }
@@ -87,9 +89,25 @@ export const toSource = (r: Pick<PolicyRow, 'name' | 'rego' | 'regoVersion'>): P
   regoVersion: r.regoVersion,
 });
 
+/** Load options of a stored set: its syntax default and the catalog as data.jitsudo.catalog. */
+export const loadOptions = (config: PolicyDeps['config']) => ({
+  regoVersion: config.policy.rego_version,
+  data: catalogPolicyData(config.catalog),
+});
+
 /** Compiles `sources` as one set; throws VALIDATION with the compiler's locations if it does not. */
 export function compileSet(sources: readonly PolicySource[], config: PolicyDeps['config']): RegoPolicySet {
-  return loadRegoPolicySet(sources, { regoVersion: config.policy.rego_version });
+  return loadRegoPolicySet(sources, loadOptions(config));
+}
+
+/**
+ * The check before a set goes live: it compiles, and it evaluates without error on the documented
+ * trial inputs (policy/trial-inputs.ts); throws VALIDATION naming the module and rule otherwise.
+ */
+export function checkSet(sources: readonly PolicySource[], config: PolicyDeps['config']): RegoPolicySet {
+  const set = compileSet(sources, config);
+  assertEvaluates(set);
+  return set;
 }
 
 /** Policy writes are for administrators. */

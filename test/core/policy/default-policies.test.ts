@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { catalogPolicyData } from '../../../src/core/policy/catalog-data.js';
 import { defaultPolicySources } from '../../../src/core/policy/default-policies.js';
 import { loadRegoPolicySet } from '../../../src/core/policy/engine-rego.js';
 import { policyInput } from './inputs.js';
@@ -95,5 +96,65 @@ describe('default policies: who may approve', () => {
     const d = set.approval(policyInput({ email: 'carol@example.com' }));
     expect(d.allow).toBe(false);
     expect(d.reason).toMatch(/names no requester/);
+  });
+});
+
+describe('default policies: read-only is declared, never guessed from the name', () => {
+  const requester = { email: 'bob@example.com', groups: ['dev'], kind: 'human' as const };
+  // Each name contains "read" or "view" and can change things.
+  const lookalikes = ['preview-deployer', 'spreadsheet-deleter', 'ReviewerAdmin', 'thread-writer', 'readers'];
+
+  it('does not let just anyone request a role whose name merely contains read or view', () => {
+    for (const role of lookalikes) {
+      const d = set.eligibility(policyInput({ role, trustTier: 4 }));
+      expect(d.allow, role).toBe(false);
+      expect(d.reason, role).toBe(`no eligibility rule grants role ${role} to alice@example.com`);
+    }
+  });
+
+  it('does not let any other account approve such a role, nor route it to auto', () => {
+    for (const role of lookalikes) {
+      const d = set.approval(policyInput({ email: 'carol@example.com', role, trustTier: 0, requester }));
+      expect(d.allow, role).toBe(false);
+      expect(d.reason, role).toMatch(/needs membership of group sre-leads or jitsudo-approvers/);
+      expect(set.approval(policyInput({ role, trustTier: 4 })).approverTier, role).toBe('human');
+    }
+  });
+
+  it('treats the roles on the explicit list as read-only, by exact name', () => {
+    for (const role of [
+      'ReadOnlyAccess',
+      'ViewOnlyAccess',
+      'roles/viewer',
+      'Reader',
+      'view',
+      'ClusterRole/view',
+    ]) {
+      expect(set.eligibility(policyInput({ role, trustTier: 0 })).allow, role).toBe(true);
+      const approval = set.approval(
+        policyInput({ email: 'carol@example.com', role, trustTier: 0, requester }),
+      );
+      expect(approval.allow, role).toBe(true);
+    }
+    // Case matters: "readonlyaccess" is not on the list.
+    expect(set.eligibility(policyInput({ role: 'readonlyaccess', trustTier: 0 })).allow).toBe(false);
+  });
+
+  it('treats a catalog entry marked read_only as read-only, for its provider only', () => {
+    const withCatalog = loadRegoPolicySet(defaultPolicySources(), {
+      data: catalogPolicyData([
+        { provider: 'mock', role: 'preview-deployer', read_only: false },
+        { provider: 'mock', role: 'report-runner', read_only: true },
+      ]),
+    });
+    const on = (provider: string, role: string) =>
+      withCatalog.eligibility(policyInput({ provider, role, trustTier: 0 })).allow;
+    expect(on('mock', 'report-runner')).toBe(true);
+    expect(on('aws', 'report-runner')).toBe(false);
+    expect(on('mock', 'preview-deployer')).toBe(false);
+    expect(
+      withCatalog.approval(policyInput({ provider: 'mock', role: 'report-runner', trustTier: 3 }))
+        .approverTier,
+    ).toBe('auto');
   });
 });
