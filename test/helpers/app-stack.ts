@@ -33,10 +33,11 @@ export const ADMIN: Actor = {
 };
 
 /**
- * The admin that registers the stack's agents: not ADMIN, because whoever registers an agent
- * controls it and may then not decide its requests (ADR 0034), and tests decide as ADMIN.
+ * The admin that registers the stack's agent `name`: whoever registers an agent controls it and
+ * may not decide its requests, nor may agents sharing a controller decide each other's (ADR 0034).
+ * Tests decide as ADMIN and pit the stack's agents against each other, so each gets its own.
  */
-export const REGISTRAR: Actor = { ...ADMIN, identity: 'registrar@example.com' };
+export const registrar = (name: string): Actor => ({ ...ADMIN, identity: `registrar-${name}@example.com` });
 
 export interface StackOptions {
   /** Merged over the test defaults (a home that does not exist, sweeper off). */
@@ -70,7 +71,7 @@ export interface Stack {
   rows(q: string): Promise<Record<string, unknown>[]>;
   /** A dev token of a person. */
   humanToken(email: string, groups?: string[]): Promise<string>;
-  /** A real agent (registered by REGISTRAR) and its token. */
+  /** A real agent (registered by its own admin, `registrar(name)`) and its token. */
   agent(name: string, owner: string, scopes?: string[]): Promise<{ token: string; id: string; actor: Actor }>;
   close(): Promise<void>;
 }
@@ -128,7 +129,7 @@ export async function startStack(driver: Driver, opts: StackOptions = {}): Promi
     humanToken: async (email, groups = []) =>
       (await mintDevToken(keys, { email, groups, kind: 'human', ttl: 3600 })).token,
     async agent(name, owner, scopes = ['requester']) {
-      const { token, agent } = await core.createAgent(REGISTRAR, { name, owner, scopes });
+      const { token, agent } = await core.createAgent(registrar(name), { name, owner, scopes });
       const actor: Actor = {
         identity: agent.identity,
         kind: 'agent',

@@ -39,7 +39,7 @@ describe.each(testDatabases())('agent controllers, tier keys and revocation on %
   let h: McpHarness;
   beforeAll(async () => {
     h = await startMcpHarness(driver);
-  });
+  }, 300_000); // migrated database, policy compile and app: slow on a loaded machine
   afterAll(() => h?.close());
 
   /** Registers an agent as `by` and returns its production Actor and token. */
@@ -191,6 +191,8 @@ describe.each(testDatabases())('agent controllers, tier keys and revocation on %
       const { bot, pending, active } = await withOpenRequests('rev7-bot');
       expect(h.mock.holds(active.id)).toBe(true);
       const out = await h.core.revokeAgent(alice, { id: 'rev7-bot', reason: 'retired' });
+      expect(await state(pending.id)).toBe('CANCELLED');
+      expect(await state(active.id)).toBe('REVOKED');
       expect(out.agent.revoked_at).not.toBeNull();
       expect(out.requests).toEqual(
         expect.arrayContaining([
@@ -198,8 +200,6 @@ describe.each(testDatabases())('agent controllers, tier keys and revocation on %
           { id: active.id, outcome: 'revoked' },
         ]),
       );
-      expect(await state(pending.id)).toBe('CANCELLED');
-      expect(await state(active.id)).toBe('REVOKED');
       expect(h.mock.holds(active.id)).toBe(false);
       // ops controls neither the agent nor its requests: only the state stands in the way.
       const e = await failure(h.core.approveRequest(ops, { id: pending.id, comment: 'too late' }));
