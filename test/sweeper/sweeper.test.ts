@@ -142,7 +142,9 @@ describe.each(testDatabases())('sweeper on %s', (driver) => {
       end_reason: 'pending_timeout',
     });
     expect(await auditActions(h.db, p.id)).toEqual(['request.created', 'request.expired']);
-    expect((await appError(h.core.approveRequest(human(uniq('b')), { id: p.id }))).code).toBe('CONFLICT');
+    expect((await appError(h.core.approveRequest(admin, { id: p.id }))).code).toBe('CONFLICT');
+    // Someone who may not see it any more (not PENDING, not theirs): as for getRequest, not found.
+    expect((await appError(h.core.approveRequest(human(uniq('b')), { id: p.id }))).code).toBe('NOT_FOUND');
   });
 
   it('records a grant removed out of band as REVOKED, and removes access that survives its end', async () => {
