@@ -5,7 +5,13 @@
  * broker can be exercised without a cloud.
  */
 import { AppError } from '../../core/errors.js';
-import type { GrantRef, GrantRequest, GrantResult, Provider } from '../../core/providers/types.js';
+import type {
+  GrantRef,
+  GrantRequest,
+  GrantResult,
+  Provider,
+  RevokeOutcome,
+} from '../../core/providers/types.js';
 import { ProviderError } from '../../core/providers/types.js';
 
 export type MockOperation = 'grant' | 'revoke' | 'isActive' | 'cleanup';
@@ -138,10 +144,12 @@ export class MockProvider implements Provider {
     };
   }
 
-  async revoke(ref: GrantRef): Promise<void> {
+  // Reports nothing left; a subclass may (test/core/requests/cleanup-pending.test.ts).
+  async revoke(ref: GrantRef): Promise<RevokeOutcome | undefined> {
     await this.#enter('revoke');
     this.#grants.delete(ref.request.requestId);
     this.revokedAt.set(ref.request.requestId, Date.now());
+    return undefined;
   }
 
   async isActive(ref: GrantRef): Promise<boolean> {
