@@ -57,7 +57,7 @@ export function assertNotOwnParty(a: Actor, r: RequestRow, verb: 'approve' | 'de
   const yours = a.agent ? agentControllers(a.agent).join(' or ') : a.identity;
   throw new AppError(
     'FORBIDDEN',
-    `you cannot ${verb} this request: it was made by someone who controls you (${yours}) or by an agent with a controller in common`,
+    `you cannot ${verb} this request: it was made by someone who controls you — your owner or creator (${yours}) — or by an agent sharing one of them`,
   );
 }
 
