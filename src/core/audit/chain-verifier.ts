@@ -5,6 +5,7 @@
  */
 import { checkCheckpointChain } from './checkpoint-chain.js';
 import type { AuditCheckpoint } from './checkpoint-sign.js';
+import { classifyBreak } from './classify-break.js';
 import { GENESIS_HASH, hashCopyLine } from './hash.js';
 import { rowMac } from './row-mac.js';
 
@@ -61,13 +62,13 @@ export interface VerifierTrust {
   legacyUpTo?: number;
 }
 
-interface Link {
+export interface Link {
   id: number;
   hash: string;
 }
 
 /** The parts of a row the link checks look at. */
-interface Row {
+export interface Row {
   id: number;
   prev_hash: string;
   hash: string;
@@ -220,7 +221,7 @@ export class ChainVerifier {
       this.checked++;
       return;
     }
-    this.broken = this.classify(r, n, { expectedId, expectedPrev, selfOk, linkOk });
+    this.broken = classifyBreak(r, n, this.prev1, this.prev2, { expectedId, expectedPrev, selfOk, linkOk });
   }
 
   /** MAC rule: a valid MAC, or none on a pre-0003 row that a checkpoint covers and no MAC'd row precedes. */
@@ -242,52 +243,5 @@ export class ChainVerifier {
           : `row ${r.id} was not written by the server: it carries no MAC${this.sawMac ? ' after rows that do' : ' and no signed checkpoint covers it'}`,
     };
     return false;
-  }
-
-  private classify(
-    r: Row,
-    n: Row | undefined,
-    x: { expectedId: number; expectedPrev: string; selfOk: boolean; linkOk: boolean },
-  ): ChainBreak {
-    if (!x.linkOk && this.prev2 && this.prev1 && r.prev_hash === this.prev2.hash)
-      return {
-        id: this.prev1.id,
-        kind: 'inserted',
-        message: `row ${this.prev1.id} was inserted: row ${r.id} links to row ${this.prev2.id} before it`,
-      };
-    if (!x.linkOk && n && n.prev_hash === x.expectedPrev && r.prev_hash === n.hash)
-      return {
-        id: r.id,
-        kind: 'reordered',
-        message: `rows ${r.id} and ${n.id} are out of order (each links to the other's position)`,
-      };
-    if (n && n.prev_hash === x.expectedPrev)
-      return {
-        id: r.id,
-        kind: 'inserted',
-        message: `row ${r.id} was inserted: row ${n.id} links to the row before it`,
-      };
-    if (x.selfOk && !x.linkOk && r.id > x.expectedId)
-      return {
-        id: x.expectedId,
-        kind: 'deleted',
-        message:
-          r.id - 1 === x.expectedId
-            ? `row ${x.expectedId} was deleted (row ${r.id} links to a row that is gone)`
-            : `rows ${x.expectedId}..${r.id - 1} were deleted (row ${r.id} links to a row that is gone)`,
-      };
-    if (r.id !== x.expectedId)
-      return {
-        id: r.id,
-        kind: 'inserted',
-        message: `row ${r.id} does not belong to the chain (expected row ${x.expectedId})`,
-      };
-    return {
-      id: r.id,
-      kind: 'modified',
-      message: !x.selfOk
-        ? `row ${r.id} was modified: its content no longer matches its hash`
-        : `row ${r.id} does not link to row ${r.id - 1}: one of them was rewritten`,
-    };
   }
 }
