@@ -11,6 +11,7 @@ import { agentTokenResolver } from '../../src/core/agents/authenticate.js';
 import { type Config, parseConfig } from '../../src/core/config.js';
 import { type Core, createCore } from '../../src/core/create-core.js';
 import { deriveServerKeys, type ServerKeys } from '../../src/core/crypto/secrets.js';
+import { bindAuditMacKey } from '../../src/core/db/audit-key.js';
 import type { Driver } from '../../src/core/db/client.js';
 import { createAuthenticator, mintDevToken } from '../../src/core/identity/index.js';
 import { applyPolicy } from '../../src/core/policies/apply-policy.js';
@@ -84,6 +85,8 @@ export async function startStack(driver: Driver, opts: StackOptions = {}): Promi
   });
   const db = await createTestDb(driver);
   const keys = deriveServerKeys(randomBytes(32));
+  // As jitsudod does: the policy store seeds audit rows before createCore, MACed with these keys.
+  bindAuditMacKey(db.db, keys.auditMacKeys[0]!);
   const mock = new MockProvider();
   let offset = 0;
   const now = () => new Date(Date.now() + offset);
