@@ -153,7 +153,29 @@ export const ConfigSchema = z
       }),
     /** Per-provider settings; each provider validates its own section. `mock: {}` enables the mock. */
     providers: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
-    encryption: z.object({ key: z.string().optional() }).strict().default({}),
+    encryption: z
+      .object({
+        key: z.string().optional(),
+        /** Earlier master keys, kept after a rotation so audit rows and checkpoints they signed still verify. */
+        retired_keys: z.array(z.string().min(1)).default([]),
+      })
+      .strict()
+      .default({ retired_keys: [] }),
+    audit: z
+      .object({
+        /**
+         * Copies of every signed checkpoint kept outside the database (docs/adr/0035): `file` gets one
+         * JSON line per checkpoint, `url` one POST. `jitsudo audit verify --anchor <file>` then detects a
+         * truncated tail even when the checkpoints in the database were deleted with it.
+         */
+        anchor: z
+          .object({ file: z.string().min(1).optional(), url: z.string().url().optional() })
+          .strict()
+          .default({}),
+        checkpoint_interval_seconds: z.number().int().positive().default(60),
+      })
+      .strict()
+      .default({ anchor: {}, checkpoint_interval_seconds: 60 }),
     log: z
       .object({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -230,6 +252,8 @@ const ENV_KEYS: Record<string, { path: string[]; parse?: (s: string) => unknown 
   DATABASE_URL: { path: ['database', 'url'] },
   JITSUDOD_LOG_LEVEL: { path: ['log', 'level'] },
   JITSUDOD_ENCRYPTION_KEY: { path: ['encryption', 'key'] },
+  JITSUDOD_AUDIT_ANCHOR_FILE: { path: ['audit', 'anchor', 'file'] },
+  JITSUDOD_AUDIT_ANCHOR_URL: { path: ['audit', 'anchor', 'url'] },
   JITSUDOD_AUTH_MODE: { path: ['auth', 'mode'] },
   JITSUDOD_ADMIN_GROUP: { path: ['auth', 'admin_group'] },
   JITSUDOD_POLICY_DIR: { path: ['policy', 'dir'] },
