@@ -32,6 +32,8 @@ export interface BuiltinDef {
   readonly impl: BuiltinImpl;
   /** A relation yields zero or more outputs (an array of outputs) instead of one. */
   readonly relation?: boolean;
+  /** The builtin charges its output to the budget itself, before building it (not charged again). */
+  readonly chargesOutput?: boolean;
   /** Infix spelling, for builtins like `plus` (`+`) or `equal` (`==`). */
   readonly infix?: string;
 }

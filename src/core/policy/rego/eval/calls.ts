@@ -59,7 +59,13 @@ export function invoke(ev: Ev, ctx: Ctx, fn: FnTarget, args: Value[], call: Call
   if (fn.kind === 'user') return callUser(ev, ctx, fn.node, args);
   if (fn.kind === 'print') return true;
   let out: Value | undefined;
+  // Work over a long string argument (count, replace, regex, ...) is linear in its length: charge it
+  // first, so a loop over big strings checks the deadline on every call.
   try {
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i];
+      if (typeof a === 'string' && a.length >= 1024) ev.bctx.charge?.(a.length);
+    }
     out = fn.def.impl(args, ev.bctx);
   } catch (e) {
     if (e instanceof BuiltinError) {
@@ -72,7 +78,7 @@ export function invoke(ev: Ev, ctx: Ctx, fn: FnTarget, args: Value[], call: Call
     return undefined;
   }
   // Large outputs (split, concat, repeat, ...) cost budget in proportion to their size.
-  if (typeof out === 'string' || Array.isArray(out)) {
+  if ((typeof out === 'string' || Array.isArray(out)) && fn.def.chargesOutput !== true) {
     if (out.length >= 1024) ev.bctx.charge?.(out.length);
   }
   return out;

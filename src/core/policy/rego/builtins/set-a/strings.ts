@@ -1,6 +1,13 @@
 /** String builtins with Go's semantics: rune (code point) indices, simple case mapping. */
 import { RObject, RSet, type Value } from '../../value.js';
-import { type BuiltinDef, BuiltinError, builtinError, expectType, operandTypeError } from '../types.js';
+import {
+  type BuiltinContext,
+  type BuiltinDef,
+  BuiltinError,
+  builtinError,
+  expectType,
+  operandTypeError,
+} from '../types.js';
 import { codePointCount, elementError } from './aggregates.js';
 import { intOperand } from './numeric.js';
 import { goLower, goSplit, goUpper, isASCII, reverseRunes, runeIndex, runes } from './runes.js';
@@ -9,13 +16,19 @@ import { goLower, goSplit, goUpper, isASCII, reverseRunes, runeIndex, runes } fr
 const str = (v: Value, pos: number): string =>
   typeof v === 'string' ? v : expectType<string>(v, pos, 'string');
 
-function concat([sep, xs]: Value[]): string {
+function concat([sep, xs]: Value[], ctx: BuiltinContext): string {
   const join = str(sep!, 1);
   let parts: Value[];
   if (Array.isArray(xs)) parts = xs;
   else if (xs instanceof RSet) parts = xs.sorted();
   else throw operandTypeError(2, 'one of {set, array}', xs!);
-  for (const p of parts) if (typeof p !== 'string') throw elementError(2, xs!, p, 'string');
+  let size = join.length * parts.length;
+  for (const p of parts) {
+    if (typeof p !== 'string') throw elementError(2, xs!, p, 'string');
+    size += p.length;
+  }
+  // Charged before joining: repeated concatenation grows geometrically (8 copies a step).
+  if (size >= 1024) ctx.charge?.(size);
   return (parts as string[]).join(join);
 }
 
@@ -126,7 +139,7 @@ function oneString(name: string, f: (a: string) => Value): BuiltinDef {
 }
 
 export const stringBuiltins: BuiltinDef[] = [
-  { name: 'concat', arity: 2, impl: concat },
+  { name: 'concat', arity: 2, impl: concat, chargesOutput: true },
   twoStrings('contains', (a, b) => a.includes(b)),
   twoStrings('startswith', (a, b) => a.startsWith(b)),
   twoStrings('endswith', (a, b) => a.endsWith(b)),
