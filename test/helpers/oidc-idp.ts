@@ -59,14 +59,14 @@ export interface OidcIdp {
 interface SigningKey {
   kid: string;
   privateJwk: JWK;
-  privateKey: CryptoKey;
+  privateKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
 }
 
 async function newKey(): Promise<SigningKey> {
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
   const kid = randomUUID();
   const privateJwk = { ...(await exportJWK(privateKey)), kid, alg: 'RS256', use: 'sig' };
-  return { kid, privateJwk, privateKey: privateKey as CryptoKey };
+  return { kid, privateJwk, privateKey };
 }
 
 /** An in-memory adapter shared by every provider instance (a key rotation swaps the instance). */
