@@ -10,7 +10,7 @@ const as = (user: keyof typeof homes, ...args: string[]) =>
   jitsudo(args, { home: homes[user], server: server.url });
 
 beforeAll(async () => {
-  server = await startJitsudod();
+  server = await startJitsudod({ timeoutMs: 240_000 });
   await Promise.all([
     as('alice', 'login', '--dev', '--user', 'alice@example.com'),
     as('admin', 'login', '--dev', '--user', 'root@example.com', '--groups', 'jitsudo-admins'),
