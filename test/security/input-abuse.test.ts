@@ -403,18 +403,32 @@ grant contains "dns said yes" if {
 
     it('a policy that loops (nested ranges) is stopped by the eval budget: fast answer, nothing created', async () => {
       const countBefore = (await h.counts()).requests;
-      await apply(
-        'spin',
-        `package jitsudo.eligibility
+      const spin = `package jitsudo.eligibility
 grant contains "never" if {
   some i in numbers.range(1, 100000)
   some j in numbers.range(1, 100000)
   i + j < 0
-}`,
+}`;
+      // A set that loops on every input is refused at apply: its trial inputs exceed the budget.
+      const refused = await post('/policies', admin, { name: 'spin-always', rego: spin });
+      expect(refused.status, refused.text).toBe(400);
+      expect(refused.body.error.details).toMatchObject({
+        module: 'spin-always.rego',
+        code: 'eval_budget_error',
+      });
+      // One that loops only on an input the trials do not try is applied, and stopped at request time.
+      await apply(
+        'spin',
+        spin.replace(
+          'grant contains "never" if {',
+          'grant contains "never" if {\n  input.request.reason == "spin now"',
+        ),
       );
       const started = Date.now();
-      const r = await post('/requests', bob, createBody({ role: 'ReadOnlyAccess' }));
+      const r = await post('/requests', bob, createBody({ role: 'ReadOnlyAccess', reason: 'spin now' }));
       expect(Date.now() - started).toBeLessThan(5_000);
+      expect(r.status, r.text).toBe(503);
+      expect(r.body.error.code).toBe('POLICY_ERROR');
       expect(r.status).toBeGreaterThanOrEqual(400);
       expect(r.text).not.toMatch(/\.ts:\d+/);
       expect((await h.counts()).requests).toBe(countBefore);
