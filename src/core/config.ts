@@ -47,15 +47,50 @@ export const ConfigSchema = z
   .object({
     /** All local state (PGlite data, keys, lock file) lives here. */
     home: z.string().min(1),
+    /**
+     * `production` (what `jitsudod serve` runs without `--dev`) refuses every dev setting, naming the
+     * key (docs/adr, "production mode"); `dev` is the loopback developer mode. Embedders default to dev.
+     */
+    mode: z.enum(['dev', 'production']).default('dev'),
     http: z
-      .object({ addr: z.string().min(1).default('127.0.0.1:8080') })
+      .object({
+        addr: z.string().min(1).default('127.0.0.1:8080'),
+        /** TLS ends at a proxy in front: a non-loopback plain listener is then allowed in production. */
+        behind_tls_proxy: z.boolean().default(false),
+        /** Addresses of that proxy (required with behind_tls_proxy). */
+        trusted_proxies: z.array(z.string().min(1)).default([]),
+      })
       .strict()
-      .default({ addr: '127.0.0.1:8080' }),
+      .default({ addr: '127.0.0.1:8080', behind_tls_proxy: false, trusted_proxies: [] }),
+    /** TLS on the listener; files are re-read when they change. */
+    tls: z
+      .object({
+        cert_file: z.string().min(1).optional(),
+        key_file: z.string().min(1).optional(),
+        /** CA that signs client certificates (mTLS). */
+        client_ca_file: z.string().min(1).optional(),
+        client_auth: z.enum(['none', 'optional', 'require']).default('none'),
+        /**
+         * A verified client certificate's SAN URI (e.g. a SPIFFE ID) or DNS name → a service principal.
+         * Off by default: a certificate then only gates the connection.
+         */
+        client_identity: z
+          .object({
+            enabled: z.boolean().default(false),
+            allowed_prefixes: z.array(z.string().min(1)).default([]),
+          })
+          .strict()
+          .default({ enabled: false, allowed_prefixes: [] }),
+      })
+      .strict()
+      .default({ client_auth: 'none', client_identity: { enabled: false, allowed_prefixes: [] } }),
     database: z
       .object({
         /** PostgreSQL URL; absent → embedded PGlite in `<home>/data`. `memory://` → in-memory PGlite. */
         url: z.string().min(1).optional(),
         pool_size: z.number().int().positive().default(10),
+        /** Production mode refuses embedded PGlite (one process, local disk) unless this is true. */
+        allow_embedded: z.boolean().optional(),
       })
       .strict()
       .default({ pool_size: 10 }),
@@ -248,6 +283,15 @@ function deepMerge(a: Record<string, any>, b: Record<string, any>): Record<strin
 /** Env variables that map onto config keys. Anything else starting with JITSUDOD_ is rejected. */
 const ENV_KEYS: Record<string, { path: string[]; parse?: (s: string) => unknown }> = {
   JITSUDOD_HTTP_ADDR: { path: ['http', 'addr'] },
+  JITSUDOD_MODE: { path: ['mode'] },
+  JITSUDOD_TLS_CERT_FILE: { path: ['tls', 'cert_file'] },
+  JITSUDOD_TLS_KEY_FILE: { path: ['tls', 'key_file'] },
+  JITSUDOD_TLS_CA_FILE: { path: ['tls', 'client_ca_file'] },
+  JITSUDOD_TLS_CLIENT_AUTH: { path: ['tls', 'client_auth'] },
+  JITSUDOD_DATABASE_ALLOW_EMBEDDED: {
+    path: ['database', 'allow_embedded'],
+    parse: (s) => s === 'true' || s === '1',
+  },
   JITSUDOD_DATABASE_URL: { path: ['database', 'url'] },
   DATABASE_URL: { path: ['database', 'url'] },
   JITSUDOD_LOG_LEVEL: { path: ['log', 'level'] },
@@ -276,6 +320,8 @@ export interface LoadConfigOptions {
   /** YAML config file; defaults to `$JITSUDOD_CONFIG` when set. */
   file?: string;
   env?: Env;
+  /** Beneath the file and env: what a command assumes unless told (serve: production mode). */
+  defaults?: Record<string, unknown>;
   overrides?: ConfigInput | Record<string, unknown>;
 }
 
@@ -285,6 +331,7 @@ export function loadConfig(opts: LoadConfigOptions = {}): Readonly<Config> {
   let raw: Record<string, any> = {
     home: env.JITSUDO_HOME ? resolve(env.JITSUDO_HOME) : join(homedir(), '.jitsudo'),
   };
+  if (opts.defaults) raw = deepMerge(raw, opts.defaults);
   const file = opts.file ?? env.JITSUDOD_CONFIG;
   if (file) {
     let parsed: unknown;

@@ -21,7 +21,8 @@ export function coreApp(core: Core, log: Logger): ReturnType<typeof createApp> {
     ready: async () => {
       await db.execute('select 1');
     },
-    devTokens: config.auth.mode === 'dev' ? identity : undefined,
+    // Production mode refuses auth.mode dev at start; this keeps the endpoint away even for embedders.
+    devTokens: config.auth.mode === 'dev' && config.mode !== 'production' ? identity : undefined,
     mcp: {
       allowedOrigins: config.mcp.allowed_origins,
       limits: {

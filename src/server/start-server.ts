@@ -4,7 +4,9 @@
  * close() drains HTTP, stops the sweeper, closes the providers (their connection pools) and the
  * database (releasing the PGlite lock).
  */
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { Server as TlsServer } from 'node:tls';
 import { type ServerType, serve } from '@hono/node-server';
 import type { Logger } from 'pino';
 import { auditCheckpointer } from '../core/audit/checkpointer.js';
@@ -21,6 +23,8 @@ import { coreApp } from './core-app.js';
 import { assertSafeListenAddress, DEV_MODE_WARNING } from './dev-mode.js';
 import { parseListenAddress } from './listen-address.js';
 import { createLogger } from './logger.js';
+import { assertProductionSafe } from './production-mode.js';
+import { httpsServerOptions, reloadOnChange } from './tls-options.js';
 import { closeProviders, loadProviders } from './providers.js';
 
 export interface StartServerOptions {
@@ -42,6 +46,7 @@ export { DEV_MODE_WARNING } from './dev-mode.js';
 export async function startServer(opts: StartServerOptions): Promise<RunningServer> {
   const { config } = opts;
   assertSafeListenAddress(config);
+  assertProductionSafe(config);
   const addr = parseListenAddress(config.http.addr);
   const dev = config.auth.mode === 'dev';
   const log = opts.log ?? createLogger(config.log.level);
@@ -87,8 +92,9 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     throw e;
   }
   let server: ServerType | undefined;
+  const tls = config.tls.cert_file !== undefined;
   try {
-    server = await listen(coreApp(core, log).fetch, addr.host, addr.port);
+    server = await listen(coreApp(core, log).fetch, addr.host, addr.port, tls ? config.tls : undefined);
   } catch (e) {
     await core.close();
     await closeProviders(providers, log);
@@ -97,7 +103,8 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   }
   const port = (server.address() as AddressInfo).port;
   const host = addr.host.includes(':') ? `[${addr.host}]` : addr.host === '0.0.0.0' ? '127.0.0.1' : addr.host;
-  const url = `http://${host}:${port}`;
+  const url = `${tls ? 'https' : 'http'}://${host}:${port}`;
+  const stopReload = tls ? reloadOnChange(server as unknown as TlsServer, config.tls, log) : () => {};
   core.start();
   policies.start();
   log.info({ url, driver: core.deps.driver, providers: core.deps.providers.names() }, 'jitsudod listening');
@@ -108,6 +115,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     core,
     close(graceMs = 10_000) {
       closing ??= (async () => {
+        stopReload();
         await drain(server!, graceMs);
         policies.stop();
         await core.close();
@@ -125,9 +133,11 @@ function listen(
   fetch: (req: Request) => Response | Promise<Response>,
   hostname: string,
   port: number,
+  tls?: Readonly<Config['tls']>,
 ): Promise<ServerType> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch, hostname, port }, () => resolve(server));
+    const options = tls ? { createServer: createHttpsServer, serverOptions: httpsServerOptions(tls) } : {};
+    const server = serve({ fetch, hostname, port, ...options }, () => resolve(server));
     server.once('error', (e: NodeJS.ErrnoException) =>
       reject(
         e.code === 'EADDRINUSE'

@@ -57,7 +57,20 @@ describe('jitsudod', () => {
   });
 
   it.concurrent.each([
-    ['dev identity on a public address', ['serve', '--addr', '0.0.0.0:8080'], {}, 2, /loopback only/],
+    [
+      'dev identity on a public address',
+      ['serve', '--dev', '--addr', '0.0.0.0:8080'],
+      {},
+      2,
+      /loopback only/,
+    ],
+    [
+      'production mode (no --dev) with dev identity',
+      ['serve'],
+      {},
+      2,
+      /invalid config key auth\.mode: production mode requires "oidc"/,
+    ],
     ['a malformed address', ['serve', '--addr', 'nonsense'], {}, 2, /invalid listen address/],
     [
       'an unknown env variable',

@@ -53,6 +53,7 @@ describe.each(drivers)('kill -9 mid-load on %s', (driver) => {
     writeFileSync(
       configFile,
       [
+        'mode: dev',
         'auth: { mode: dev }',
         'providers: { mock: {} }',
         // A short lease: a grant claimed by the killed process is retried after 5 s, not 2 min.

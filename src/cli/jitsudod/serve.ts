@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { type Config, loadConfig } from '../../core/config.js';
 import { assertSafeListenAddress, DEV_MODE_WARNING } from '../../server/dev-mode.js';
+import { assertProductionSafe } from '../../server/production-mode.js';
 import { leaf } from '../args.js';
 import { note } from '../output.js';
 
 /** What `--dev` (and `npm start`) adds: the mock provider. Dev identity and policies/ are defaults anyway. */
-const EMBEDDED_DEFAULTS = { providers: { mock: {} }, auth: { mode: 'dev' } } as const;
+const EMBEDDED_DEFAULTS = { mode: 'dev', providers: { mock: {} }, auth: { mode: 'dev' } } as const;
 
 export const serveCommand = leaf({
   name: 'serve',
@@ -16,7 +17,7 @@ export const serveCommand = leaf({
     dev: {
       type: 'boolean',
       description:
-        'embedded developer default: PGlite in $JITSUDO_HOME, mock provider, dev identity, policies/',
+        'dev mode: PGlite in $JITSUDO_HOME, mock provider, dev identity, policies/ (without it: production mode)',
     },
   },
   schema: z
@@ -30,8 +31,15 @@ export const serveCommand = leaf({
   async run(a) {
     const overrides: Record<string, unknown> = a.dev ? structuredClone(EMBEDDED_DEFAULTS) : {};
     if (a.addr) overrides.http = { addr: a.addr };
-    const config: Readonly<Config> = loadConfig({ file: a.config, overrides });
+    // Without --dev the server is in production mode unless the config file or JITSUDOD_MODE says
+    // `mode: dev` in so many words; production refuses every dev setting, naming the key.
+    const config: Readonly<Config> = loadConfig({
+      file: a.config,
+      defaults: { mode: 'production' },
+      overrides,
+    });
     assertSafeListenAddress(config);
+    assertProductionSafe(config);
     // Loaded only now: a bad configuration is reported without loading the server's dependencies.
     const { startServer } = await import('../../server/start-server.js');
     const server = await startServer({ config });
@@ -54,6 +62,7 @@ export const serveCommand = leaf({
 function banner(url: string, config: Readonly<Config>): void {
   const dev = config.auth.mode === 'dev';
   const server = url === 'http://127.0.0.1:8080' ? '' : ` --server ${url}`;
+  if (config.mode === 'production') note(`jitsudod: production mode (auth: ${config.auth.mode})`);
   const lines = [
     `jitsudod listening on ${url}  (home: ${config.home}; database: ${config.database.url ? 'postgresql' : 'embedded PGlite'})`,
   ];

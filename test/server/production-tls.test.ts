@@ -1,0 +1,182 @@
+/**
+ * Production mode and TLS over real sockets: start-up refusals naming the key, a production server
+ * (OIDC against the in-process IdP) behind TLS and mTLS, plain HTTP refused, certificate reload.
+ */
+
+import { mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ConfigInput, parseConfig } from '../../src/core/config.js';
+import { createCa, issueCertificate } from '../../src/server/certificates.js';
+import { type RunningServer, startServer } from '../../src/server/start-server.js';
+import { type OidcIdp, startOidcIdp } from '../helpers/oidc-idp.js';
+import { httpsRequest, serverTlsFiles, type TlsFiles, writePem } from '../helpers/tls-files.js';
+
+const home = mkdtempSync(join(tmpdir(), 'jitsudo-prod-'));
+afterAll(() => rmSync(home, { recursive: true, force: true }));
+
+const production = (extra: Record<string, unknown>) =>
+  parseConfig({
+    home,
+    mode: 'production',
+    log: { level: 'silent' },
+    auth: { mode: 'oidc', oidc: { issuer: 'https://idp.example.com', audience: 'jitsudo' } },
+    database: { url: 'postgres://postgres@127.0.0.1:5432/test' },
+    ...extra,
+  } as ConfigInput);
+
+describe('production mode refuses to start on a dev setting, naming the key', () => {
+  it.each([
+    [
+      'dev identity',
+      { auth: { mode: 'dev' } },
+      /invalid config key auth\.mode: production mode requires "oidc"/,
+    ],
+    [
+      'the embedded database',
+      { database: { url: 'memory://' } },
+      /invalid config key database\.url: production mode needs PostgreSQL.*database\.allow_embedded/,
+    ],
+    ['the mock provider', { providers: { mock: {} } }, /invalid config key providers\.mock/],
+    [
+      'a non-loopback address without TLS',
+      { http: { addr: '0.0.0.0:0' } },
+      /invalid config key tls\.cert_file: production mode on the non-loopback address "0\.0\.0\.0:0" requires TLS/,
+    ],
+    [
+      'behind_tls_proxy without the proxy addresses',
+      { http: { addr: '0.0.0.0:0', behind_tls_proxy: true } },
+      /invalid config key http\.trusted_proxies/,
+    ],
+    [
+      'a certificate without its key',
+      { tls: { cert_file: '/etc/hostname' } },
+      /invalid config key tls\.key_file/,
+    ],
+    [
+      'client_auth without a client CA',
+      { tls: { cert_file: '/etc/hostname', key_file: '/etc/hostname', client_auth: 'require' } },
+      /invalid config key tls\.client_ca_file/,
+    ],
+  ])('%s', async (_name, extra, message) => {
+    await expect(startServer({ config: production(extra) })).rejects.toMatchObject({
+      code: 'VALIDATION',
+      message: expect.stringMatching(message),
+    });
+  });
+});
+
+describe('a production server over TLS with mTLS (OIDC from the in-process IdP)', () => {
+  let idp: OidcIdp;
+  let tls: TlsFiles;
+  let server: RunningServer;
+  let client: { cert: string; key: string };
+  let foreign: { cert: string; key: string };
+  const path = '/api/v1alpha1/auth/whoami';
+
+  beforeAll(async () => {
+    idp = await startOidcIdp();
+    tls = await serverTlsFiles('mtls');
+    client = await issueCertificate(tls.ca, {
+      commonName: 'deployer',
+      uris: ['spiffe://example.org/ns/ci/sa/deployer'],
+      usage: 'client',
+    });
+    const other = await createCa('someone else');
+    foreign = await issueCertificate(other, { commonName: 'deployer', usage: 'client' });
+    server = await startServer({
+      config: parseConfig({
+        home,
+        mode: 'production',
+        log: { level: 'silent' },
+        http: { addr: '127.0.0.1:0' },
+        auth: { mode: 'oidc', oidc: { issuer: idp.issuer, audience: idp.audience } },
+        database: { url: 'memory://', allow_embedded: true },
+        tls: {
+          cert_file: tls.certFile,
+          key_file: tls.keyFile,
+          client_ca_file: tls.caFile,
+          client_auth: 'require',
+        },
+      }),
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await server?.close();
+    await idp?.stop();
+    rmSync(tls.dir, { recursive: true, force: true });
+  });
+
+  it('serves https: a person signed in at the IdP is known through a client certificate of the CA', async () => {
+    expect(server.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    const token = await idp.mintUserToken('alice@example.com', ['sre']);
+    const r = await httpsRequest(server.url + path, {
+      ca: tls.ca.cert,
+      ...client,
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(r.status).toBe(200);
+    expect(JSON.parse(r.body)).toMatchObject({ identity: 'alice@example.com', kind: 'human' });
+  });
+
+  it('has no dev-token endpoint: 404 even to a signed-in caller', async () => {
+    const token = await idp.mintUserToken('alice@example.com', ['sre']);
+    const r = await httpsRequest(`${server.url}/api/v1alpha1/auth/dev-token`, {
+      ca: tls.ca.cert,
+      ...client,
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    });
+    expect(r.status).toBe(404);
+  });
+
+  it('refuses a connection without a client certificate', async () => {
+    await expect(httpsRequest(server.url + path, { ca: tls.ca.cert })).rejects.toThrow(
+      /certificate required|socket hang up|ECONNRESET|handshake/i,
+    );
+  });
+
+  it('refuses a client certificate from another CA', async () => {
+    await expect(httpsRequest(server.url + path, { ca: tls.ca.cert, ...foreign })).rejects.toThrow(
+      /unknown ca|certificate|socket hang up|ECONNRESET/i,
+    );
+  });
+
+  it('refuses plain HTTP on the TLS port', async () => {
+    const plain = server.url.replace('https:', 'http:') + path;
+    const outcome = await new Promise<string>((resolve) => {
+      const req = http.get(plain, { agent: false, timeout: 20_000 }, (res) =>
+        resolve(`status ${res.statusCode}`),
+      );
+      req.on('error', (e) => resolve(`error ${e.message}`));
+      req.on('timeout', () => req.destroy(new Error('timeout')));
+    });
+    expect(outcome).toMatch(/^error /);
+  });
+
+  it('serves a replaced certificate without a restart', async () => {
+    const before = await httpsRequest(server.url + path, { ca: tls.ca.cert, ...client });
+    const renewed = await issueCertificate(tls.ca, {
+      commonName: 'localhost renewed',
+      dns: ['localhost'],
+      ips: ['127.0.0.1'],
+      usage: 'server',
+    });
+    // As a renewer does it: new files renamed over the old ones.
+    const staged = writePem(tls.dir, 'staged', renewed);
+    renameSync(staged.key, tls.keyFile);
+    renameSync(staged.cert, tls.certFile);
+    expect(readFileSync(tls.certFile, 'utf8')).toBe(renewed.cert);
+    const deadline = Date.now() + 30_000;
+    let serial = before.peer.serialNumber;
+    while (serial === before.peer.serialNumber && Date.now() < deadline) {
+      serial = (await httpsRequest(server.url + path, { ca: tls.ca.cert, ...client })).peer.serialNumber;
+      if (serial === before.peer.serialNumber) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(serial).not.toBe(before.peer.serialNumber);
+    const after = await httpsRequest(server.url + path, { ca: tls.ca.cert, ...client });
+    expect(after.peer.subject.CN).toBe('localhost renewed');
+  }, 60_000);
+});
