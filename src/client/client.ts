@@ -158,6 +158,7 @@ const SERVER_CODES: Readonly<Record<ServerErrorCode, true>> = {
   PROVIDER_ERROR: true,
   RATE_LIMITED: true,
   POLICY_ERROR: true,
+  UNAVAILABLE: true,
   INTERNAL: true,
 };
 const isServerCode = (c: string): c is ServerErrorCode => Object.hasOwn(SERVER_CODES, c);

@@ -48,7 +48,7 @@ export type EligibleAccessInput = z.input<typeof Ag.EligibleQuery>;
 
 export interface Whoami {
   identity: string;
-  kind: 'human' | 'agent' | 'system';
+  kind: 'human' | 'agent' | 'service' | 'system';
   groups: string[];
   is_admin: boolean;
   scopes: string[];

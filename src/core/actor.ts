@@ -3,9 +3,10 @@
  * against this and nothing else; surfaces never make authorization decisions of their own.
  */
 export interface Actor {
-  /** Stable identity: an email for humans, `agent:<name>` for agents. */
+  /** Stable identity: an email for humans, `agent:<name>` for agents, `service:<client_id>` for machines. */
   identity: string;
-  kind: 'human' | 'agent' | 'system';
+  /** `service`: an OIDC client-credentials token (a machine of the IdP's, not a registered agent). */
+  kind: 'human' | 'agent' | 'service' | 'system';
   groups: string[];
   /** Set for agents: the agent's id, name, the human that owns it and the one who registered it. */
   agent?: { id: string; name: string; owner: string; createdBy?: string };

@@ -99,11 +99,42 @@ export const ConfigSchema = z
         mode: z.enum(['dev', 'oidc']).default('dev'),
         admin_group: z.string().min(1).default('jitsudo-admins'),
         admin_emails: z.array(z.string()).default([]),
+        /** Required when mode is oidc; see ADR 0040 for the verifier's choices. */
         oidc: z
           .object({
             issuer: z.string().url(),
+            /** The `aud` access tokens must carry (the resource jitsudod is, RFC 8707). */
             audience: z.string().min(1),
-            groups_claim: z.string().default('groups'),
+            /** Public client `jitsudo login` uses (served by GET /auth/config). */
+            client_id: z.string().min(1).optional(),
+            /** Claim naming a person; falls back to `email`, then `sub` is never used for people. */
+            identity_claim: z.string().min(1).default('email'),
+            email_claim: z.string().min(1).default('email'),
+            /** Dotted path to the groups array, e.g. `realm_access.roles`. */
+            groups_claim: z.string().min(1).default('groups'),
+            groups_max: z.number().int().positive().max(1000).default(64),
+            allowed_algs: z
+              .array(
+                z.enum([
+                  'RS256',
+                  'RS384',
+                  'RS512',
+                  'PS256',
+                  'PS384',
+                  'PS512',
+                  'ES256',
+                  'ES384',
+                  'ES512',
+                  'EdDSA',
+                  'Ed25519',
+                ]),
+              )
+              .min(1)
+              .default(['RS256', 'PS256', 'ES256', 'EdDSA', 'Ed25519']),
+            clock_skew_seconds: z.number().int().min(0).max(300).default(30),
+            jwks_cache_seconds: z.number().int().min(60).max(86_400).default(600),
+            /** Bound on each discovery/JWKS fetch; a slower IdP is "unavailable", not a hang. */
+            http_timeout_ms: z.number().int().min(100).max(30_000).default(5000),
           })
           .strict()
           .optional(),
@@ -300,6 +331,9 @@ const ENV_KEYS: Record<string, { path: string[]; parse?: (s: string) => unknown 
   JITSUDOD_AUDIT_ANCHOR_URL: { path: ['audit', 'anchor', 'url'] },
   JITSUDOD_AUTH_MODE: { path: ['auth', 'mode'] },
   JITSUDOD_ADMIN_GROUP: { path: ['auth', 'admin_group'] },
+  JITSUDOD_OIDC_ISSUER: { path: ['auth', 'oidc', 'issuer'] },
+  JITSUDOD_OIDC_AUDIENCE: { path: ['auth', 'oidc', 'audience'] },
+  JITSUDOD_OIDC_CLIENT_ID: { path: ['auth', 'oidc', 'client_id'] },
   JITSUDOD_POLICY_DIR: { path: ['policy', 'dir'] },
   JITSUDOD_POLICY_ENGINE: { path: ['policy', 'engine'] },
   JITSUDOD_SWEEPER_ENABLED: { path: ['sweeper', 'enabled'], parse: (s) => s === 'true' || s === '1' },

@@ -14,6 +14,8 @@ export const APP_ERROR_CODES = [
   'RATE_LIMITED',
   // The policy could not be evaluated (budget, conflict): fail closed, never an opaque 500.
   'POLICY_ERROR',
+  // A dependency the server needs to decide (the IdP's discovery or JWKS) did not answer: retry later.
+  'UNAVAILABLE',
   'INTERNAL',
 ] as const;
 export type AppErrorCode = (typeof APP_ERROR_CODES)[number];

@@ -24,7 +24,12 @@ import { noStore, securityHeaders } from './middleware/security-headers.js';
 import { registerAdminRoutes } from './routes/admin.js';
 import { registerAgentRoutes } from './routes/agents.js';
 import { registerAuditRoutes } from './routes/audit.js';
-import { registerDevTokenRoute, registerWhoamiRoute } from './routes/auth.js';
+import {
+  type AuthConfigView,
+  registerAuthConfigRoute,
+  registerDevTokenRoute,
+  registerWhoamiRoute,
+} from './routes/auth.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerPolicyRoutes } from './routes/policies.js';
 import { registerPrincipalRoutes } from './routes/principals.js';
@@ -43,6 +48,8 @@ export interface AppOptions {
   version?: string;
   /** Dev identity mode: mounts POST /auth/dev-token and refuses non-loopback Host headers. */
   devTokens?: IdentityDeps;
+  /** What GET /auth/config publishes (public facts only); `{ mode: 'dev' }` when absent. */
+  authConfig?: AuthConfigView;
   bodyLimitBytes?: number;
   /** The MCP endpoint at /mcp (on by default); `wait` tunes wait_for_request (tests shorten it). */
   mcp?: false | McpAppOptions;
@@ -100,6 +107,7 @@ export function createApp(opts: AppOptions): OpenAPIHono<HonoEnv> {
   // Registered before the bearer check: the dev-token endpoint is how a token is obtained at all.
   const pub = createRouter();
   if (opts.devTokens) registerDevTokenRoute(pub, opts.devTokens);
+  registerAuthConfigRoute(pub, opts.authConfig ?? { mode: opts.authenticator.mode });
   app.route(API_PREFIX, pub);
 
   const api = createRouter();

@@ -21,6 +21,7 @@ const STATUS: Record<AppErrorCode, ContentfulStatusCode> = {
   INTERNAL: 500,
   PROVIDER_ERROR: 502,
   POLICY_ERROR: 503,
+  UNAVAILABLE: 503,
 };
 
 export interface ErrorBody {
@@ -39,13 +40,19 @@ export function errorResponse(
   if (opts.details) body.error.details = opts.details;
   if (status === 401) c.header('WWW-Authenticate', 'Bearer realm="jitsudo"');
   if (code === 'RATE_LIMITED') c.header('Retry-After', '60');
+  if (code === 'UNAVAILABLE') c.header('Retry-After', '5');
   return c.json(body, status);
 }
 
 /** Hono `onError`: every thrown thing ends here. */
 export function mapError(err: unknown, c: Context<HonoEnv>): Response {
   if (isAppError(err)) {
-    if (err.code === 'INTERNAL' || err.code === 'PROVIDER_ERROR' || err.code === 'POLICY_ERROR')
+    if (
+      err.code === 'INTERNAL' ||
+      err.code === 'PROVIDER_ERROR' ||
+      err.code === 'POLICY_ERROR' ||
+      err.code === 'UNAVAILABLE'
+    )
       c.get('log')?.error({ err: { code: err.code, message: err.message } }, 'request failed');
     // INTERNAL messages may describe internals: the client gets a generic sentence.
     const message = err.code === 'INTERNAL' ? 'internal error' : err.message;

@@ -64,6 +64,7 @@ const NEXT: Record<AppErrorCode, (d: Details, message: string) => string> = {
     ' The access policy could not be evaluated, so nothing was granted; retrying will not help until the operator fixes the policy.',
   UNAUTHENTICATED: () => ' The token is missing, invalid, expired or revoked; get a new one.',
   INTERNAL: () => ' Try again later; if it keeps failing, tell the operator.',
+  UNAVAILABLE: () => ' A service the server depends on (the identity provider) did not answer; try again in a minute.',
 };
 
 const sentence = (s: string) => (/[.!?]$/.test(s) ? s : `${s}.`);
@@ -86,7 +87,7 @@ export function toolError(err: unknown, log: Logger, tool: string): CallToolResu
       details = err.details;
       retryable = err.retryable;
     }
-    if (code === 'INTERNAL' || code === 'PROVIDER_ERROR' || code === 'POLICY_ERROR')
+    if (code === 'INTERNAL' || code === 'PROVIDER_ERROR' || code === 'POLICY_ERROR' || code === 'UNAVAILABLE')
       log.error({ tool, err: { code: err.code, message: err.message } }, 'mcp tool failed');
   } else {
     // A failed SQL statement by SQLSTATE and statement only: its parameters are the caller's text.

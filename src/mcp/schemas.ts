@@ -26,7 +26,7 @@ export const RequestOut = z.looseObject({
   state: z.enum(REQUEST_STATES),
   requester: z.looseObject({
     identity: z.string(),
-    kind: z.enum(['human', 'agent']),
+    kind: z.enum(['human', 'agent', 'service']),
     agent: z.looseObject({ id: z.string().optional(), name: z.string(), owner: z.string() }).optional(),
   }),
   provider: z.string(),

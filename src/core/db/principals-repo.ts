@@ -5,7 +5,7 @@ import { principals } from './schema/index.js';
 
 export interface PrincipalRow {
   identity: string;
-  kind: 'human' | 'agent';
+  kind: 'human' | 'agent' | 'service';
   /** The agent this row belongs to (agents only): its tier is keyed to this id, not to the name. */
   agent_id: string | null;
   trust_tier: number;
@@ -45,7 +45,7 @@ export async function upsertTrustTier(
   exec: Executor,
   p: {
     identity: string;
-    kind: 'human' | 'agent';
+    kind: 'human' | 'agent' | 'service';
     agentId: string | null;
     tier: number;
     by: string;
@@ -90,7 +90,7 @@ export async function touchPrincipalRow(
   exec: Executor,
   p: {
     identity: string;
-    kind: 'human' | 'agent';
+    kind: 'human' | 'agent' | 'service';
     agentId: string | null;
     now: Date;
     minIntervalSeconds: number;

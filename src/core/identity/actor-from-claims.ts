@@ -10,7 +10,7 @@ import type { IdentityConfig } from './types.js';
  */
 export function actorFromClaims(
   config: IdentityConfig,
-  claims: { identity: string; groups: string[]; kind: 'human' | 'agent' },
+  claims: { identity: string; groups: string[]; kind: 'human' | 'agent' | 'service' },
 ): Actor {
   if ([claims.identity, ...claims.groups].some((s) => unsafeNameChar(s) !== undefined))
     throw new AppError('UNAUTHENTICATED', 'invalid token claims');

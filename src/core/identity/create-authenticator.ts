@@ -1,5 +1,7 @@
 import type { Actor } from '../actor.js';
 import { AppError } from '../errors.js';
+import { assertIssuerUrl } from './oidc/discovery.js';
+import { createOidcVerifier } from './oidc/authenticator.js';
 import { VerifiedTokenCache } from './token-cache.js';
 import type { Authenticator, IdentityDeps } from './types.js';
 import { verifyToken } from './verify-token.js';
@@ -17,13 +19,25 @@ function withAgents(deps: IdentityDeps, human: (token: string) => Promise<Actor>
 }
 
 /**
- * Picks the authenticator for `config.auth.mode`. Dev mode verifies server-minted tokens; OIDC is
- * the seam for the IdP-backed implementation and refuses to start until it exists.
+ * Picks the authenticator for `config.auth.mode`. Dev mode verifies server-minted tokens; OIDC
+ * verifies the configured issuer's JWTs (await `ready()` at start-up to check the issuer).
  */
 export function createAuthenticator(deps: IdentityDeps): Authenticator {
-  if (deps.config.auth.mode === 'dev') {
-    const cache = new VerifiedTokenCache();
+  const cache = new VerifiedTokenCache();
+  if (deps.config.auth.mode === 'dev')
     return { mode: 'dev', authenticate: withAgents(deps, (token) => verifyToken(deps, token, cache)) };
-  }
-  throw new AppError('VALIDATION', 'auth.mode "oidc" is not implemented yet; use auth.mode "dev"');
+  const oidc = deps.config.auth.oidc;
+  if (!oidc)
+    throw new AppError('VALIDATION', 'invalid config key auth.oidc: required when auth.mode is "oidc"');
+  assertIssuerUrl(oidc.issuer);
+  const verifier = createOidcVerifier(deps.config, oidc, { cache, onUnavailable: deps.onIdpUnavailable });
+  return {
+    mode: 'oidc',
+    ready: () =>
+      verifier.ready().catch((e) => {
+        if (e instanceof AppError && e.code === 'VALIDATION') throw e;
+        throw new AppError('VALIDATION', `invalid config key auth.oidc.issuer: ${(e as Error).message}`);
+      }),
+    authenticate: withAgents(deps, (token) => verifier.verify(token)),
+  };
 }

@@ -7,6 +7,8 @@ import type { Actor } from '../actor.js';
 
 export interface Authenticator {
   readonly mode: 'dev' | 'oidc';
+  /** OIDC: discovery and the first JWKS fetch, awaited at start-up so a bad issuer fails there. */
+  ready?(): Promise<void>;
   /** Verifies the raw token (no `Bearer ` prefix); throws AppError UNAUTHENTICATED. */
   authenticate(token: string): Promise<Actor>;
 }
@@ -23,12 +25,30 @@ export interface IdentityConfig {
     admin_group: string;
     admin_emails: readonly string[];
     dev_token_ttl_seconds: number;
+    oidc?: OidcSettings;
   };
+}
+
+/** `auth.oidc` as the config schema fills it in (defaults applied). */
+export interface OidcSettings {
+  issuer: string;
+  audience: string;
+  client_id?: string;
+  identity_claim: string;
+  email_claim: string;
+  groups_claim: string;
+  groups_max: number;
+  allowed_algs: readonly string[];
+  clock_skew_seconds: number;
+  jwks_cache_seconds: number;
+  http_timeout_ms: number;
 }
 
 export interface IdentityDeps {
   config: IdentityConfig;
   keys: TokenKeys;
+  /** Logs that the IdP could not be reached (OIDC); the surface's logger, never a token. */
+  onIdpUnavailable?: (message: string) => void;
   /** Resolves `jit_agt_…` agent tokens (src/core/agents); without it agent tokens are refused. */
   agents?: (token: string) => Promise<Actor>;
 }

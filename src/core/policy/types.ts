@@ -11,7 +11,7 @@ export interface PolicyInput {
     email: string;
     subject?: string;
     groups: string[];
-    kind: 'human' | 'agent';
+    kind: 'human' | 'agent' | 'service';
     agent?: { name: string; owner: string };
   };
   request: {
@@ -28,7 +28,7 @@ export interface PolicyInput {
   context: {
     trust_tier: number;
     /** The requester, present when the user is someone else (an approver). */
-    requester?: { email: string; groups: string[]; kind: 'human' | 'agent' };
+    requester?: { email: string; groups: string[]; kind: 'human' | 'agent' | 'service' };
     /** RFC 3339 time of the decision, plus derived fields for time-of-day rules. */
     time: { rfc3339: string; unix_ns: string; weekday: string; hour_utc: number };
   };

@@ -7,7 +7,7 @@
 /** Who the access is for. `identity` is the principal's stable id (an email for humans). */
 export interface GrantPrincipal {
   identity: string;
-  kind: 'human' | 'agent';
+  kind: 'human' | 'agent' | 'service';
   groups: string[];
   /** For an agent: its name and the human who owns it (AWS session tags, audit). */
   agent?: { name: string; owner: string };

@@ -32,7 +32,7 @@ export async function createRequest(deps: CoreDeps, actor: Actor, input: unknown
   const base = {
     id,
     requesterIdentity: actor.identity,
-    requesterKind: actor.kind === 'agent' ? ('agent' as const) : ('human' as const),
+    requesterKind: actor.kind === 'system' ? ('human' as const) : actor.kind,
     requesterGroups: [...actor.groups],
     agentId: actor.agent?.id ?? null,
     agentName: actor.agent?.name ?? null,

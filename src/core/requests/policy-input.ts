@@ -24,7 +24,8 @@ export function userInput(a: Actor): PolicyInput['user'] {
   return {
     email: a.identity,
     groups: [...a.groups],
-    kind: a.kind === 'agent' ? 'agent' : 'human',
+    // Policies see machines (`service`) as such; the system actor never asks, so it reads as human.
+    kind: a.kind === 'system' ? 'human' : a.kind,
     ...(a.agent ? { agent: { name: a.agent.name, owner: a.agent.owner } } : {}),
   };
 }
@@ -45,7 +46,7 @@ export function policyInput(
   request: PolicyInput['request'],
   trustTier: number,
   now: Date,
-  requester?: { email: string; groups: string[]; kind: 'human' | 'agent' },
+  requester?: { email: string; groups: string[]; kind: 'human' | 'agent' | 'service' },
 ): PolicyInput {
   return {
     user,

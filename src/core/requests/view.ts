@@ -22,7 +22,7 @@ export interface RequestView {
   state: RequestRow['state'];
   requester: {
     identity: string;
-    kind: 'human' | 'agent';
+    kind: 'human' | 'agent' | 'service';
     agent?: { id?: string; name: string; owner: string };
   };
   provider: string;

@@ -20,12 +20,32 @@ const DevToken = z.object({ token: z.string(), expires_at: z.string() }).openapi
 const Whoami = z
   .object({
     identity: z.string(),
-    kind: z.enum(['human', 'agent', 'system']),
+    kind: z.enum(['human', 'agent', 'service', 'system']),
     groups: z.array(z.string()),
     is_admin: z.boolean(),
     scopes: z.array(z.string()),
   })
   .openapi('Whoami');
+
+const AuthConfig = z
+  .object({
+    mode: z.enum(['dev', 'oidc']),
+    issuer: z.string().optional().openapi({ example: 'https://idp.example.com/realms/acme' }),
+    client_id: z.string().optional().openapi({ example: 'jitsudo-cli' }),
+    audience: z.string().optional(),
+  })
+  .openapi('AuthConfig');
+export type AuthConfigView = z.infer<typeof AuthConfig>;
+
+const authConfigRoute = createRoute({
+  operationId: 'authConfig',
+  method: 'get',
+  path: '/auth/config',
+  tags: ['auth'],
+  summary:
+    'How to sign in: the auth mode and, for OIDC, the issuer, public client id and audience (no secrets)',
+  responses: { 200: jsonOk(AuthConfig, 'Public sign-in settings'), ...errorResponses },
+});
 
 const devTokenRoute = createRoute({
   operationId: 'issueDevToken',
@@ -54,6 +74,15 @@ export function registerDevTokenRoute(app: OpenAPIHono<HonoEnv>, identity: Ident
     c.header('Cache-Control', 'no-store');
     return c.json({ token: minted.token, expires_at: minted.expiresAt.toISOString() }, 200);
   });
+}
+
+/** Public sign-in settings for `jitsudo login`; unauthenticated, since it is how login starts. */
+export function registerAuthConfigRoute(app: OpenAPIHono<HonoEnv>, view: AuthConfigView): void {
+  const body: AuthConfigView = { mode: view.mode };
+  if (view.issuer) body.issuer = view.issuer;
+  if (view.client_id) body.client_id = view.client_id;
+  if (view.audience) body.audience = view.audience;
+  app.openapi(authConfigRoute, (c) => c.json(body, 200));
 }
 
 /** Echoes the authenticated caller. */

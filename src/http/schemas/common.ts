@@ -29,7 +29,9 @@ export const errorResponses = {
   429: err('Rate limited'),
   500: err('Internal error'),
   502: err('The cloud provider failed'),
-  503: err('The access policy could not be evaluated (POLICY_ERROR); nothing was granted'),
+  503: err(
+    'The access policy could not be evaluated (POLICY_ERROR), or the identity provider did not answer (UNAVAILABLE); nothing was done',
+  ),
 } as const;
 
 /** Cursor pagination: newest first; pass `next_page_token` back as `page_token`. */

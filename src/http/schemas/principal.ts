@@ -4,7 +4,7 @@ import { safeText } from '../../core/validation/text.js';
 export const Principal = z
   .object({
     identity: z.string(),
-    kind: z.enum(['human', 'agent']).optional(),
+    kind: z.enum(['human', 'agent', 'service']).optional(),
     trust_tier: z.number().int().min(0).max(4),
     last_seen_at: z.string().nullable().optional(),
     notes: z.string().nullable().optional(),

@@ -21,7 +21,7 @@ export const ElevationRequest = z
     state: RequestState,
     requester: z.object({
       identity: z.string(),
-      kind: z.enum(['human', 'agent']),
+      kind: z.enum(['human', 'agent', 'service']),
       agent: z.object({ name: z.string(), owner: z.string() }).passthrough().optional(),
     }),
     provider: z.string(),

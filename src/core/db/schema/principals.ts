@@ -11,7 +11,7 @@ export const principals = pgTable(
   'principals',
   {
     identity: text('identity').primaryKey(),
-    kind: text('kind', { enum: ['human', 'agent'] })
+    kind: text('kind', { enum: ['human', 'agent', 'service'] })
       .notNull()
       .default('human'),
     /** Set for registered agents; the agent's row going away takes the tier with it. */
@@ -26,7 +26,7 @@ export const principals = pgTable(
   },
   (t) => [
     check('principals_trust_tier_check', sql`${t.trustTier} between 0 and 4`),
-    check('principals_kind_check', sql`${t.kind} in ('human', 'agent')`),
+    check('principals_kind_check', sql`${t.kind} in ('human', 'agent', 'service')`),
     // A registered agent's identity (`agent:<name>`) never has a row without its agent's id. (A dev
     // token may claim kind "agent" for an email identity: no registered agent, no agent_id.)
     check(

@@ -12,7 +12,7 @@ export const requests = pgTable(
     id: text('id').primaryKey(),
     state: text('state', { enum: REQUEST_STATES }).notNull(),
     requesterIdentity: text('requester_identity').notNull(),
-    requesterKind: text('requester_kind', { enum: ['human', 'agent'] })
+    requesterKind: text('requester_kind', { enum: ['human', 'agent', 'service'] })
       .notNull()
       .default('human'),
     requesterGroups: jsonb('requester_groups').$type<string[]>().notNull().default([]),
@@ -67,7 +67,7 @@ export const requests = pgTable(
     index('requests_state_escalate_idx').on(t.state, t.escalateAt),
     index('requests_cleanup_next_idx').on(t.cleanupNextAt).where(sql`${t.cleanupPending} is not null`),
     check('requests_state_check', sql.raw(`state in (${REQUEST_STATES.map((s) => `'${s}'`).join(', ')})`)),
-    check('requests_requester_kind_check', sql`${t.requesterKind} in ('human', 'agent')`),
+    check('requests_requester_kind_check', sql`${t.requesterKind} in ('human', 'agent', 'service')`),
     check('requests_approver_tier_check', sql`${t.approverTier} in ('auto', 'ai_review', 'human')`),
     check('requests_duration_check', sql`${t.durationSeconds} > 0`),
   ],
