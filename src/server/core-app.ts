@@ -16,13 +16,23 @@ export function coreApp(core: Core, log: Logger): ReturnType<typeof createApp> {
   const identity = { config, keys };
   return createApp({
     verbs: httpVerbs(core),
-    authenticator: createAuthenticator({ ...identity, agents: agentTokenResolver(core.deps) }),
+    authenticator: createAuthenticator({
+      ...identity,
+      agents: agentTokenResolver(core.deps),
+      onIdpUnavailable: (reason) => log.error({ idp_error: reason }, 'identity provider unavailable'),
+    }),
     log,
     ready: async () => {
       await db.execute('select 1');
     },
     // Production mode refuses auth.mode dev at start; this keeps the endpoint away even for embedders.
     devTokens: config.auth.mode === 'dev' && config.mode !== 'production' ? identity : undefined,
+    authConfig: {
+      mode: config.auth.mode,
+      issuer: config.auth.oidc?.issuer,
+      client_id: config.auth.oidc?.client_id,
+      audience: config.auth.oidc?.audience,
+    },
     mcp: {
       allowedOrigins: config.mcp.allowed_origins,
       limits: {

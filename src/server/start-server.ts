@@ -51,8 +51,9 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   const dev = config.auth.mode === 'dev';
   const log = opts.log ?? createLogger(config.log.level);
   if (dev) log.warn({ auth_mode: 'dev' }, DEV_MODE_WARNING);
-  // Fail before opening anything when the auth mode cannot work.
-  if (!dev) createAuthenticator({ config, keys: { tokenKey: new Uint8Array(32) } });
+  // Fail before opening anything when the auth mode cannot work: for OIDC that means the issuer
+  // answers discovery with its own name and serves a JWKS (a message naming auth.oidc.issuer).
+  if (!dev) await createAuthenticator({ config, keys: { tokenKey: new Uint8Array(32) } }).ready?.();
 
   // Independent start-up work runs side by side: opening PGlite compiles WebAssembly.
   const [opened, providers] = await Promise.all([
