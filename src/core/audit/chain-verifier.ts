@@ -1,7 +1,8 @@
 /**
  * Walks the audit chain in id order and finds the first broken row, naming what most plausibly
  * happened to it. Pure: the database verifier, the checkpointer and the offline export verifier all
- * feed it rows. With MAC keys it also checks every row's server MAC (docs/adr/0035).
+ * feed it rows. With MAC keys it also checks the server MAC of every row no valid checkpoint covers,
+ * and of covered ones too unless told to skip them (docs/adr/0035, "Verification cost").
  */
 import { checkCheckpointChain } from './checkpoint-chain.js';
 import type { AuditCheckpoint } from './checkpoint-sign.js';
@@ -60,6 +61,8 @@ export interface VerifierTrust {
   start?: { id: number; hash: string };
   /** Rows without a MAC (pre-0003) are accepted up to this id; default: the highest checkpointed head. */
   legacyUpTo?: number;
+  /** Skip the MAC of rows a valid checkpoint covers (ADR 0035); a break is then only pass/fail. */
+  skipCoveredMacs?: boolean;
 }
 
 export interface Link {
@@ -74,8 +77,8 @@ export interface Row {
   hash: string;
   /** Whether the row's own fields still hash to its stored hash. */
   selfOk: boolean;
-  /** Its server MAC: valid, present but wrong (or an unknown key), or absent (pre-0003 row). */
-  mac: 'ok' | 'bad' | 'none';
+  /** Its MAC: valid, wrong (or unknown key), absent (pre-0003), or a trusted key's, not recomputed. */
+  mac: 'ok' | 'bad' | 'none' | 'covered';
 }
 
 export class ChainVerifier {
@@ -92,6 +95,8 @@ export class ChainVerifier {
   private readonly maxSeq: number;
   private readonly macKeys: ReadonlyMap<string, string> | undefined;
   private readonly legacyUpTo: number;
+  /** Rows up to this id have their MAC's key checked, the MAC not recomputed (0: none). */
+  private readonly macSkipUpTo: number;
   private sawMac = false;
   private legacyRows = 0;
 
@@ -107,7 +112,9 @@ export class ChainVerifier {
     this.covering = chain.anchor ? [...chain.valid, chain.anchor] : chain.valid;
     for (const c of this.covering) this.byHead.set(c.head_id, c);
     this.macKeys = trust.macKeys;
-    this.legacyUpTo = trust.legacyUpTo ?? Math.max(0, ...this.covering.map((c) => c.head_id));
+    const coveredHead = Math.max(0, ...this.covering.map((c) => c.head_id));
+    this.legacyUpTo = trust.legacyUpTo ?? coveredHead;
+    this.macSkipUpTo = trust.skipCoveredMacs ? coveredHead : 0;
     if (trust.start) this.prev1 = { ...trust.start };
   }
 
@@ -132,8 +139,9 @@ export class ChainVerifier {
       const tPrev = copyText.lastIndexOf('\t', tHash - 1);
       const hash = copyText.slice(tHash + 1, tKey);
       const selfOk = hashCopyLine(copyText.slice(start, tHash)) === hash;
+      const id = Number(copyText.slice(start, copyText.indexOf('\t', start)));
       const r: Row = {
-        id: Number(copyText.slice(start, copyText.indexOf('\t', start))),
+        id,
         prev_hash: copyText.slice(tPrev + 1, tHash),
         hash,
         selfOk,
@@ -141,7 +149,9 @@ export class ChainVerifier {
       };
       if (selfOk && r.mac === 'bad' && this.macKeys) {
         const prefix = this.macKeys.get(copyText.slice(tKey + 1, tMac));
-        if (prefix !== undefined && rowMac(prefix, hash) === copyText.slice(tMac + 1, end)) r.mac = 'ok';
+        if (prefix !== undefined)
+          if (id <= this.macSkipUpTo) r.mac = 'covered';
+          else if (rowMac(prefix, hash) === copyText.slice(tMac + 1, end)) r.mac = 'ok';
       }
       if (this.held) this.check(this.held, r);
       this.held = r;
@@ -177,18 +187,7 @@ export class ChainVerifier {
       head: this.prev1 ? { ...this.prev1 } : null,
       checkpoints: {
         total: this.checkpoints.length,
-        latest: latest
-          ? {
-              id: latest.id,
-              seq: latest.seq,
-              prev_digest: latest.prev_digest,
-              row_count: latest.row_count,
-              head_id: latest.head_id,
-              head_hash: latest.head_hash,
-              signed_at: latest.signed_at,
-              key_id: latest.key_id,
-            }
-          : null,
+        latest: latest ? (({ signature: _s, public_key: _p, ...signed }) => signed)(latest) : null,
         unanchored_rows: Math.max(0, lastId - (latest?.head_id ?? 0)),
       },
       macs: { checked: this.macKeys !== undefined, legacy_rows: this.legacyRows },
@@ -226,7 +225,7 @@ export class ChainVerifier {
 
   /** MAC rule: a valid MAC, or none on a pre-0003 row that a checkpoint covers and no MAC'd row precedes. */
   private macOk(r: Row): boolean {
-    if (r.mac === 'ok') {
+    if (r.mac === 'ok' || r.mac === 'covered') {
       this.sawMac = true;
       return true;
     }
