@@ -6,8 +6,10 @@ export default defineConfig({
     pool: 'forks',
     // PGlite instances are ~360 MB each and these machines have 2 cores.
     maxWorkers: 2,
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Generous but bounded: every CLI call loads TypeScript through tsx (seconds when the two cores
+    // are busy), and a PGlite set-up takes tens of seconds under load. A hang still fails.
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
     env: {
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       NO_COLOR: '1',
