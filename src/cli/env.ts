@@ -16,6 +16,13 @@ export const envServer = (): string | undefined => process.env.JITSUDO_SERVER ||
 /** `$JITSUDO_TOKEN` if set: a bearer token that takes precedence over the credentials file. */
 export const envToken = (): string | undefined => process.env.JITSUDO_TOKEN || undefined;
 
+/** TLS files for a server behind a private CA or mTLS: $JITSUDO_CA_FILE, $JITSUDO_CLIENT_CERT_FILE, $JITSUDO_CLIENT_KEY_FILE. */
+export const envTlsFiles = () => ({
+  ca: process.env.JITSUDO_CA_FILE || undefined,
+  cert: process.env.JITSUDO_CLIENT_CERT_FILE || undefined,
+  key: process.env.JITSUDO_CLIENT_KEY_FILE || undefined,
+});
+
 /** The user's shell for `jitsudo shell`. */
 export const userShell = (): string => process.env.SHELL || '/bin/sh';
 

@@ -3,6 +3,7 @@
  * One method per operation, named like the core verb; errors are always `ApiError`.
  */
 import { ApiError, type ServerErrorCode } from './errors.js';
+import { type ClientTls, tlsFetch } from './tls-fetch.js';
 import type * as T from './types.js';
 
 export interface ClientOptions {
@@ -13,6 +14,8 @@ export interface ClientOptions {
   fetch?: (url: string, init: RequestInit) => Promise<Response>;
   /** Per-call timeout; default 30 s. */
   timeoutMs?: number;
+  /** A private CA to trust and/or a client certificate (mTLS); ignored when `fetch` is given. */
+  tls?: ClientTls;
 }
 
 type Query = object;
@@ -22,7 +25,8 @@ const enc = encodeURIComponent;
 
 export function createClient(opts: ClientOptions) {
   const base = opts.server.replace(/\/+$/, '');
-  const doFetch = opts.fetch ?? ((url: string, init: RequestInit) => fetch(url, init));
+  const doFetch =
+    opts.fetch ?? (opts.tls ? tlsFetch(opts.tls) : (url: string, init: RequestInit) => fetch(url, init));
   const timeoutMs = opts.timeoutMs ?? 30_000;
 
   async function send(method: string, path: string, body?: unknown, query?: Query): Promise<Response> {

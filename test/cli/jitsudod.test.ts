@@ -1,5 +1,6 @@
 /** `jitsudod init` and `jitsudod migrate` as real processes; refusal of unsafe serve options. */
 import { spawn } from 'node:child_process';
+import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -43,6 +44,31 @@ describe('jitsudod', () => {
     expect(readFileSync(out, 'utf8')).toContain('url: "postgres://u@h/db"');
     const bad = await jitsudod(['init', '--out', out, '--force', '--database-url', 'mysql://x']);
     expect(bad.code).toBe(2);
+  });
+
+  it('init --tls writes a private CA, a server and a client certificate (0600 in a 0700 dir) that verify', async () => {
+    const dir = tempHome('init-tls');
+    const out = join(dir, 'jitsudo.yaml');
+    const r = await jitsudod(['init', '--out', out, '--tls', '--tls-names', 'jitsudo.internal,10.0.0.5']);
+    expect(r.code).toBe(0);
+    const tlsDir = join(dir, 'tls');
+    expect(statSync(tlsDir).mode & 0o777).toBe(0o700);
+    for (const f of ['ca.crt', 'ca.key', 'server.crt', 'server.key', 'client.crt', 'client.key'])
+      expect(statSync(join(tlsDir, f)).mode & 0o777).toBe(0o600);
+    const ca = new X509Certificate(readFileSync(join(tlsDir, 'ca.crt')));
+    const server = new X509Certificate(readFileSync(join(tlsDir, 'server.crt')));
+    const client = new X509Certificate(readFileSync(join(tlsDir, 'client.crt')));
+    expect(ca.ca).toBe(true);
+    expect(server.verify(ca.publicKey)).toBe(true);
+    expect(client.verify(ca.publicKey)).toBe(true);
+    expect(server.subjectAltName).toBe('DNS:jitsudo.internal, IP Address:10.0.0.5');
+    expect(server.checkPrivateKey(createPrivateKey(readFileSync(join(tlsDir, 'server.key'))))).toBe(true);
+    const config = loadConfig({ file: out, env: { JITSUDO_HOME: dir } });
+    expect(config.tls).toMatchObject({
+      cert_file: join(tlsDir, 'server.crt'),
+      client_ca_file: join(tlsDir, 'ca.crt'),
+      client_auth: 'require',
+    });
   });
 
   it('migrate applies the migrations to an embedded database and is idempotent', {

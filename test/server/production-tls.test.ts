@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConfigInput, parseConfig } from '../../src/core/config.js';
 import { createCa, issueCertificate } from '../../src/server/certificates.js';
 import { type RunningServer, startServer } from '../../src/server/start-server.js';
+import { jitsudo, tempHome } from '../e2e/support/processes.js';
 import { type OidcIdp, startOidcIdp } from '../helpers/oidc-idp.js';
 import { httpsRequest, serverTlsFiles, type TlsFiles, writePem } from '../helpers/tls-files.js';
 
@@ -142,6 +143,28 @@ describe('a production server over TLS with mTLS (OIDC from the in-process IdP)'
     await expect(httpsRequest(server.url + path, { ca: tls.ca.cert, ...foreign })).rejects.toThrow(
       /unknown ca|certificate|socket hang up|ECONNRESET/i,
     );
+  });
+
+  it('jitsudo status reaches it with JITSUDO_CA_FILE and a client certificate, and not without one', {
+    timeout: 60_000,
+  }, async () => {
+    const token = await idp.mintUserToken('alice@example.com', ['sre']);
+    const files = writePem(tls.dir, 'cli-client', client);
+    const home = tempHome('cli-mtls');
+    const env = { JITSUDO_TOKEN: token, JITSUDO_CA_FILE: tls.caFile };
+    const ok = await jitsudo(['status', '-o', 'json'], {
+      home,
+      server: server.url,
+      env: { ...env, JITSUDO_CLIENT_CERT_FILE: files.cert, JITSUDO_CLIENT_KEY_FILE: files.key },
+    });
+    expect(ok.stderr).toBe('');
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout)).toBeInstanceOf(Object);
+    const noCert = await jitsudo(['status'], { home, server: server.url, env });
+    expect(noCert.code).not.toBe(0);
+    expect(noCert.stderr).toMatch(/cannot reach jitsudod/);
+    const noCa = await jitsudo(['status'], { home, server: server.url, env: { JITSUDO_TOKEN: token } });
+    expect(noCa.code).not.toBe(0);
   });
 
   it('refuses plain HTTP on the TLS port', async () => {
