@@ -95,7 +95,7 @@ grant contains "machine client" if {
       client_id: 'jitsudo-cli',
       audience: idp.audience,
     });
-    const doc = await (await fetch(`${served.url}/openapi.json`)).json();
+    const doc = (await (await fetch(`${served.url}/openapi.json`)).json()) as any;
     expect(doc.paths[`${P}/auth/config`].get.operationId).toBe('authConfig');
   });
 
