@@ -107,7 +107,7 @@ export const ConfigSchema = z
             audience: z.string().min(1),
             /** Public client `jitsudo login` uses (served by GET /auth/config). */
             client_id: z.string().min(1).optional(),
-            /** Claim naming a person; falls back to `email`, then `sub` is never used for people. */
+            /** Claim naming a person (falls back to email_claim; `sub` never names a person: ADR 0040). */
             identity_claim: z.string().min(1).default('email'),
             email_claim: z.string().min(1).default('email'),
             /** Dotted path to the groups array, e.g. `realm_access.roles`. */
