@@ -7,6 +7,8 @@
 import { readFileSync } from 'node:fs';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import pino, { type Logger } from 'pino';
+import type { Context } from 'hono';
+import type { Actor } from '../core/actor.js';
 import type { Authenticator, IdentityDeps } from '../core/identity/index.js';
 import type { WaitOptions } from '../mcp/context.js';
 import type { McpLimits } from '../mcp/limits.js';
@@ -42,6 +44,8 @@ export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 export interface AppOptions {
   verbs: HttpVerbs;
   authenticator: Authenticator;
+  /** mTLS identity mapping (tls.client_identity): the actor of a verified client certificate. */
+  clientCertificates?: (c: Context<HonoEnv>) => Actor | undefined;
   log?: Logger;
   /** Resolves when the database answers (`/readyz`). */
   ready?: () => Promise<void>;
@@ -111,7 +115,7 @@ export function createApp(opts: AppOptions): OpenAPIHono<HonoEnv> {
   app.route(API_PREFIX, pub);
 
   const api = createRouter();
-  api.use('*', authenticate(opts.authenticator));
+  api.use('*', authenticate(opts.authenticator, opts.clientCertificates));
   registerWhoamiRoute(api);
   registerRequestRoutes(api, opts.verbs);
   registerPolicyRoutes(api, opts.verbs);

@@ -8,6 +8,7 @@ import { agentTokenResolver } from '../core/agents/authenticate.js';
 import type { Core } from '../core/create-core.js';
 import { createAuthenticator } from '../core/identity/index.js';
 import { createApp } from '../http/app.js';
+import { clientCertificateActor } from '../http/middleware/client-certificate.js';
 import { httpVerbs } from './verbs.js';
 
 /** The app for `core`; invariant: every route calls this core's verbs with this core's keys. */
@@ -27,6 +28,9 @@ export function coreApp(core: Core, log: Logger): ReturnType<typeof createApp> {
     },
     // Production mode refuses auth.mode dev at start; this keeps the endpoint away even for embedders.
     devTokens: config.auth.mode === 'dev' && config.mode !== 'production' ? identity : undefined,
+    clientCertificates: config.tls.client_identity.enabled
+      ? clientCertificateActor(config.tls.client_identity.allowed_prefixes)
+      : undefined,
     authConfig: {
       mode: config.auth.mode,
       issuer: config.auth.oidc?.issuer,

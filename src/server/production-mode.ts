@@ -63,4 +63,9 @@ function assertTlsFiles(config: Readonly<Config>): void {
     refuse('tls.cert_file', 'tls.client_auth needs TLS on the listener (tls.cert_file and tls.key_file)');
   if (t.client_identity.enabled && t.client_auth === 'none')
     refuse('tls.client_identity.enabled', 'mapping client certificates to principals needs tls.client_auth');
+  if (t.client_identity.enabled && t.client_identity.allowed_prefixes.length === 0)
+    refuse(
+      'tls.client_identity.allowed_prefixes',
+      'name the SAN prefixes (e.g. spiffe://example.org/ns/ci/) whose certificates are service principals',
+    );
 }

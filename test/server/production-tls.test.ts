@@ -100,6 +100,7 @@ describe('a production server over TLS with mTLS (OIDC from the in-process IdP)'
           key_file: tls.keyFile,
           client_ca_file: tls.caFile,
           client_auth: 'require',
+          client_identity: { enabled: true, allowed_prefixes: ['spiffe://example.org/'] },
         },
       }),
     });
@@ -120,6 +121,25 @@ describe('a production server over TLS with mTLS (OIDC from the in-process IdP)'
     });
     expect(r.status).toBe(200);
     expect(JSON.parse(r.body)).toMatchObject({ identity: 'alice@example.com', kind: 'human' });
+  });
+
+  it('maps a verified certificate without a bearer token to a service principal by its SPIFFE ID', async () => {
+    const r = await httpsRequest(server.url + path, { ca: tls.ca.cert, ...client });
+    expect(r.status).toBe(200);
+    expect(JSON.parse(r.body)).toMatchObject({
+      identity: 'service:spiffe://example.org/ns/ci/sa/deployer',
+      kind: 'service',
+      is_admin: false,
+    });
+    // A certificate of the same CA whose names are under no allowed prefix is no principal.
+    const stranger = await issueCertificate(tls.ca, {
+      commonName: 'other',
+      uris: ['spiffe://elsewhere.org/ns/x/sa/y'],
+      dns: ['build.example.net'],
+      usage: 'client',
+    });
+    const refused = await httpsRequest(server.url + path, { ca: tls.ca.cert, ...stranger });
+    expect(refused.status).toBe(401);
   });
 
   it('has no dev-token endpoint: 404 even to a signed-in caller', async () => {
