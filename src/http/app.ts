@@ -6,8 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import pino, { type Logger } from 'pino';
 import type { Context } from 'hono';
+import pino, { type Logger } from 'pino';
 import type { Actor } from '../core/actor.js';
 import type { Authenticator, IdentityDeps } from '../core/identity/index.js';
 import type { WaitOptions } from '../mcp/context.js';

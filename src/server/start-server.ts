@@ -24,8 +24,8 @@ import { assertSafeListenAddress, DEV_MODE_WARNING } from './dev-mode.js';
 import { parseListenAddress } from './listen-address.js';
 import { createLogger } from './logger.js';
 import { assertProductionSafe } from './production-mode.js';
-import { httpsServerOptions, reloadOnChange } from './tls-options.js';
 import { closeProviders, loadProviders } from './providers.js';
+import { httpsServerOptions, reloadOnChange } from './tls-options.js';
 
 export interface StartServerOptions {
   config: Readonly<Config>;
