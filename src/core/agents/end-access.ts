@@ -13,7 +13,7 @@ import type { CoreDeps } from '../deps.js';
 import { cancelLocked } from '../requests/cancel.js';
 import { claimRevocation } from '../requests/revoke.js';
 import { assertTransition } from '../requests/states.js';
-import { audit } from '../requests/tx.js';
+import { auditRequest } from '../requests/tx.js';
 
 /** What happened to one of the agent's requests. */
 export interface AgentRequestOutcome {
@@ -87,14 +87,8 @@ async function stopIssuing(
     },
     now,
   );
-  await audit(tx, {
-    actor: actor.identity,
-    actorKind: actor.kind,
-    onBehalfOf: actor.agent?.owner,
+  await auditRequest(tx, actor, cur, {
     action: 'request.failed',
-    requestId: cur.id,
-    provider: cur.provider,
-    resourceScope: cur.resourceScope,
     outcome: 'failure',
     details: { ...why, error: 'the agent was revoked while its grant was being issued' },
   });

@@ -9,7 +9,7 @@ import { safeText } from '../validation/text.js';
 import { isRequester } from './access.js';
 import { loadVisible, parseInput } from './load.js';
 import { assertTransition } from './states.js';
-import { audit, transact } from './tx.js';
+import { auditRequest, transact } from './tx.js';
 import { type RequestView, toRequestView } from './view.js';
 
 export const CancelRequestInput = z
@@ -40,14 +40,8 @@ export async function cancelLocked(
     },
     now,
   );
-  await audit(tx, {
-    actor: actor.identity,
-    actorKind: actor.kind,
-    onBehalfOf: actor.agent?.owner,
+  await auditRequest(tx, actor, cur, {
     action: 'request.cancelled',
-    requestId: cur.id,
-    provider: cur.provider,
-    resourceScope: cur.resourceScope,
     outcome: 'success',
     details,
   });

@@ -20,16 +20,10 @@ import { approvalPolicyInput } from './may-decide.js';
 import { overdueAt } from './pending-deadlines.js';
 import { recordPolicyError } from './policy-failure.js';
 import { decideAt } from './policy-input.js';
-import { audit, transact } from './tx.js';
+import { actedBy, auditRequest, transact } from './tx.js';
 import { type RequestView, toRequestView } from './view.js';
 
 type Decision = NewApprovalRow['decision'];
-
-const who = (actor: Actor) => ({
-  actor: actor.identity,
-  actorKind: actor.kind,
-  onBehalfOf: actor.agent?.owner,
-});
 
 const AUDIT_ACTION: Readonly<Record<Decision, string>> = {
   approve: 'request.approved',
@@ -84,7 +78,7 @@ export async function authorizeDecision(
       deps,
       err,
       'approval',
-      { ...who(actor), requestId: id },
+      { ...actedBy(actor), requestId: id },
       { attempted: verb },
     );
   }
@@ -115,7 +109,7 @@ export async function authorizeDecision(
     const err = asPolicyError(e);
     if (!err) throw e;
     const base = {
-      ...who(actor),
+      ...actedBy(actor),
       requestId: row.id,
       provider: row.provider,
       resourceScope: row.resourceScope,
@@ -124,14 +118,8 @@ export async function authorizeDecision(
   }
   if (d.allow) return { decidedBy: d.decidedBy, checkedTier: seen.approverTier };
   await transact(deps, (tx) =>
-    audit(tx, {
-      actor: actor.identity,
-      actorKind: actor.kind,
-      onBehalfOf: actor.agent?.owner,
+    auditRequest(tx, actor, row, {
       action: 'approval.denied_by_policy',
-      requestId: row.id,
-      provider: row.provider,
-      resourceScope: row.resourceScope,
       outcome: 'denied',
       details: { attempted: verb, reasons: d.reasons, decided_by: d.decidedBy, trust_tier: tier },
     }),
@@ -168,14 +156,8 @@ export async function recordDecision(
     reasoning: d.reasoning ?? null,
     createdAt: d.now,
   });
-  await audit(tx, {
-    actor: actor.identity,
-    actorKind: actor.kind,
-    onBehalfOf: actor.agent?.owner,
+  await auditRequest(tx, actor, cur, {
     action: AUDIT_ACTION[d.decision],
-    requestId: cur.id,
-    provider: cur.provider,
-    resourceScope: cur.resourceScope,
     outcome: 'success',
     details: { ...d.details, comment: d.comment, ...(d.reasoning ? { reasoning: d.reasoning } : {}) },
   });

@@ -13,7 +13,7 @@ import { safeText } from '../validation/text.js';
 import { isRequester } from './access.js';
 import { loadVisible, parseInput } from './load.js';
 import { revokeGrants } from './revoke-flow.js';
-import { audit, transact } from './tx.js';
+import { auditRequest, transact } from './tx.js';
 import { type RequestView, toRequestView } from './view.js';
 
 export const RevokeRequestInput = z
@@ -43,14 +43,8 @@ export async function claimRevocation(
     },
     now,
   );
-  await audit(tx, {
-    actor: actor.identity,
-    actorKind: actor.kind,
-    onBehalfOf: actor.agent?.owner,
+  await auditRequest(tx, actor, cur, {
     action: 'request.revoke_requested',
-    requestId: cur.id,
-    provider: cur.provider,
-    resourceScope: cur.resourceScope,
     outcome: 'success',
     details,
   });

@@ -1,5 +1,6 @@
 /** How lifecycle verbs open transactions and write audit rows (through group commit when available). */
-import { type AuditInput, appendAudit } from '../audit/append.js';
+import type { Actor } from '../actor.js';
+import { type AuditInput, type AuditOutcome, appendAudit } from '../audit/append.js';
 import type { Transaction } from '../db/client.js';
 import { queueAudit } from '../db/group-commit.js';
 import { withTx } from '../db/tx.js';
@@ -21,4 +22,27 @@ export function transact<T>(
 /** Records an audit event in `tx`: it commits or rolls back with the state change it describes. */
 export async function audit(tx: Transaction, e: AuditInput): Promise<void> {
   if (!queueAudit(tx, e)) await appendAudit(tx, e);
+}
+
+/** The audit fields naming who acted: the actor, its kind and, for an agent, the owner it acts for. */
+export const actedBy = (actor: Actor) => ({
+  actor: actor.identity,
+  actorKind: actor.kind,
+  onBehalfOf: actor.agent?.owner,
+});
+
+/** Records `actor`'s `action` on request `row` (its id, provider and scope) in `tx`. */
+export function auditRequest(
+  tx: Transaction,
+  actor: Actor,
+  row: { id: string; provider: string; resourceScope: string },
+  e: { action: string; outcome: AuditOutcome; details?: Record<string, unknown> },
+): Promise<void> {
+  return audit(tx, {
+    ...actedBy(actor),
+    requestId: row.id,
+    provider: row.provider,
+    resourceScope: row.resourceScope,
+    ...e,
+  });
 }
