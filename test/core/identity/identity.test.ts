@@ -118,7 +118,7 @@ describe('dev identity', () => {
     expect(await code(issueDevToken(deps, { email: 'a@x.io', extra: 1 }))).toMatch(/^VALIDATION/);
     const oidc = { ...deps, config: { auth: { ...config.auth, mode: 'oidc' as const } } };
     expect(await code(issueDevToken(oidc, { email: 'a@x.io' }))).toMatch(/^FORBIDDEN/);
-    expect(() => createAuthenticator(oidc)).toThrow(/not implemented/);
+    expect(() => createAuthenticator(oidc)).toThrow(/invalid config key auth\.oidc: required/);
     expect(createAuthenticator(deps).mode).toBe('dev');
   });
 });
