@@ -64,7 +64,8 @@ const NEXT: Record<AppErrorCode, (d: Details, message: string) => string> = {
     ' The access policy could not be evaluated, so nothing was granted; retrying will not help until the operator fixes the policy.',
   UNAUTHENTICATED: () => ' The token is missing, invalid, expired or revoked; get a new one.',
   INTERNAL: () => ' Try again later; if it keeps failing, tell the operator.',
-  UNAVAILABLE: () => ' A service the server depends on (the identity provider) did not answer; try again in a minute.',
+  UNAVAILABLE: () =>
+    ' A service the server depends on (the identity provider) did not answer; try again in a minute.',
 };
 
 const sentence = (s: string) => (/[.!?]$/.test(s) ? s : `${s}.`);

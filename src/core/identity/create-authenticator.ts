@@ -1,7 +1,7 @@
 import type { Actor } from '../actor.js';
 import { AppError } from '../errors.js';
-import { assertIssuerUrl } from './oidc/discovery.js';
 import { createOidcVerifier } from './oidc/authenticator.js';
+import { assertIssuerUrl } from './oidc/discovery.js';
 import { VerifiedTokenCache } from './token-cache.js';
 import type { Authenticator, IdentityDeps } from './types.js';
 import { verifyToken } from './verify-token.js';
