@@ -25,6 +25,7 @@ import { parseListenAddress } from './listen-address.js';
 import { createLogger } from './logger.js';
 import { assertProductionSafe } from './production-mode.js';
 import { closeProviders, loadProviders } from './providers.js';
+import { onlyTrustedProxies } from './trusted-proxies.js';
 import { httpsServerOptions, reloadOnChange } from './tls-options.js';
 
 export interface StartServerOptions {
@@ -106,6 +107,8 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   const host = addr.host.includes(':') ? `[${addr.host}]` : addr.host === '0.0.0.0' ? '127.0.0.1' : addr.host;
   const url = `${tls ? 'https' : 'http'}://${host}:${port}`;
   const stopReload = tls ? reloadOnChange(server as unknown as TlsServer, config.tls, log) : () => {};
+  if (!tls && config.http.behind_tls_proxy)
+    onlyTrustedProxies(server as unknown as import('node:net').Server, config.http.trusted_proxies, log);
   core.start();
   policies.start();
   log.info({ url, driver: core.deps.driver, providers: core.deps.providers.names() }, 'jitsudod listening');

@@ -199,6 +199,40 @@ describe('a production server over TLS with mTLS (OIDC from the in-process IdP)'
     expect(outcome).toMatch(/^error /);
   });
 
+  it('behind a TLS proxy, closes connections from anyone but the trusted proxies', {
+    timeout: 240_000,
+  }, async () => {
+    const proxied = (proxies: string[]) =>
+      startServer({
+        config: parseConfig({
+          home: mkdtempSync(join(tmpdir(), 'jitsudo-proxied-')),
+          mode: 'production',
+          log: { level: 'silent' },
+          http: { addr: '127.0.0.1:0', behind_tls_proxy: true, trusted_proxies: proxies },
+          auth: { mode: 'oidc', oidc: { issuer: idp.issuer, audience: idp.audience } },
+          database: { url: 'memory://', allow_embedded: true },
+        }),
+      });
+    const plainGet = (url: string) =>
+      new Promise<string>((resolve) => {
+        const req = http.get(url, { agent: false, timeout: 20_000 }, (res) => {
+          res.resume();
+          resolve(`status ${res.statusCode}`);
+        });
+        req.on('error', (e) => resolve(`error ${e.message}`));
+        req.on('timeout', () => req.destroy(new Error('timeout')));
+      });
+    // Two servers at once: each opens its own embedded database (slow on a loaded machine).
+    const [elsewhere, trusted] = await Promise.all([proxied(['10.9.9.9']), proxied(['127.0.0.1'])]);
+    try {
+      expect(await plainGet(`${elsewhere.url}/healthz`)).toMatch(/^error /);
+      expect(await plainGet(`${trusted.url}/healthz`)).toBe('status 200');
+    } finally {
+      await elsewhere.close();
+      await trusted.close();
+    }
+  });
+
   it('serves a replaced certificate without a restart', async () => {
     const before = await httpsRequest(server.url + path, { ca: tls.ca.cert, ...client });
     const renewed = await issueCertificate(tls.ca, {
