@@ -89,8 +89,9 @@ export function auditCheckpointer(
     if (r.status !== 'signed') return;
     const c = r.checkpoint;
     memory = { seq: c.seq!, digest: checkpointDigest(c) };
-    status.last_checkpoint = { seq: c.seq!, head_id: c.head_id, signed_at: c.signed_at };
     const failed = await writeAnchor(anchor, c);
+    // Published after the anchor write, so whoever sees the checkpoint in the status finds it anchored.
+    status.last_checkpoint = { seq: c.seq!, head_id: c.head_id, signed_at: c.signed_at };
     if (failed.length > 0) {
       status.anchor_failures += failed.length;
       deps.log?.warn(
