@@ -14,7 +14,9 @@
  * On PostgreSQL it then runs two jitsudod replicas on one database at the highest level.
  * Usage: npx tsx bench/requests.ts [requests per level] [concurrency levels, e.g. 8,32]
  */
+
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,6 +47,12 @@ function policiesDir(): string {
   return dir;
 }
 
+/**
+ * One master key for every server of the run: the replicas join the database the single server
+ * wrote, and a deployment's replicas share `encryption.key` (audit MACs and checkpoints verify on any).
+ */
+const MASTER_KEY = randomBytes(32).toString('hex');
+
 async function startServer(databaseUrl?: string): Promise<{ url: string; child: ChildProcess }> {
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
@@ -55,6 +63,7 @@ async function startServer(databaseUrl?: string): Promise<{ url: string; child: 
   delete env.DATABASE_URL;
   delete env.JITSUDOD_DATABASE_URL;
   if (databaseUrl) env.JITSUDOD_DATABASE_URL = databaseUrl;
+  env.JITSUDOD_ENCRYPTION_KEY = MASTER_KEY;
   // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the server (for profiling, not for figures).
   const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
   const child = spawn(
