@@ -135,6 +135,14 @@ export const ConfigSchema = z
             jwks_cache_seconds: z.number().int().min(60).max(86_400).default(600),
             /** Bound on each discovery/JWKS fetch; a slower IdP is "unavailable", not a hang. */
             http_timeout_ms: z.number().int().min(100).max(30_000).default(5000),
+            /**
+             * Scopes every OIDC token must carry (`scope` or `scp`), on /mcp and the API alike; a token
+             * without them is a 403 insufficient_scope. Empty: the audience alone decides (ADR 0043).
+             */
+            required_scopes: z
+              .array(z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/, 'must be an OAuth scope token'))
+              .max(16)
+              .default([]),
           })
           .strict()
           .optional(),
