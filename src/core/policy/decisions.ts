@@ -6,6 +6,7 @@
  * `__name` call) and no work beyond reading the few rules the broker uses.
  */
 import type { PackageRules, PolicyKind, RuleIndex } from './policy-set.js';
+import { quorumOf } from './quorum.js';
 import type { ApprovalDecision, ApproverTier, Decision } from './types.js';
 
 /** The rules a decision reads, as plain JSON data (`undefined` = the rule is not defined). */
@@ -15,6 +16,12 @@ export interface DecisionFields {
   reasons: unknown;
   deny: unknown;
   approver_tier: unknown;
+  /** Optional ceiling on a grant's total time, extensions included (ADR 0045). */
+  max_total_duration_seconds: unknown;
+  /** N of M approvals: how many distinct approvers (ADR 0044). */
+  approvals_required: unknown;
+  /** The groups an approver must be in (one of) to decide. */
+  approver_groups: unknown;
 }
 
 const TIERS: ReadonlySet<string> = new Set<ApproverTier>(['auto', 'ai_review', 'human']);
@@ -60,6 +67,11 @@ function decidedBy(entry: PackageRules | undefined, f: DecisionFields): string[]
   return out;
 }
 
+/** A ceiling is a positive whole number of seconds; anything else is ignored (not a policy error). */
+function ceilingOf(v: unknown): { maxTotalDurationSeconds?: number } {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v > 0 ? { maxTotalDurationSeconds: v } : {};
+}
+
 /** The decision for one package document; never throws, and anything but `allow == true` denies. */
 export function toDecision(kind: PolicyKind, f: DecisionFields, index?: RuleIndex): Decision {
   const allow = f.allow === true;
@@ -81,14 +93,21 @@ export function toDecision(kind: PolicyKind, f: DecisionFields, index?: RuleInde
     reasons,
     decidedBy: decidedBy(index?.packages.get(`jitsudo.${kind}`), f),
     defined: f.allow !== undefined,
+    ...ceilingOf(f.max_total_duration_seconds),
   };
 }
 
-/** Approval adds the routing tier: exactly `auto`, `ai_review` or `human`; anything else is `human`. */
+/**
+ * Approval adds the routing tier (exactly `auto`, `ai_review` or `human`; anything else is `human`)
+ * and the quorum (quorum.ts). A quorum the broker cannot use throws POLICY_ERROR: fail closed.
+ */
 export function toApprovalDecision(f: DecisionFields, index?: RuleIndex): ApprovalDecision {
   const d = toDecision('approval', f, index) as ApprovalDecision;
   const tier = f.approver_tier;
   d.approverTier = typeof tier === 'string' && TIERS.has(tier) ? (tier as ApproverTier) : 'human';
+  const q = quorumOf(f.approvals_required, f.approver_groups, index);
+  d.approvalsRequired = q.approvalsRequired;
+  d.approverGroups = q.approverGroups;
   return d;
 }
 
@@ -101,6 +120,9 @@ export function fieldsOf(doc: unknown): DecisionFields {
       reasons: undefined,
       deny: undefined,
       approver_tier: undefined,
+      max_total_duration_seconds: undefined,
+      approvals_required: undefined,
+      approver_groups: undefined,
     };
   const d = doc as Record<string, unknown>;
   return {
@@ -109,6 +131,9 @@ export function fieldsOf(doc: unknown): DecisionFields {
     reasons: d.reasons,
     deny: d.deny,
     approver_tier: d.approver_tier,
+    max_total_duration_seconds: d.max_total_duration_seconds,
+    approvals_required: d.approvals_required,
+    approver_groups: d.approver_groups,
   };
 }
 

@@ -87,6 +87,9 @@ function fieldsOfValue(doc: Value | undefined): DecisionFields {
       reasons: undefined,
       deny: undefined,
       approver_tier: undefined,
+      max_total_duration_seconds: undefined,
+      approvals_required: undefined,
+      approver_groups: undefined,
     };
   return {
     allow: field(doc, 'allow'),
@@ -94,6 +97,9 @@ function fieldsOfValue(doc: Value | undefined): DecisionFields {
     reasons: field(doc, 'reasons'),
     deny: field(doc, 'deny'),
     approver_tier: field(doc, 'approver_tier'),
+    max_total_duration_seconds: field(doc, 'max_total_duration_seconds'),
+    approvals_required: field(doc, 'approvals_required'),
+    approver_groups: field(doc, 'approver_groups'),
   };
 }
 

@@ -14,7 +14,16 @@ export const PACKAGE_OF: Record<PolicyKind, readonly string[]> = {
 };
 
 /** The rules a decision reads from its package document. */
-export const DECISION_RULES = ['allow', 'reason', 'reasons', 'deny', 'approver_tier'] as const;
+export const DECISION_RULES = [
+  'allow',
+  'reason',
+  'reasons',
+  'deny',
+  'approver_tier',
+  'max_total_duration_seconds',
+  'approvals_required',
+  'approver_groups',
+] as const;
 export type DecisionRule = (typeof DECISION_RULES)[number];
 
 export interface PackageRules {

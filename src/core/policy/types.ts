@@ -29,9 +29,24 @@ export interface PolicyInput {
     trust_tier: number;
     /** The requester, present when the user is someone else (an approver). */
     requester?: { email: string; groups: string[]; kind: 'human' | 'agent' | 'service' };
+    /** Approval only: the approvals the request has so far, oldest first (ADR 0044). */
+    approvals?: PolicyApproval[];
+    /** Approval only: the N of N-of-M fixed at the request's creation. */
+    approvals_required?: number;
     /** RFC 3339 time of the decision, plus derived fields for time-of-day rules. */
     time: { rfc3339: string; unix_ns: string; weekday: string; hour_utc: number };
   };
+}
+
+/** One approval already given, as the approval policy sees it. */
+export interface PolicyApproval {
+  identity: string;
+  kind: string;
+  /** The approver's groups when they approved. */
+  groups: string[];
+  /** The owner an agent approved for. */
+  on_behalf_of?: string;
+  decided_at: string;
 }
 
 export interface Decision {
@@ -44,10 +59,16 @@ export interface Decision {
   decidedBy: string[];
   /** Whether any rule defined the decision at all (false = fell back to default-deny). */
   defined: boolean;
+  /** The policy's `max_total_duration_seconds`: no grant, extensions included, may last longer. */
+  maxTotalDurationSeconds?: number;
 }
 
 export interface ApprovalDecision extends Decision {
   approverTier: ApproverTier;
+  /** N of M: distinct approvers a new request needs (1 when the policy does not say; ADR 0044). */
+  approvalsRequired?: number;
+  /** An approver must be in one of these groups to decide a new request; empty: any group. */
+  approverGroups?: string[];
 }
 
 /** One policy module as stored (a row of `policies`, or a file in `policies/`). */
