@@ -191,6 +191,12 @@ export const ConfigSchema = z
           .positive()
           .default(15 * 60),
         max_reason_length: z.number().int().positive().default(4096),
+        /** Hard ceiling on a grant's time from activation to expiry, extensions included (ADR 0045). */
+        max_total_duration_seconds: z
+          .number()
+          .int()
+          .positive()
+          .default(7 * 24 * 3600),
       })
       .strict()
       .default({
@@ -198,6 +204,7 @@ export const ConfigSchema = z
         max_duration_seconds: 604800,
         ai_review_escalate_after_seconds: 900,
         max_reason_length: 4096,
+        max_total_duration_seconds: 604800,
       }),
     sweeper: z
       .object({
