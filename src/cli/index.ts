@@ -19,6 +19,7 @@ export const jitsudoCommand = defineCommand({
     audit: () => import('./commands/audit/index.js').then((m) => m.auditCommand),
     policy: () => import('./commands/policy/index.js').then((m) => m.policyCommand),
     agent: () => import('./commands/agent.js').then((m) => m.agentCommand),
+    principal: () => import('./commands/principal.js').then((m) => m.principalCommand),
     server: () => import('./commands/server/index.js').then((m) => m.serverCommand),
   },
 });

@@ -104,7 +104,8 @@ export function createClient(opts: ClientOptions) {
     queryAudit: (query: T.AuditQueryInput = {}) =>
       call<T.AuditList>('GET', `${PREFIX}/audit`, undefined, query),
     /** `anchor`: the newest line of the `audit.anchor` file (detects a truncated tail). */
-    verifyAudit: (body?: T.AuditVerifyInput) => call<T.AuditVerifyResult>('POST', `${PREFIX}/audit:verify`, body),
+    verifyAudit: (body?: T.AuditVerifyInput) =>
+      call<T.AuditVerifyResult>('POST', `${PREFIX}/audit:verify`, body),
     /** The chain as JSON Lines; the body is streamed, not buffered. */
     exportAudit: async (): Promise<ReadableStream<Uint8Array>> => {
       const res = await send('GET', `${PREFIX}/audit:export`);
@@ -112,6 +113,8 @@ export function createClient(opts: ClientOptions) {
       return res.body;
     },
 
+    listPrincipals: (query: T.ListPrincipalsInput = {}) =>
+      call<T.PrincipalList>('GET', `${PREFIX}/principals`, undefined, query),
     getPrincipal: async (identity: string) =>
       (await call<{ principal: T.Principal }>('GET', `${PREFIX}/principals/${enc(identity)}`)).principal,
     setTrustTier: async (identity: string, body: T.SetTrustTierInput) =>

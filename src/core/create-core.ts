@@ -30,7 +30,7 @@ import {
   reloadPolicies,
 } from './policies/index.js';
 import type { PolicySet } from './policy/types.js';
-import { getPrincipal, setTrustTier } from './principals/index.js';
+import { getPrincipal, listPrincipals, setTrustTier } from './principals/index.js';
 import { noteSeen, Sightings } from './principals/note-seen.js';
 import { ProviderRegistry } from './providers/registry.js';
 import type { Provider } from './providers/types.js';
@@ -108,6 +108,7 @@ const VERBS = {
   verifyAudit,
   checkpointAudit: (deps: CoreDeps, actor: Actor, _input: unknown) => checkpointAudit(deps, actor),
   getPrincipal,
+  listPrincipals,
   setTrustTier,
 };
 type Verbs = { [K in keyof typeof VERBS]: Bound<(typeof VERBS)[K]> };

@@ -29,6 +29,7 @@ export const VERB_NAMES = [
   'verifyAudit',
   'exportAudit',
   'getPrincipal',
+  'listPrincipals',
   'setTrustTier',
 ] as const;
 export type VerbName = (typeof VERB_NAMES)[number];

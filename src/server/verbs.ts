@@ -17,7 +17,7 @@ import {
   listPolicies,
   reloadPolicies,
 } from '../core/policies/index.js';
-import { getPrincipal, setTrustTier } from '../core/principals/index.js';
+import { getPrincipal, listPrincipals, setTrustTier } from '../core/principals/index.js';
 import { type HttpVerbs, MCP_ONLY_VERB_NAMES, VERB_NAMES, type Verb } from '../http/core-port.js';
 
 const missing =
@@ -41,6 +41,7 @@ export function httpVerbs(core: Core, overrides: Partial<HttpVerbs> = {}): HttpV
     evalPolicy: (actor, input) => evalPolicy(d, actor, input),
     reloadPolicies: (actor, input) => reloadPolicies(d, actor, input),
     getPrincipal: (actor, input) => getPrincipal(d, actor, input),
+    listPrincipals: (actor, input) => listPrincipals(d, actor, input),
     setTrustTier: (actor, input) => setTrustTier(d, actor, input),
   };
   return Object.fromEntries(

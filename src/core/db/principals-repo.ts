@@ -15,7 +15,8 @@ export interface PrincipalRow {
   notes: string;
 }
 
-const toView = (r: typeof principals.$inferSelect): PrincipalRow => ({
+/** A stored row as the plain object verbs return. */
+export const toPrincipalView = (r: typeof principals.$inferSelect): PrincipalRow => ({
   identity: r.identity,
   kind: r.kind,
   agent_id: r.agentId ?? null,
@@ -34,7 +35,7 @@ export async function findPrincipal(
 ): Promise<PrincipalRow | null> {
   const q = exec.select().from(principals).where(eq(principals.identity, identity));
   const [row] = forUpdate ? await q.for('update') : await q;
-  return row ? toView(row) : null;
+  return row ? toPrincipalView(row) : null;
 }
 
 /**
@@ -77,7 +78,7 @@ export async function upsertTrustTier(
       },
     })
     .returning();
-  return toView(row!);
+  return toPrincipalView(row!);
 }
 
 /**

@@ -1,11 +1,28 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import type { HttpVerbs } from '../core-port.js';
 import type { HonoEnv } from '../env.js';
-import { errorResponses, jsonBody, jsonOk } from '../schemas/common.js';
-import { IdentityParam, PrincipalEnvelope, SetTrustTierBody } from '../schemas/principal.js';
+import { errorResponses, jsonBody, jsonOk, PageQuery } from '../schemas/common.js';
+import {
+  IdentityParam,
+  ListPrincipalsQuery,
+  PrincipalEnvelope,
+  PrincipalList,
+  SetTrustTierBody,
+} from '../schemas/principal.js';
 
 const tags = ['principals'];
 const security = [{ bearer: [] }];
+
+const listRoute = createRoute({
+  operationId: 'listPrincipals',
+  method: 'get',
+  path: '/principals',
+  tags,
+  security,
+  summary: 'Principals, most recently seen first (admin)',
+  request: { query: ListPrincipalsQuery.merge(PageQuery) },
+  responses: { 200: jsonOk(PrincipalList, 'A page of principals'), ...errorResponses },
+});
 
 const getRoute = createRoute({
   operationId: 'getPrincipal',
@@ -31,6 +48,9 @@ const setTierRoute = createRoute({
 
 /** Mounts principal routes. */
 export function registerPrincipalRoutes(app: OpenAPIHono<HonoEnv>, verbs: HttpVerbs): void {
+  app.openapi(listRoute, async (c) =>
+    c.json(await verbs.listPrincipals(c.get('actor'), c.req.valid('query')), 200),
+  );
   app.openapi(getRoute, async (c) => {
     const principal = await verbs.getPrincipal(c.get('actor'), c.req.valid('param'));
     return c.json({ principal }, 200);

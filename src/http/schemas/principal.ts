@@ -14,6 +14,25 @@ export const Principal = z
 
 export const PrincipalEnvelope = z.object({ principal: Principal }).openapi('PrincipalEnvelope');
 
+export const PrincipalList = z
+  .object({ principals: z.array(Principal), next_page_token: z.string().nullable() })
+  .openapi('PrincipalList');
+
+/** Filters of GET /principals (paging comes from PageQuery). */
+export const ListPrincipalsQuery = z.object({
+  kind: z
+    .enum(['human', 'agent', 'service'])
+    .optional()
+    .openapi({ param: { name: 'kind', in: 'query' } }),
+  min_tier: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(4)
+    .optional()
+    .openapi({ param: { name: 'min_tier', in: 'query' }, example: 2 }),
+});
+
 export const IdentityParam = z.object({
   identity: safeText(254)
     .min(1)
