@@ -36,6 +36,7 @@ import { ProviderRegistry } from './providers/registry.js';
 import type { Provider } from './providers/types.js';
 import { approveRequest } from './requests/approve.js';
 import { cancelRequest } from './requests/cancel.js';
+import { extendRequest } from './requests/extend.js';
 import { createRequest } from './requests/create.js';
 import { denyRequest } from './requests/deny.js';
 import { escalateRequest } from './requests/escalate.js';
@@ -78,6 +79,7 @@ const ACTIVITY = new Set([
   'escalateRequest',
   'cancelRequest',
   'revokeRequest',
+  'extendRequest',
   'getCredentials',
   'discloseCredentials',
 ]);
@@ -91,6 +93,7 @@ const VERBS = {
   denyRequest,
   cancelRequest,
   revokeRequest,
+  extendRequest,
   getCredentials,
   escalateRequest,
   listEligibleAccess,

@@ -24,6 +24,18 @@ export interface PolicyInput {
     metadata: Record<string, string>;
     /** What the grant really gives, as the provider read it at the target (Provider.inspect). */
     target?: Record<string, unknown>;
+    /**
+     * Present when the request asks for more time on an ACTIVE grant (ADR 0045); `duration_seconds`
+     * is then the time added. The timing fields are set when the extension is requested.
+     */
+    extension?: {
+      of: string;
+      granted_at?: string;
+      current_expires_at?: string;
+      /** From activation to the expiry the extension would give. */
+      total_duration_seconds?: number;
+      break_glass?: boolean;
+    };
   };
   context: {
     trust_tier: number;

@@ -45,6 +45,17 @@ export interface GrantResult {
   notice?: string;
 }
 
+/** What `extend` did: the new expiry, and fresh credentials when the old ones cannot last that long. */
+export interface ExtendResult {
+  /** When the target now stops honouring the grant (may be earlier than asked when clamped). */
+  expiresAt: Date;
+  /** Replacement credentials (AWS STS re-issue); absent when the stored ones keep working. Secret. */
+  credentials?: Record<string, string>;
+  /** Replacement handle, when the re-issued grant is revoked differently. Never secret. */
+  handle?: Record<string, unknown>;
+  notice?: string;
+}
+
 export interface GrantRef {
   request: GrantRequest;
   handle: Record<string, unknown>;
@@ -81,6 +92,13 @@ export interface Provider {
    */
   // biome-ignore lint/suspicious/noConfusingVoidType: providers with nothing to report keep `Promise<void>`.
   revoke(ref: GrantRef): Promise<void | RevokeOutcome>;
+  /**
+   * Optional: moves the grant's end at the target to `expiresAt` (IAM condition, VALID UNTIL, a
+   * re-issued credential); idempotent. A provider whose grants have no expiry of their own returns
+   * `{ expiresAt }` without a call: the sweeper's deadline is all there is to move. Without this
+   * method a grant cannot be extended (docs/adr/0045-request-extension.md). Throws ProviderError.
+   */
+  extend?(ref: GrantRef, expiresAt: Date): Promise<ExtendResult>;
   /** Asks the target whether the grant is still in force (drift reconciliation). */
   isActive(ref: GrantRef): Promise<boolean>;
   /**

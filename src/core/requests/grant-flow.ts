@@ -12,6 +12,7 @@ import type { CoreDeps } from '../deps.js';
 import type { GrantResult } from '../providers/types.js';
 import { ProviderError } from '../providers/types.js';
 import { lockById } from './batch.js';
+import { applyExtensions } from './extension-flow.js';
 import {
   type AuditActor,
   backoffMs,
@@ -57,6 +58,15 @@ export async function issueGrants(
   who: AuditActor,
 ): Promise<RequestRow[]> {
   if (rows.length === 0) return [];
+  // An approved extension moves its grant's expiry instead (ADR 0045); approve and the sweeper's
+  // retries reach it through here, so neither needs to know about extensions.
+  if (rows.some((r) => r.extendsRequestId !== null)) {
+    const byId = new Map<string, RequestRow>();
+    const [ext, grants] = [rows.filter((r) => r.extendsRequestId), rows.filter((r) => !r.extendsRequestId)];
+    for (const r of await applyExtensions(deps, ext, who)) byId.set(r.id, r);
+    for (const r of await issueGrants(deps, grants, who)) byId.set(r.id, r);
+    return rows.map((r) => byId.get(r.id)!);
+  }
   const outcomes = await mapLimit(rows, deps.config.sweeper.provider_concurrency, (r) => attempt(deps, r));
   return recordGrantOutcomes(deps, outcomes, who);
 }

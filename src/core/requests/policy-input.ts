@@ -16,6 +16,7 @@ export function requestInput(r: RequestRow): PolicyInput['request'] {
     break_glass: r.breakGlass,
     metadata: r.metadata,
     ...(r.targetFacts ? { target: r.targetFacts } : {}),
+    ...(r.extendsRequestId ? { extension: { of: r.extendsRequestId } } : {}),
   };
 }
 

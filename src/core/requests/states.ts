@@ -14,6 +14,7 @@ export const REQUEST_STATES = [
   'EXPIRED',
   'REVOKED',
   'FAILED',
+  'APPLIED',
 ] as const;
 export type RequestState = (typeof REQUEST_STATES)[number];
 
@@ -23,17 +24,20 @@ export type RequestState = (typeof REQUEST_STATES)[number];
  * APPROVED → ACTIVE (grant issued), FAILED (grant kept failing; cleaned up at the provider).
  * ACTIVE   → EXPIRED (sweeper, after the provider revoke succeeded), REVOKED (early release, admin,
  *            or the grant vanished out of band).
+ * An extension (a row with extends_request_id, ADR 0045) is never ACTIVE itself:
+ * APPROVED → APPLIED once its time is added to the grant it extends, or FAILED.
  * Everything else is terminal.
  */
 export const TRANSITIONS: Readonly<Record<RequestState, readonly RequestState[]>> = Object.freeze({
   PENDING: ['APPROVED', 'REJECTED', 'CANCELLED', 'EXPIRED', 'FAILED'],
-  APPROVED: ['ACTIVE', 'FAILED'],
+  APPROVED: ['ACTIVE', 'FAILED', 'APPLIED'],
   ACTIVE: ['EXPIRED', 'REVOKED'],
   REJECTED: [],
   CANCELLED: [],
   EXPIRED: [],
   REVOKED: [],
   FAILED: [],
+  APPLIED: [],
 });
 
 /** True when no transition leaves the state. */

@@ -58,6 +58,8 @@ export interface RequestView {
    * (docs/adr/0033-access-cut-and-cleanup.md); null when nothing is left.
    */
   cleanup: { pending: string; attempts: number; next_retry_at: string | null; error: string | null } | null;
+  /** Set on an extension (ADR 0045): the grant whose expiry its approval moves. */
+  extends_request_id?: string;
 }
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
@@ -116,6 +118,7 @@ export function toRequestView(r: RequestRow, approvals: readonly ApprovalRow[] =
             next_retry_at: iso(r.cleanupNextAt),
             error: r.cleanupError,
           },
+    ...(r.extendsRequestId ? { extends_request_id: r.extendsRequestId } : {}),
   };
 }
 

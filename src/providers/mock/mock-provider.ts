@@ -6,6 +6,7 @@
  */
 import { AppError } from '../../core/errors.js';
 import type {
+  ExtendResult,
   GrantRef,
   GrantRequest,
   GrantResult,
@@ -14,7 +15,7 @@ import type {
 } from '../../core/providers/types.js';
 import { ProviderError } from '../../core/providers/types.js';
 
-export type MockOperation = 'grant' | 'revoke' | 'isActive' | 'cleanup';
+export type MockOperation = 'grant' | 'revoke' | 'isActive' | 'cleanup' | 'extend';
 
 export interface MockProviderOptions {
   /** Registry name; `mock` unless a test wants two independent mocks. */
@@ -48,7 +49,7 @@ const DEFAULT_MAX_DURATION = 12 * 3600;
 export class MockProvider implements Provider {
   readonly name: string;
   /** How often each operation was called (including failed calls), for tests and benchmarks. */
-  readonly calls: Record<MockOperation, number> = { grant: 0, revoke: 0, isActive: 0, cleanup: 0 };
+  readonly calls: Record<MockOperation, number> = { grant: 0, revoke: 0, isActive: 0, cleanup: 0, extend: 0 };
   /** When each request id was last revoked (ms since epoch), for lag measurements. */
   readonly revokedAt = new Map<string, number>();
   readonly #grants = new Map<string, MockGrant>();
@@ -150,6 +151,23 @@ export class MockProvider implements Provider {
     this.#grants.delete(ref.request.requestId);
     this.revokedAt.set(ref.request.requestId, Date.now());
     return undefined;
+  }
+
+  /** Moves the grant's own expiry, clamped like a grant to the mock's maximum from its issue time. */
+  async extend(ref: GrantRef, expiresAt: Date): Promise<ExtendResult> {
+    await this.#enter('extend');
+    const g = this.#grants.get(ref.request.requestId);
+    if (!g || g.expiresAt.getTime() <= this.#now().getTime())
+      throw new ProviderError(this.name, 'mock: the grant is no longer in force', false);
+    const cap = g.issuedAt.getTime() + this.#maxDuration * 1000;
+    g.expiresAt = new Date(Math.min(expiresAt.getTime(), cap));
+    return { expiresAt: new Date(g.expiresAt) };
+  }
+
+  /** The grant's expiry as the mock enforces it (tests). */
+  expiryOf(requestId: string): Date | undefined {
+    const g = this.#grants.get(requestId);
+    return g ? new Date(g.expiresAt) : undefined;
   }
 
   async isActive(ref: GrantRef): Promise<boolean> {

@@ -1,5 +1,16 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import {
+  type AnyPgColumn,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 import { REQUEST_STATES } from '../../requests/states.js';
 
 // The state machine owns the list of states; the table stores them and checks them.
@@ -56,6 +67,10 @@ export const requests = pgTable(
     cleanupAttempts: integer('cleanup_attempts').notNull().default(0),
     cleanupNextAt: ts('cleanup_next_at'),
     cleanupError: text('cleanup_error'),
+    /** Set on an extension: the ACTIVE request whose expiry its approval moves (ADR 0045). */
+    extendsRequestId: text('extends_request_id').references((): AnyPgColumn => requests.id),
+    /** An extension's ceiling on the grant's total time, fixed when it was requested (config and policy). */
+    extensionCeilingSeconds: integer('extension_ceiling_seconds'),
     version: integer('version').notNull().default(0),
   },
   (t) => [
@@ -65,6 +80,10 @@ export const requests = pgTable(
     index('requests_state_pending_expires_idx').on(t.state, t.pendingExpiresAt),
     index('requests_state_next_attempt_idx').on(t.state, t.nextAttemptAt),
     index('requests_state_escalate_idx').on(t.state, t.escalateAt),
+    // At most one open extension per grant: parallel extends cannot both pass the ceiling.
+    uniqueIndex('requests_one_open_extension_idx')
+      .on(t.extendsRequestId)
+      .where(sql`${t.extendsRequestId} is not null and ${t.state} in ('PENDING', 'APPROVED')`),
     index('requests_cleanup_next_idx').on(t.cleanupNextAt).where(sql`${t.cleanupPending} is not null`),
     check('requests_state_check', sql.raw(`state in (${REQUEST_STATES.map((s) => `'${s}'`).join(', ')})`)),
     check('requests_requester_kind_check', sql`${t.requesterKind} in ('human', 'agent', 'service')`),
