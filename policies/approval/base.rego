@@ -13,7 +13,8 @@ package jitsudo.approval
 import data.jitsudo.lib.roles
 
 # Groups whose members may approve roles that can change things. Anyone else needs trust tier 2.
-approver_groups := {"sre-leads", "jitsudo-approvers"}
+# (Not named `approver_groups`: that rule, when defined, limits who may decide at all; ADR 0044.)
+designated_approvers := {"sre-leads", "jitsudo-approvers"}
 
 default allow := false
 
@@ -40,7 +41,7 @@ deny contains msg if {
 
 qualified_approver if {
 	some g in input.user.groups
-	g in approver_groups
+	g in designated_approvers
 }
 
 qualified_approver if input.context.trust_tier >= 2

@@ -9,6 +9,7 @@ import type { Actor } from '../actor.js';
 import { agentControllers, controlsAgent, sameParty } from '../agents/controllers.js';
 import type { RequestRow } from '../db/requests-repo.js';
 import { AppError } from '../errors.js';
+import { inApproverGroups } from './quorum.js';
 
 const same = (a: string | null | undefined, b: string) => !!a && a.toLowerCase() === b.toLowerCase();
 
@@ -37,7 +38,7 @@ export function decidableTiers(a: Actor): RequestRow['approverTier'][] {
 /** Whether the actor may see the request at all. */
 export function canView(a: Actor, r: RequestRow, hasDecided = false): boolean {
   if (a.isAdmin || isOwnRequest(a, r) || hasDecided) return true;
-  return r.state === 'PENDING' && decidableTiers(a).includes(r.approverTier);
+  return r.state === 'PENDING' && decidableTiers(a).includes(r.approverTier) && inApproverGroups(a, r);
 }
 
 /**
@@ -71,6 +72,13 @@ export function assertMayDecide(a: Actor, r: RequestRow, verb: 'approve' | 'deny
         ? `agents may only ${verb} ai_review requests, and only with the ai-reviewer right; this one needs a ${r.approverTier} approver`
         : `you may not ${verb} requests`,
       { details: { approver_tier: r.approverTier } },
+    );
+  // The approval policy named the groups that decide this request when it was created (ADR 0044).
+  if (!inApproverGroups(a, r))
+    throw new AppError(
+      'FORBIDDEN',
+      `you may not ${verb} this request: its approvers must be in one of the groups ${r.approverGroups.join(', ')}`,
+      { details: { approver_groups: r.approverGroups } },
     );
 }
 

@@ -1,15 +1,29 @@
-/** approveRequest: one approval moves PENDING → APPROVED and issues the grant, exactly once. */
+/**
+ * approveRequest: an approval is recorded on a PENDING request; the one that makes N distinct
+ * eligible approvers (the quorum fixed at creation, ADR 0044) moves it to APPROVED and issues the
+ * grant, exactly once. Below the quorum the request stays PENDING.
+ */
 import { z } from 'zod';
 import type { Actor } from '../actor.js';
-import { updateRequest } from '../db/requests-repo.js';
+import { listApprovals } from '../db/approvals-repo.js';
+import type { Transaction } from '../db/client.js';
+import { type RequestRow, updateRequest } from '../db/requests-repo.js';
 import type { CoreDeps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { safeJsonObject, safeText } from '../validation/text.js';
 import { decidableTiers } from './access.js';
-import { authorizeDecision, decidedView, decisionReasoning, recordDecision } from './decide.js';
-import { decideUnderLock } from './decision-lock.js';
+import { recheckApproval } from './approve-recheck.js';
+import {
+  authorizeDecision,
+  type DecisionAuthorization,
+  decidedView,
+  decisionReasoning,
+  recordDecision,
+} from './decide.js';
+import { decideUnderLock, Refusal } from './decision-lock.js';
 import { issueGrants } from './grant-flow.js';
 import { parseInput } from './load.js';
+import { countedApprovals, hasApproved } from './quorum.js';
 import { assertTransition } from './states.js';
 import type { RequestView } from './view.js';
 
@@ -22,41 +36,84 @@ export const ApproveRequestInput = z
   })
   .strict();
 
-/** Approves a PENDING request; invariant: under any concurrency exactly one approval wins and grants. */
+/**
+ * Approves a PENDING request; invariant: under any concurrency each party approves at most once,
+ * and exactly one approval — the one reaching the quorum — transitions the request and grants.
+ */
 export async function approveRequest(deps: CoreDeps, actor: Actor, input: unknown): Promise<RequestView> {
   if (decidableTiers(actor).length === 0)
     throw new AppError('FORBIDDEN', 'this identity may not approve requests');
   const v = parseInput(ApproveRequestInput, input);
-  const { decidedBy, checkedTier } = await authorizeDecision(deps, actor, v.id, 'approve');
+  const auth = await authorizeDecision(deps, actor, v.id, 'approve');
   const reasoning = decisionReasoning(actor, v.reasoning, v.comment);
-  const approved = await decideUnderLock(deps, actor, v.id, 'approve', checkedTier, async (tx, cur, now) => {
-    assertTransition(cur.state, 'APPROVED', cur.id);
-    const r = await updateRequest(
-      tx,
-      cur.id,
-      {
-        state: 'APPROVED',
-        approvedAt: now,
-        pendingExpiresAt: null,
-        escalateAt: null,
-        grantAttempts: 1,
-        nextAttemptAt: new Date(now.getTime() + deps.config.sweeper.lease_seconds * 1000),
-      },
-      now,
-    );
-    await recordDecision(tx, actor, cur, {
-      decision: 'approve',
-      comment: v.comment,
-      reasoning,
-      now,
-      details: { approver_tier: cur.approverTier, decided_by: decidedBy },
-    });
-    return r;
-  });
-  const [after] = await issueGrants(deps, [approved], {
+  const out = await decideUnderLock(deps, actor, v.id, 'approve', auth.checkedTier, (tx, cur, now) =>
+    approveLocked(deps, tx, actor, cur, now, { comment: v.comment, reasoning, auth }),
+  );
+  if (!out.reached) return decidedView(deps, out.row);
+  const [after] = await issueGrants(deps, [out.row], {
     actor: actor.identity,
     actorKind: actor.kind,
     onBehalfOf: actor.agent?.owner,
   });
   return decidedView(deps, after!);
+}
+
+/**
+ * The locked step: refuses a party's second approval (nothing written), asks the policy again when
+ * other approvals landed since it was asked, then records this approval — and the transition to
+ * APPROVED when it completes the quorum.
+ */
+async function approveLocked(
+  deps: CoreDeps,
+  tx: Transaction,
+  actor: Actor,
+  cur: RequestRow,
+  now: Date,
+  a: { comment: string; reasoning: Record<string, unknown> | undefined; auth: DecisionAuthorization },
+): Promise<{ row: RequestRow; reached: boolean } | Refusal> {
+  assertTransition(cur.state, 'APPROVED', cur.id);
+  const approvals = (await listApprovals(tx, [cur.id])).get(cur.id) ?? [];
+  const counted = countedApprovals(approvals);
+  const required = cur.approvalsRequired;
+  if (hasApproved(actor, approvals))
+    return new Refusal(
+      new AppError(
+        'CONFLICT',
+        `you have already approved request ${cur.id} (${counted.length} of ${required} approvals); it needs another approver`,
+        { details: { state: cur.state, approvals: counted.length, approvals_required: required } },
+      ),
+    );
+  const rechecked = await recheckApproval(deps, tx, actor, cur, approvals, a.auth, now);
+  if (rechecked instanceof Refusal) return rechecked;
+  const decidedBy = rechecked?.decidedBy ?? a.auth.decidedBy;
+  const reached = counted.length + 1 >= required;
+  const row = await updateRequest(
+    tx,
+    cur.id,
+    reached
+      ? {
+          state: 'APPROVED',
+          approvedAt: now,
+          pendingExpiresAt: null,
+          escalateAt: null,
+          grantAttempts: 1,
+          nextAttemptAt: new Date(now.getTime() + deps.config.sweeper.lease_seconds * 1000),
+        }
+      : {},
+    now,
+  );
+  await recordDecision(tx, actor, cur, {
+    decision: 'approve',
+    comment: a.comment,
+    reasoning: a.reasoning,
+    now,
+    ...(reached ? {} : { action: 'request.approval_recorded' }),
+    details: {
+      approver_tier: cur.approverTier,
+      decided_by: decidedBy,
+      approvals: counted.length + 1,
+      approvals_required: required,
+    },
+  });
+  return { row, reached };
 }

@@ -73,6 +73,10 @@ export async function recordCreation(
     details: {
       ...summary,
       approver_tier: tier,
+      ...(base.approvalsRequired && base.approvalsRequired > 1
+        ? { approvals_required: base.approvalsRequired }
+        : {}),
+      ...(base.approverGroups?.length ? { approver_groups: base.approverGroups } : {}),
       reason: base.reason,
       trust_tier: a.trustTier,
       ...(base.targetFacts ? { target: base.targetFacts } : {}),

@@ -10,6 +10,7 @@ import { nearestAlternatives } from '../eligible/alternatives.js';
 import { AppError } from '../errors.js';
 import { newId } from '../ids.js';
 import { asPolicyError } from '../policy/policy-error.js';
+import type { Quorum } from '../policy/quorum.js';
 import type { ApprovalDecision, ApproverTier, Decision } from '../policy/types.js';
 import { assertRequester } from './access.js';
 import { assertAgentLimits, requesterKeys } from './agent-limits.js';
@@ -118,6 +119,7 @@ export async function createRequest(deps: CoreDeps, actor: Actor, input: unknown
       }
       let tier: ApproverTier = 'auto';
       let decidedBy = eligibility.decidedBy;
+      let quorum: Quorum = { approvalsRequired: 1, approverGroups: [] };
       if (!v.breakGlass) {
         stage = 'approval_routing';
         let approval: ApprovalDecision;
@@ -128,8 +130,18 @@ export async function createRequest(deps: CoreDeps, actor: Actor, input: unknown
         }
         tier = approval.approverTier;
         decidedBy = approval.decidedBy;
+        quorum = {
+          approvalsRequired: approval.approvalsRequired ?? 1,
+          approverGroups: approval.approverGroups ?? [],
+        };
       }
-      const row = target ? { ...base, targetFacts: target } : base;
+      // The quorum is fixed now: a later policy change does not move the goalposts (ADR 0044).
+      const row = {
+        ...base,
+        ...(target ? { targetFacts: target } : {}),
+        approvalsRequired: quorum.approvalsRequired,
+        approverGroups: quorum.approverGroups,
+      };
       const created = await recordCreation(deps, tx, { base: row, actor, tier, decidedBy, trustTier, now });
       return { kind: 'created', ...created } as const;
     },

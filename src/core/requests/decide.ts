@@ -6,7 +6,12 @@
  * row and its audit event, written together, under the lock of decision-lock.ts.
  */
 import type { Actor } from '../actor.js';
-import { insertApproval, listApprovals, type NewApprovalRow } from '../db/approvals-repo.js';
+import {
+  type ApprovalRow,
+  insertApproval,
+  listApprovals,
+  type NewApprovalRow,
+} from '../db/approvals-repo.js';
 import type { Transaction } from '../db/client.js';
 import type { RequestRow } from '../db/requests-repo.js';
 import type { CoreDeps } from '../deps.js';
@@ -55,6 +60,8 @@ export interface DecisionAuthorization {
   decidedBy: string[];
   /** null: the request was already overdue, no policy ran, and the locked step refuses it. */
   checkedTier: RequestRow['approverTier'] | null;
+  /** The policy's view, when one ran: the actor's trust tier and the approvals it was shown. */
+  checked?: { trustTier: number; approvals: ApprovalRow[] };
 }
 
 /**
@@ -68,8 +75,9 @@ export async function authorizeDecision(
   verb: 'approve' | 'deny',
 ): Promise<DecisionAuthorization> {
   let row: RequestRow;
+  let approvals: ApprovalRow[];
   try {
-    ({ row } = await loadVisible(deps, actor, id));
+    ({ row, approvals } = await loadVisible(deps, actor, id));
   } catch (e) {
     // Visibility asks the approval policy too: its failure is this decision's failure, not a 404.
     const err = asPolicyError(e);
@@ -100,7 +108,7 @@ export async function authorizeDecision(
   const seen: RequestRow = due === 'escalate' ? { ...row, approverTier: 'human' } : row;
   // Policy applies to every approver, AI reviewers included (input.user.kind "agent").
   if (actor.kind === 'system') return { decidedBy: [], checkedTier: seen.approverTier };
-  const { input, tier } = await approvalPolicyInput(deps, actor, seen, now);
+  const { input, tier } = await approvalPolicyInput(deps, actor, seen, approvals, now);
   let d: ApprovalDecision;
   try {
     d = deps.policies.current().approval(input, decideAt(now));
@@ -116,7 +124,12 @@ export async function authorizeDecision(
     };
     throw await recordPolicyError(deps, err, 'approval', base, { attempted: verb });
   }
-  if (d.allow) return { decidedBy: d.decidedBy, checkedTier: seen.approverTier };
+  if (d.allow)
+    return {
+      decidedBy: d.decidedBy,
+      checkedTier: seen.approverTier,
+      checked: { trustTier: tier, approvals },
+    };
   await transact(deps, (tx) =>
     auditRequest(tx, actor, row, {
       action: 'approval.denied_by_policy',
@@ -143,6 +156,8 @@ export async function recordDecision(
     reasoning: Record<string, unknown> | undefined;
     now: Date;
     details: Record<string, unknown>;
+    /** Instead of the decision's own action (an approval below quorum: `request.approval_recorded`). */
+    action?: string;
   },
 ): Promise<void> {
   await insertApproval(tx, {
@@ -151,13 +166,14 @@ export async function recordDecision(
     actorIdentity: actor.identity,
     actorKind: actor.kind,
     onBehalfOf: actor.agent?.owner ?? null,
+    actorGroups: [...actor.groups],
     decision: d.decision,
     comment: d.comment,
     reasoning: d.reasoning ?? null,
     createdAt: d.now,
   });
   await auditRequest(tx, actor, cur, {
-    action: AUDIT_ACTION[d.decision],
+    action: d.action ?? AUDIT_ACTION[d.decision],
     outcome: 'success',
     details: { ...d.details, comment: d.comment, ...(d.reasoning ? { reasoning: d.reasoning } : {}) },
   });

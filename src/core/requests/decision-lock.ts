@@ -15,6 +15,14 @@ import { transact } from './tx.js';
 
 export type DecisionVerb = 'approve' | 'deny' | 'escalate';
 
+/**
+ * What a locked step returns to refuse the decision while keeping what the transaction wrote (the
+ * sweeper's transition, an audit row of the refusal): a throw would roll those back.
+ */
+export class Refusal {
+  constructor(readonly error: AppError) {}
+}
+
 const DONE: Readonly<Record<DecisionVerb, string>> = {
   approve: 'approved',
   deny: 'denied',
@@ -102,7 +110,7 @@ export async function decideUnderLock<T>(
   id: string,
   verb: DecisionVerb,
   checkedTier: RequestRow['approverTier'] | null,
-  fn: (tx: Transaction, cur: RequestRow, now: Date) => Promise<T>,
+  fn: (tx: Transaction, cur: RequestRow, now: Date) => Promise<T | Refusal>,
 ): Promise<T> {
   const out = await transact<{ value: T } | { refused: AppError }>(
     deps,
@@ -115,7 +123,8 @@ export async function decideUnderLock<T>(
         lateRefusal(actor, verb, locked, applied) ?? changedRefusal(actor, verb, cur, checkedTier);
       // Returned, not thrown: a throw would roll back the transition settleOverdue just wrote.
       if (refused) return { refused };
-      return { value: await fn(tx, cur, now) };
+      const value = await fn(tx, cur, now);
+      return value instanceof Refusal ? { refused: value.error } : { value };
     },
     [id],
   );

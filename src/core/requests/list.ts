@@ -1,10 +1,11 @@
 /**
  * listRequests: newest first with an opaque cursor. Non-admins see their own requests, plus — with
- * `pending` — the PENDING requests they could decide (tier, not their own, approval policy allows).
+ * `pending` — the PENDING requests awaiting their decision (tier, approver groups, not their own,
+ * not already approved by them, approval policy allows).
  */
 import { z } from 'zod';
 import type { Actor } from '../actor.js';
-import { listApprovals } from '../db/approvals-repo.js';
+import { type ApprovalRow, listApprovals } from '../db/approvals-repo.js';
 import { listRequestRows, type RequestRow, readTrustTier } from '../db/requests-repo.js';
 import type { CoreDeps } from '../deps.js';
 import { AppError } from '../errors.js';
@@ -12,7 +13,9 @@ import { pageTokenText } from '../validation/page-token.js';
 import { safeText } from '../validation/text.js';
 import { decidableTiers, sharesParty } from './access.js';
 import { parseInput } from './load.js';
-import { decideAt, policyInput, requestInput, userInput } from './policy-input.js';
+import { approvalInput } from './may-decide.js';
+import { decideAt } from './policy-input.js';
+import { hasApproved, inApproverGroups } from './quorum.js';
 import { REQUEST_STATES } from './states.js';
 import { decodeCursor, encodeCursor, type RequestView, toRequestView } from './view.js';
 
@@ -54,6 +57,7 @@ export async function listRequests(deps: CoreDeps, actor: Actor, input: unknown)
   const limit = v.page_size;
   let rows: RequestRow[];
   let fetched: RequestRow[];
+  let approvals: Map<string, ApprovalRow[]>;
   if (v.pending) {
     const tiers = decidableTiers(actor);
     fetched =
@@ -67,7 +71,12 @@ export async function listRequests(deps: CoreDeps, actor: Actor, input: unknown)
             before,
             limit: limit + 1,
           });
-    rows = await filterDecidable(deps, actor, fetched.slice(0, limit));
+    const page = fetched.slice(0, limit);
+    approvals = await listApprovals(
+      deps.db,
+      page.map((r) => r.id),
+    );
+    rows = await filterDecidable(deps, actor, page, approvals);
   } else {
     const requester = v.requester ?? (v.mine || !actor.isAdmin ? actor.identity : undefined);
     fetched = await listRequestRows(deps.db, {
@@ -77,32 +86,38 @@ export async function listRequests(deps: CoreDeps, actor: Actor, input: unknown)
       limit: limit + 1,
     });
     rows = fetched.slice(0, limit);
+    approvals = await listApprovals(
+      deps.db,
+      rows.map((r) => r.id),
+    );
   }
   const more = fetched.length > limit;
-  const approvals = await listApprovals(
-    deps.db,
-    rows.map((r) => r.id),
-  );
   return {
     requests: rows.map((r) => toRequestView(r, approvals.get(r.id) ?? [])),
     next_page_token: more ? encodeCursor(fetched[limit - 1]!) : null,
   };
 }
 
-/** Keeps the rows the actor may decide: outside its own party, and allowed by the approval policy. */
-async function filterDecidable(deps: CoreDeps, actor: Actor, rows: RequestRow[]): Promise<RequestRow[]> {
-  rows = rows.filter((r) => !sharesParty(actor, r));
+/**
+ * Keeps the rows awaiting the actor's decision: outside its own party, in its approver groups, not
+ * approved by it already (it still sees those by id), and allowed by the approval policy.
+ */
+async function filterDecidable(
+  deps: CoreDeps,
+  actor: Actor,
+  rows: RequestRow[],
+  approvals: Map<string, ApprovalRow[]>,
+): Promise<RequestRow[]> {
+  rows = rows.filter(
+    (r) =>
+      !sharesParty(actor, r) && inApproverGroups(actor, r) && !hasApproved(actor, approvals.get(r.id) ?? []),
+  );
   if (rows.length === 0) return rows;
   const now = deps.now();
   const tier = await readTrustTier(deps.db, actor);
   const policies = deps.policies.current();
-  const user = userInput(actor);
   return rows.filter((r) => {
-    const input = policyInput(user, requestInput(r), tier, now, {
-      email: r.requesterIdentity,
-      groups: r.requesterGroups,
-      kind: r.requesterKind,
-    });
+    const input = approvalInput(actor, r, approvals.get(r.id) ?? [], tier, now);
     try {
       return policies.approval(input, decideAt(now)).allow;
     } catch {

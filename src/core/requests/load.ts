@@ -40,6 +40,7 @@ export async function loadVisible(
   if (opts.asDecider === true && row.state === 'PENDING' && decidableTiers(actor).includes(row.approverTier))
     return { row, approvals };
   // Reads: a PENDING request is visible to those the approval policy lets decide it.
-  if (canView(actor, row, false) && (await approvalAllows(deps, actor, row))) return { row, approvals };
+  if (canView(actor, row, false) && (await approvalAllows(deps, actor, row, approvals)))
+    return { row, approvals };
   throw notFound(id);
 }

@@ -6,6 +6,7 @@ import type { ApprovalRow } from '../db/approvals-repo.js';
 import type { RequestRow } from '../db/requests-repo.js';
 import { decodePageToken, encodePageToken } from '../validation/page-token.js';
 import { isStorableTime } from '../validation/time.js';
+import { countedApprovals } from './quorum.js';
 
 export interface ApprovalView {
   approver: string;
@@ -33,6 +34,12 @@ export interface RequestView {
   break_glass: boolean;
   metadata: Record<string, string>;
   approver_tier: RequestRow['approverTier'];
+  /** N of M: how many distinct approvers the request needs, fixed at creation (ADR 0044). */
+  approvals_required: number;
+  /** An approver must be in one of these groups; empty: no group restriction. */
+  approver_groups: string[];
+  /** Who has approved so far, counting toward approvals_required (one per person, oldest first). */
+  approved_by: string[];
   approvals: ApprovalView[];
   created_at: string;
   updated_at: string;
@@ -87,6 +94,9 @@ export function toRequestView(r: RequestRow, approvals: readonly ApprovalRow[] =
     break_glass: r.breakGlass,
     metadata: r.metadata,
     approver_tier: r.approverTier,
+    approvals_required: r.approvalsRequired,
+    approver_groups: [...r.approverGroups],
+    approved_by: countedApprovals(approvals).map((a) => a.actorIdentity),
     approvals: approvals.map((a) => ({
       approver: a.actorIdentity,
       approver_kind: a.actorKind,

@@ -27,6 +27,8 @@ describe.each(testDatabases())('decision audit rows on %s', (driver) => {
       comment: 'go ahead',
       approver_tier: 'human',
       decided_by: ['test'],
+      approvals: 1,
+      approvals_required: 1,
     });
     expect(await brokenAuditRow(h.db)).toBeNull();
   });

@@ -125,6 +125,8 @@ export async function makeHarness(
     config?: Record<string, unknown>;
     mock?: MockProvider;
     clock?: Clock;
+    /** Instead of testPolicies() (e.g. quorumPolicies() in quorum.test.ts). */
+    policies?: PolicySet;
   } = {},
 ): Promise<Harness> {
   const testDb = opts.shared ?? (await createTestDb(driver, { poolSize: opts.poolSize }));
@@ -141,7 +143,7 @@ export async function makeHarness(
     config,
     db: opts.db ?? testDb,
     providers: [mock],
-    policies: testPolicies(),
+    policies: opts.policies ?? testPolicies(),
     keys: deriveServerKeys(createHash('sha256').update('test-master-key').digest()),
     now: clock.now,
     log: pino({ level: 'silent' }),

@@ -13,6 +13,8 @@ export const approvals = pgTable(
     actorIdentity: text('actor_identity').notNull(),
     actorKind: text('actor_kind').notNull(),
     onBehalfOf: text('on_behalf_of'),
+    /** The approver's groups when deciding, so a policy can ask for approvers of different teams (ADR 0044). */
+    actorGroups: jsonb('actor_groups').$type<string[]>().notNull().default([]),
     decision: text('decision', { enum: ['approve', 'deny', 'escalate'] }).notNull(),
     comment: text('comment').notNull().default(''),
     /** An AI reviewer's structured reasoning. */

@@ -42,6 +42,10 @@ export const requests = pgTable(
     approverTier: text('approver_tier', { enum: ['auto', 'ai_review', 'human'] })
       .notNull()
       .default('human'),
+    /** How many distinct approvers must approve (N of M), fixed by the approval policy at creation (ADR 0044). */
+    approvalsRequired: integer('approvals_required').notNull().default(1),
+    /** Groups an approver must be in (one of) to decide; empty: no group restriction. Fixed at creation. */
+    approverGroups: jsonb('approver_groups').$type<string[]>().notNull().default([]),
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
     pendingExpiresAt: ts('pending_expires_at'),
@@ -88,6 +92,7 @@ export const requests = pgTable(
     check('requests_state_check', sql.raw(`state in (${REQUEST_STATES.map((s) => `'${s}'`).join(', ')})`)),
     check('requests_requester_kind_check', sql`${t.requesterKind} in ('human', 'agent', 'service')`),
     check('requests_approver_tier_check', sql`${t.approverTier} in ('auto', 'ai_review', 'human')`),
+    check('requests_approvals_required_check', sql`${t.approvalsRequired} between 1 and 10`),
     check('requests_duration_check', sql`${t.durationSeconds} > 0`),
   ],
 );
