@@ -9,7 +9,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import pino, { type Logger } from 'pino';
 import type { Actor } from '../core/actor.js';
-import type { Authenticator, IdentityDeps } from '../core/identity/index.js';
+import type { Authenticator, IdentityDeps, ProtectedResource } from '../core/identity/index.js';
 import type { WaitOptions } from '../mcp/context.js';
 import type { McpLimits } from '../mcp/limits.js';
 import { MCP_PATH, registerMcpRoute } from '../mcp/route.js';
@@ -35,6 +35,7 @@ import {
 import { registerHealthRoutes } from './routes/health.js';
 import { registerPolicyRoutes } from './routes/policies.js';
 import { registerPrincipalRoutes } from './routes/principals.js';
+import { registerProtectedResourceRoutes } from './routes/protected-resource.js';
 import { registerRequestRoutes } from './routes/requests.js';
 import { createRouter } from './validation.js';
 
@@ -52,6 +53,11 @@ export interface AppOptions {
   version?: string;
   /** Dev identity mode: mounts POST /auth/dev-token and refuses non-loopback Host headers. */
   devTokens?: IdentityDeps;
+  /**
+   * OIDC mode: jitsudod as an OAuth protected resource (RFC 9728 metadata at /.well-known/…, named
+   * in every 401's WWW-Authenticate). Absent: no metadata route, challenges without it (ADR 0043).
+   */
+  protectedResource?: ProtectedResource;
   /** What GET /auth/config publishes (public facts only); `{ mode: 'dev' }` when absent. */
   authConfig?: AuthConfigView;
   bodyLimitBytes?: number;
@@ -85,6 +91,12 @@ export function createApp(opts: AppOptions): OpenAPIHono<HonoEnv> {
   app.use(`${API_PREFIX}/*`, noStore());
   if (opts.mcp !== false) app.use(MCP_PATH, noStore());
   app.use('*', requestId());
+  const metadataUrl = opts.protectedResource?.metadataUrl;
+  if (metadataUrl)
+    app.use('*', (c, next) => {
+      c.set('resourceMetadata', metadataUrl);
+      return next();
+    });
   app.use('*', requestLog(log));
   if (opts.devTokens) app.use('*', loopbackHostOnly());
   app.use(
@@ -108,6 +120,7 @@ export function createApp(opts: AppOptions): OpenAPIHono<HonoEnv> {
     info: { title: 'jitsudo', version: opts.version ?? PACKAGE_VERSION },
   });
 
+  if (opts.protectedResource) registerProtectedResourceRoutes(app, opts.protectedResource);
   // Registered before the bearer check: the dev-token endpoint is how a token is obtained at all.
   const pub = createRouter();
   if (opts.devTokens) registerDevTokenRoute(pub, opts.devTokens);
@@ -133,6 +146,7 @@ export function createApp(opts: AppOptions): OpenAPIHono<HonoEnv> {
     registerMcpRoute(app, {
       verbs: opts.verbs,
       authenticator: opts.authenticator,
+      fromCertificate: opts.clientCertificates,
       version: opts.version ?? PACKAGE_VERSION,
       log,
       wait: opts.mcp?.wait,

@@ -7,5 +7,7 @@ export interface HonoEnv {
     requestId: string;
     log: Logger;
     actor: Actor;
+    /** Absolute URL of the protected-resource metadata (OIDC mode), named in every 401 and 403 challenge. */
+    resourceMetadata: string | undefined;
   };
 }

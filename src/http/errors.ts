@@ -28,7 +28,30 @@ export interface ErrorBody {
   error: { code: AppErrorCode; message: string; requestId: string; details?: Record<string, unknown> };
 }
 
-/** Builds the JSON error response; 401s carry `WWW-Authenticate: Bearer`. */
+/** True when the request presented a bearer token (then a 401 says the token is invalid). */
+const sentBearer = (c: Context<HonoEnv>) => /^Bearer\s+\S/i.test(c.req.header('authorization') ?? '');
+
+/**
+ * The Bearer challenge of a 401, or of a 403 for a missing scope (RFC 6750 §3, RFC 9728 §5.1):
+ * `resource_metadata` in OIDC mode; `error="invalid_token"` only when a token was sent (none is
+ * named when the request carried no credentials); `insufficient_scope` with the scope needed.
+ */
+function challenge(
+  c: Context<HonoEnv>,
+  status: number,
+  details: Record<string, unknown> | undefined,
+): string | undefined {
+  const scope = status === 403 ? details?.required_scope : undefined;
+  if (status !== 401 && typeof scope !== 'string') return undefined;
+  const parts = ['realm="jitsudo"'];
+  const metadata = c.get('resourceMetadata');
+  if (metadata) parts.push(`resource_metadata="${metadata}"`);
+  if (typeof scope === 'string') parts.push('error="insufficient_scope"', `scope="${scope}"`);
+  else if (sentBearer(c)) parts.push('error="invalid_token"');
+  return `Bearer ${parts.join(', ')}`;
+}
+
+/** Builds the JSON error response; 401s (and 403s for a missing scope) carry `WWW-Authenticate`. */
 export function errorResponse(
   c: Context<HonoEnv>,
   code: AppErrorCode,
@@ -38,7 +61,8 @@ export function errorResponse(
   const status = opts.status ?? STATUS[code];
   const body: ErrorBody = { error: { code, message, requestId: c.get('requestId') ?? '' } };
   if (opts.details) body.error.details = opts.details;
-  if (status === 401) c.header('WWW-Authenticate', 'Bearer realm="jitsudo"');
+  const bearer = challenge(c, status, opts.details);
+  if (bearer) c.header('WWW-Authenticate', bearer);
   if (code === 'RATE_LIMITED') c.header('Retry-After', '60');
   if (code === 'UNAVAILABLE') c.header('Retry-After', '5');
   return c.json(body, status);

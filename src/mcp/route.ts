@@ -1,14 +1,16 @@
 /**
  * `/mcp`: Streamable HTTP in stateless mode on the same Hono app as the API. Per POST: authenticate
- * the bearer token (401 + WWW-Authenticate otherwise), build a new server and transport, answer.
+ * the bearer token, or without one a verified mTLS client certificate (401 + WWW-Authenticate naming
+ * the protected-resource metadata otherwise, ADR 0043), build a new server and transport, answer.
  * JSON responses by default; an SSE stream when a call carries a progressToken, because progress
  * notifications can only travel on a stream. GET/DELETE (sessions, standalone streams) are 405.
  * A JSON-RPC batch is a 400; tool calls in flight are capped per principal (limits.ts). The Origin
  * check sits in front of this route (src/http/middleware/origin.ts).
  */
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
-import type { Hono } from 'hono';
+import type { Context, Hono } from 'hono';
 import pino, { type Logger } from 'pino';
+import type { Actor } from '../core/actor.js';
 import { AppError } from '../core/errors.js';
 import type { Authenticator } from '../core/identity/index.js';
 import { DEFAULT_WAIT, type McpVerbs, type WaitOptions } from './context.js';
@@ -20,6 +22,8 @@ export const MCP_PATH = '/mcp';
 export interface McpRouteOptions {
   verbs: McpVerbs;
   authenticator: Authenticator;
+  /** mTLS (tls.client_identity): a verified client certificate stands in for a missing bearer token. */
+  fromCertificate?: (c: Context<any>) => Actor | undefined;
   version: string;
   log?: Logger;
   wait?: Partial<WaitOptions>;
@@ -55,7 +59,10 @@ export function registerMcpRoute(app: Hono<any>, opts: McpRouteOptions): void {
   const wait: WaitOptions = { ...DEFAULT_WAIT, ...opts.wait };
   const limiter = createCallLimiter({ ...DEFAULT_LIMITS, ...opts.limits });
   app.post(MCP_PATH, async (c) => {
-    const actor = await opts.authenticator.authenticate(bearer(c.req.header('authorization')));
+    const header = c.req.header('authorization');
+    // As on the API (ADR 0041): a bearer token, when sent, wins over the connection's certificate.
+    const certActor = !header ? opts.fromCertificate?.(c) : undefined;
+    const actor = certActor ?? (await opts.authenticator.authenticate(bearer(header)));
     const raw = c.req.raw;
     let parsed: unknown;
     let req: Request = raw;

@@ -6,7 +6,7 @@
 import type { Logger } from 'pino';
 import { agentTokenResolver } from '../core/agents/authenticate.js';
 import type { Core } from '../core/create-core.js';
-import { createAuthenticator } from '../core/identity/index.js';
+import { createAuthenticator, protectedResource } from '../core/identity/index.js';
 import { createApp } from '../http/app.js';
 import { clientCertificateActor } from '../http/middleware/client-certificate.js';
 import { httpVerbs } from './verbs.js';
@@ -31,6 +31,7 @@ export function coreApp(core: Core, log: Logger): ReturnType<typeof createApp> {
     clientCertificates: config.tls.client_identity.enabled
       ? clientCertificateActor(config.tls.client_identity.allowed_prefixes)
       : undefined,
+    protectedResource: protectedResource(config),
     authConfig: {
       mode: config.auth.mode,
       issuer: config.auth.oidc?.issuer,

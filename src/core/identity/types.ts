@@ -42,6 +42,8 @@ export interface OidcSettings {
   clock_skew_seconds: number;
   jwks_cache_seconds: number;
   http_timeout_ms: number;
+  /** Scopes every token must carry (`scope` / `scp`); missing → FORBIDDEN insufficient_scope. */
+  required_scopes?: readonly string[];
 }
 
 export interface IdentityDeps {

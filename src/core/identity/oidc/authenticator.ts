@@ -9,6 +9,7 @@ import type { VerifiedTokenCache } from '../token-cache.js';
 import type { IdentityConfig, OidcSettings } from '../types.js';
 import { oidcActor } from './claims.js';
 import { discover } from './discovery.js';
+import { assertScopes } from './scopes.js';
 
 /** An unknown `kid` refetches the JWKS at most once per this many ms (jose's cooldown). */
 export const JWKS_COOLDOWN_MS = 30_000;
@@ -86,6 +87,9 @@ export function createOidcVerifier(
         throw classify(e, unavailable);
       }
       const actor = oidcActor(config, oidc, payload);
+      // After the identity: a token that names nobody is a 401, one that names someone but lacks
+      // the scope is that person's 403 (and, like every refused token, never cached).
+      assertScopes(payload, oidc.required_scopes ?? []);
       opts.cache?.remember(token, actor, payload.exp as number);
       return actor;
     },
