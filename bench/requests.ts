@@ -11,25 +11,35 @@
  * Goals (PostgreSQL): ≥ 500 req/s, p99 ≤ 25 ms, ≤ 3× the floor. By Little's law latency is in-flight
  * ÷ throughput (32 in flight at 500 req/s is 64 ms on average), so the p99 goal is read at the lower
  * concurrency and the throughput goal at the higher.
- * On PostgreSQL it then runs two jitsudod replicas on one database at the highest level.
- * Usage: npx tsx bench/requests.ts [requests per level] [concurrency levels, e.g. 8,32]
+ * On PostgreSQL it then runs two jitsudod replicas on one database at the highest level, and the
+ * production settings: bearer tokens from an OIDC issuer (the in-process oidc-provider, JWKS over
+ * HTTP), a TLS listener (a private CA's server certificate, as `jitsudod init --tls` makes) and
+ * PostgreSQL — once with TLS and once on plain loopback HTTP, so TLS's own cost is the ratio of the two.
+ * Usage: npx tsx bench/requests.ts [requests per level] [concurrency levels, e.g. 8,32] [--production]
+ * (`--production`: only the production runs; they need PostgreSQL.)
  */
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
 import { newId } from '../src/core/ids.js';
+import { type OidcIdp, startOidcIdp } from '../test/helpers/oidc-idp.js';
+import { serverTlsFiles } from '../test/helpers/tls-files.js';
 import { processCpuMs, processesCpuMs, selfCpuMs } from './support/cpu.js';
 import { percentile, pgliteDb, pgServerUrl } from './support/databases.js';
 import { BenchClient } from './support/http-client.js';
 
-const N = Number(process.argv[2] ?? 3000);
-const LEVELS = (process.argv[3] ?? '8,32').split(',').map(Number);
+const ONLY_PRODUCTION = process.argv.includes('--production');
+const positional = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const N = Number(positional[0] ?? 3000);
+const LEVELS = (positional[1] ?? '8,32').split(',').map(Number);
 if (!(N > 0) || LEVELS.some((c) => !(c > 0))) {
-  console.error('usage: npx tsx bench/requests.ts [requests per level] [concurrency levels, e.g. 8,32]');
+  console.error(
+    'usage: npx tsx bench/requests.ts [requests per level] [concurrency levels, e.g. 8,32] [--production]',
+  );
   process.exit(2);
 }
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -53,10 +63,30 @@ function policiesDir(): string {
  */
 const MASTER_KEY = randomBytes(32).toString('hex');
 
-async function startServer(databaseUrl?: string): Promise<{ url: string; child: ChildProcess }> {
+/**
+ * Production settings for a server: OIDC bearer tokens from `idp`, and TLS unless `tls` is absent.
+ * `mode` stays dev only because production mode rightly refuses the mock provider: the mode is read
+ * at start-up (its refusals) and for the dev-token route, which auth.mode oidc removes anyway, so a
+ * request takes the same path as on a production server (checked: the dev-token route mints nothing).
+ */
+interface ProductionSettings {
+  idp: OidcIdp;
+  tls?: { certFile: string; keyFile: string; ca: string };
+}
+
+interface Started {
+  url: string;
+  child: ChildProcess;
+  /** A bearer token for this identity: a dev token the server mints, or the IdP's access token. */
+  token(client: BenchClient, email: string, groups: string[]): Promise<string>;
+  newClient(sockets: number): BenchClient;
+}
+
+async function startServer(databaseUrl?: string, production?: ProductionSettings): Promise<Started> {
+  const home = mkdtempSync(join(tmpdir(), 'jitsudo-bench-home-'));
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
-    JITSUDO_HOME: mkdtempSync(join(tmpdir(), 'jitsudo-bench-home-')),
+    JITSUDO_HOME: home,
     JITSUDOD_POLICY_DIR: policiesDir(),
     JITSUDOD_LOG_LEVEL: 'warn',
   };
@@ -66,9 +96,24 @@ async function startServer(databaseUrl?: string): Promise<{ url: string; child: 
   env.JITSUDOD_ENCRYPTION_KEY = MASTER_KEY;
   // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the server (for profiling, not for figures).
   const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
+  let serveArgs = ['--dev'];
+  if (production) {
+    const configFile = join(home, 'jitsudod.yaml');
+    const tls = production.tls
+      ? { tls: { cert_file: production.tls.certFile, key_file: production.tls.keyFile } }
+      : {};
+    const config = {
+      mode: 'dev', // see ProductionSettings
+      providers: { mock: {} },
+      auth: { mode: 'oidc', oidc: { issuer: production.idp.issuer, audience: production.idp.audience } },
+      ...tls,
+    };
+    writeFileSync(configFile, JSON.stringify(config)); // JSON is YAML
+    serveArgs = ['--config', configFile];
+  }
   const child = spawn(
     process.execPath,
-    [...prof, join(ROOT, 'bin/jitsudod.js'), 'serve', '--dev', '--addr', '127.0.0.1:0'],
+    [...prof, join(ROOT, 'bin/jitsudod.js'), 'serve', ...serveArgs, '--addr', '127.0.0.1:0'],
     {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -78,21 +123,38 @@ async function startServer(databaseUrl?: string): Promise<{ url: string; child: 
   const url = await new Promise<string>((resolve, reject) => {
     const onData = (b: Buffer) => {
       out += b.toString();
-      const m = /listening on (http:\/\/[\d.:]+)/.exec(out);
+      const m = /listening on (https?:\/\/[\d.:]+)/.exec(out);
       if (m) resolve(m[1]!);
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
     child.once('exit', (code) => reject(new Error(`jitsudod exited with ${code}:\n${out}`)));
-    setTimeout(() => reject(new Error(`jitsudod did not start:\n${out}`)), 60_000).unref();
+    // Generous: on a loaded 2-core machine loading the server's TypeScript alone takes a while.
+    setTimeout(() => {
+      child.kill('SIGKILL'); // not left running behind a failed benchmark
+      reject(new Error(`jitsudod did not start within 180 s:\n${out}`));
+    }, 180_000).unref();
   });
   child.stdout!.resume();
   child.stderr!.resume();
-  return { url, child };
+  const ca = production?.tls?.ca;
+  const newClient = (sockets: number) => new BenchClient(url, sockets, { ca });
+  if (!production) return { url, child, token: devToken, newClient };
+  const idp = production.idp;
+  const probe = newClient(1);
+  const devRoute = await probe.request('POST', DEV_TOKEN_PATH, JSON.stringify({ email: 'x@example.com' }));
+  probe.close();
+  if (devRoute.status === 200) {
+    await stop(child);
+    throw new Error(`the dev-token route answered ${devRoute.status} on an OIDC server`);
+  }
+  return { url, child, token: (_c, email, groups) => idp.mintUserToken(email, groups), newClient };
 }
 
-async function token(client: BenchClient, email: string, groups: string[]): Promise<string> {
-  const r = await client.request('POST', '/api/v1alpha1/auth/dev-token', JSON.stringify({ email, groups }));
+const DEV_TOKEN_PATH = '/api/v1alpha1/auth/dev-token';
+
+async function devToken(client: BenchClient, email: string, groups: string[]): Promise<string> {
+  const r = await client.request('POST', DEV_TOKEN_PATH, JSON.stringify({ email, groups }));
   if (r.status !== 200) throw new Error(`dev-token: ${r.status} ${r.body}`);
   return (JSON.parse(r.body) as { token: string }).token;
 }
@@ -163,8 +225,8 @@ async function load(
   };
 }
 
-async function verifyAudit(client: BenchClient): Promise<string> {
-  const admin = await token(client, 'bench-admin@example.com', ['jitsudo-admins']);
+async function verifyAudit(server: Started, client: BenchClient): Promise<string> {
+  const admin = await server.token(client, 'bench-admin@example.com', ['jitsudo-admins']);
   const r = await client.request('POST', '/api/v1alpha1/audit:verify', undefined, {
     authorization: `Bearer ${admin}`,
   });
@@ -195,13 +257,17 @@ async function replicas(databaseUrl: string, count: number, c: number): Promise<
   const started = await Promise.all(Array.from({ length: count }, () => startServer(databaseUrl)));
   const targets: Target[] = [];
   try {
-    for (const { url, child } of started) {
-      const client = new BenchClient(url, c);
-      targets.push({ client, bearer: await token(client, 'bench@example.com', ['bench']), pid: child.pid! });
+    for (const s of started) {
+      const client = s.newClient(c);
+      targets.push({
+        client,
+        bearer: await s.token(client, 'bench@example.com', ['bench']),
+        pid: s.child.pid!,
+      });
     }
     await load(targets, Math.min(500, N), c);
     const r = await load(targets, N, c, 'postgres');
-    const audit = await verifyAudit(targets[0]!.client);
+    const audit = await verifyAudit(started[0]!, targets[0]!.client);
     console.log(
       `postgres ×${count} replicas C=${c} ${Math.round(r.rps)} req/s, p50 ${percentile(r.lat, 50).toFixed(1)} ms, ` +
         `p99 ${percentile(r.lat, 99).toFixed(1)} ms; CPU per request: servers ${ms(r.cpu.server)} ms, database ${ms(r.cpu.db)} ms; ${audit}`,
@@ -267,53 +333,82 @@ async function run(
   label: string,
   databaseUrl: string | undefined,
   floorRps: (c: number) => Promise<number>,
-): Promise<void> {
-  const { url, child } = await startServer(databaseUrl);
-  const client = new BenchClient(url, Math.max(...LEVELS));
+  production?: ProductionSettings,
+): Promise<{ c: number; r: LoadResult }[]> {
+  const server = await startServer(databaseUrl, production);
+  const { child } = server;
+  const client = server.newClient(Math.max(...LEVELS));
   const lines: string[] = [];
   const results: { c: number; r: LoadResult }[] = [];
   try {
-    const target = { client, bearer: await token(client, 'bench@example.com', ['bench']), pid: child.pid! };
+    const bearer = await server.token(client, 'bench@example.com', ['bench']);
+    const target = { client, bearer, pid: child.pid! };
     await load([target], Math.min(500, N), Math.max(...LEVELS)); // warm-up: JIT, pools, prepared statements
     for (const c of LEVELS)
       results.push({ c, r: await load([target], N, c, databaseUrl ? 'postgres' : undefined) });
-    const audit = await verifyAudit(client);
+    const audit = await verifyAudit(server, client);
     client.close();
     await stop(child);
     for (const { c, r } of results) {
       const f = await floorRps(c);
       lines.push(
-        `${label.padEnd(8)} C=${String(c).padEnd(3)} ${Math.round(r.rps)} req/s, p50 ${percentile(r.lat, 50).toFixed(1)} ms, ` +
+        `${label.padEnd(LABEL)} C=${String(c).padEnd(3)} ${Math.round(r.rps)} req/s, p50 ${percentile(r.lat, 50).toFixed(1)} ms, ` +
           `p99 ${percentile(r.lat, 99).toFixed(1)} ms; CPU per request: server ${ms(r.cpu.server)} ms, client ${ms(r.cpu.client)} ms, ` +
           `database ${ms(r.cpu.db)} ms; floor ${Math.round(f)} req/s; ratio ${(f / r.rps).toFixed(2)}×`,
       );
     }
     console.log(lines.join('\n'));
-    console.log(`${label.padEnd(8)} ${audit}`);
+    console.log(`${label.padEnd(LABEL)} ${audit}`);
   } finally {
     client.close();
     await stop(child);
+  }
+  return results;
+}
+
+const LABEL = 15;
+
+/** The production settings on `databaseUrl`, with TLS and then without; prints TLS's own cost. */
+async function production(databaseUrl: string, floorRps: (c: number) => Promise<number>): Promise<void> {
+  const idp = await startOidcIdp();
+  const files = await serverTlsFiles('bench');
+  try {
+    const tls = { certFile: files.certFile, keyFile: files.keyFile, ca: files.ca.cert };
+    const on = await run('prod TLS', databaseUrl, floorRps, { idp, tls });
+    const off = await run('prod plain', databaseUrl, floorRps, { idp });
+    for (const { c, r } of on) {
+      const o = off.find((x) => x.c === c)!.r;
+      console.log(
+        `${'TLS on/off'.padEnd(LABEL)} C=${String(c).padEnd(3)} throughput ${(r.rps / o.rps).toFixed(2)}×, ` +
+          `p50 ${(percentile(r.lat, 50) / percentile(o.lat, 50)).toFixed(2)}×, p99 ${(percentile(r.lat, 99) / percentile(o.lat, 99)).toFixed(2)}×, ` +
+          `server CPU per request ${(r.cpu.server / o.cpu.server).toFixed(2)}×, client CPU ${(r.cpu.client / o.cpu.client).toFixed(2)}×`,
+      );
+    }
+  } finally {
+    await idp.stop();
+    rmSync(files.dir, { recursive: true, force: true });
   }
 }
 
 console.log(
   `requests benchmark: auto-approved create over HTTP, ${N} requests at each concurrency (${LEVELS.join(', ')}); load ${loadAverage()}`,
 );
-await run('pglite', undefined, async (c) => {
-  const b = await pgliteDb({ onDisk: true }); // like the server's data dir; migrated, so the floor tables copy the real ones
-  const pg = b.pglite!;
-  for (const d of FLOOR_DDL) await pg.exec(d);
-  const rps = await floor(
-    (stmts) =>
-      pg.transaction(async (tx) => {
-        for (const [q, p] of stmts) await tx.query(q, p);
-      }),
-    N,
-    c,
-  );
-  await b.dispose();
-  return rps;
-});
+if (!ONLY_PRODUCTION)
+  await run('pglite', undefined, async (c) => {
+    const b = await pgliteDb({ onDisk: true }); // like the server's data dir; migrated, so the floor tables copy the real ones
+    const pg = b.pglite!;
+    for (const d of FLOOR_DDL) await pg.exec(d);
+    const rps = await floor(
+      (stmts) =>
+        pg.transaction(async (tx) => {
+          for (const [q, p] of stmts) await tx.query(q, p);
+        }),
+      N,
+      c,
+    );
+    await b.dispose();
+    return rps;
+  });
 
 const server = pgServerUrl();
 if (server) {
@@ -322,25 +417,29 @@ if (server) {
   await admin.unsafe(`create database ${name}`);
   const u = new URL(server);
   u.pathname = `/${name}`;
+  const pgFloor = async (c: number) => {
+    const sql = postgres(u.toString(), { max: 10, onnotice: () => {} });
+    for (const d of FLOOR_DDL) await sql.unsafe(`drop table if exists ${d.split(' ')[2]}`);
+    for (const d of FLOOR_DDL) await sql.unsafe(d);
+    const rps = await floor(
+      (stmts) =>
+        sql.begin(async (tx) => {
+          for (const [q, p] of stmts) await tx.unsafe(q, p as never[]);
+        }) as Promise<void>,
+      N,
+      c,
+    );
+    await sql.end();
+    return rps;
+  };
   try {
-    await run('postgres', u.toString(), async (c) => {
-      const sql = postgres(u.toString(), { max: 10, onnotice: () => {} });
-      for (const d of FLOOR_DDL) await sql.unsafe(`drop table if exists ${d.split(' ')[2]}`);
-      for (const d of FLOOR_DDL) await sql.unsafe(d);
-      const rps = await floor(
-        (stmts) =>
-          sql.begin(async (tx) => {
-            for (const [q, p] of stmts) await tx.unsafe(q, p as never[]);
-          }) as Promise<void>,
-        N,
-        c,
-      );
-      await sql.end();
-      return rps;
-    });
-    await replicas(u.toString(), 2, Math.max(...LEVELS));
+    if (!ONLY_PRODUCTION) {
+      await run('postgres', u.toString(), pgFloor);
+      await replicas(u.toString(), 2, Math.max(...LEVELS));
+    }
+    await production(u.toString(), pgFloor);
   } finally {
     await admin.unsafe(`drop database if exists ${name} with (force)`);
     await admin.end();
   }
-} else console.log('postgres skipped (set TEST_DATABASE_URL or DATABASE_URL)');
+} else console.log('postgres and production runs skipped (set TEST_DATABASE_URL or DATABASE_URL)');

@@ -4,6 +4,7 @@
  * as little as it can: undici's fetch spent several times more CPU per request than this.
  */
 import http from 'node:http';
+import https from 'node:https';
 
 export interface HttpAnswer {
   status: number;
@@ -14,12 +15,18 @@ export class BenchClient {
   readonly #agent: http.Agent;
   readonly #host: string;
   readonly #port: number;
+  readonly #request: typeof http.request;
 
-  constructor(baseUrl: string, sockets: number) {
+  /** An https: base URL needs `ca` (PEM) to trust the server; the TLS sessions are kept alive like the sockets. */
+  constructor(baseUrl: string, sockets: number, tls: { ca?: string } = {}) {
     const u = new URL(baseUrl);
     this.#host = u.hostname;
     this.#port = Number(u.port);
-    this.#agent = new http.Agent({ keepAlive: true, maxSockets: sockets });
+    const secure = u.protocol === 'https:';
+    this.#agent = secure
+      ? new https.Agent({ keepAlive: true, maxSockets: sockets, ca: tls.ca })
+      : new http.Agent({ keepAlive: true, maxSockets: sockets });
+    this.#request = secure ? https.request : http.request;
   }
 
   request(
@@ -29,7 +36,7 @@ export class BenchClient {
     headers: Record<string, string> = {},
   ): Promise<HttpAnswer> {
     return new Promise((resolve, reject) => {
-      const req = http.request(
+      const req = this.#request(
         {
           host: this.#host,
           port: this.#port,
