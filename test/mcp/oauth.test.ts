@@ -206,6 +206,7 @@ describe('MCP authorization: /mcp as an OAuth protected resource in OIDC mode', 
   });
 
   test('no token: 401 naming the metadata, without an error attribute, on /mcp and the API', async () => {
+    const before = await counts();
     for (const res of [await postMcp(), await fetch(`${served.url}/api/v1alpha1/auth/whoami`)]) {
       expect(res.status).toBe(401);
       const challenge = res.headers.get('www-authenticate')!;
@@ -213,6 +214,7 @@ describe('MCP authorization: /mcp as an OAuth protected resource in OIDC mode', 
       expect(challenge).toContain(`resource_metadata="${metadataUrl()}"`);
       expect(challenge).not.toContain('error=');
     }
+    expect(await counts()).toEqual(before);
   });
 
   test('the SDK client signs alice in through the IdP (code + PKCE + resource) and acts as her', async () => {
@@ -337,6 +339,20 @@ describe('MCP authorization: /mcp as an OAuth protected resource in OIDC mode', 
     // Entra/Okta spell it `scp` (an array): that counts.
     const scp = await aliceToken({ scope: undefined, scp: ['jitsudo'] });
     expect((await postMcp(scp, { jsonrpc: '2.0', id: 2, method: 'tools/list' })).status).toBe(200);
+  });
+
+  test('the SDK client reads the 403 challenge and asks the IdP again for the scope it names', async () => {
+    const oauth = new TestOAuthClient();
+    oauth.saved = { access_token: await aliceToken({ scope: 'openid email' }), token_type: 'Bearer' };
+    const transport = new StreamableHTTPClientTransport(new URL(`${served.url}/mcp`), {
+      authProvider: oauth,
+    });
+    await expect(new Client({ name: 'step-up', version: '1.0.0' }).connect(transport)).rejects.toBeInstanceOf(
+      UnauthorizedError,
+    );
+    await transport.close();
+    expect(oauth.authorizationUrl?.searchParams.get('scope')).toBe('jitsudo');
+    expect(oauth.authorizationUrl?.searchParams.get('resource')).toBe(served.url);
   });
 
   test('an agent token keeps working as a bearer token on /mcp', async () => {
