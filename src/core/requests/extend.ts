@@ -168,6 +168,11 @@ async function decide(
       actor,
       v,
       tier,
+      // The approval policy's quorum applies to extensions as to any request (ADR 0044).
+      quorum: {
+        approvalsRequired: approval.approvalsRequired ?? 1,
+        approverGroups: approval.approverGroups ?? [],
+      },
       ceilingSeconds: ceiling.seconds,
       decidedBy: [...new Set([...eligibility.decidedBy, ...approval.decidedBy])],
       totalSeconds: times.totalSeconds,

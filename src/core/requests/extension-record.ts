@@ -11,6 +11,7 @@ import { insertExtension } from '../db/extensions-repo.js';
 import type { RequestRow } from '../db/requests-repo.js';
 import type { CoreDeps } from '../deps.js';
 import { newId } from '../ids.js';
+import type { Quorum } from '../policy/quorum.js';
 import type { ApproverTier } from '../policy/types.js';
 import type { ParsedExtend } from './extend-input.js';
 import { actedBy, audit } from './tx.js';
@@ -21,6 +22,7 @@ export interface AdmittedExtension {
   actor: Actor;
   v: ParsedExtend;
   tier: ApproverTier;
+  quorum: Quorum;
   ceilingSeconds: number;
   decidedBy: readonly string[];
   totalSeconds: number;
@@ -60,6 +62,8 @@ export async function recordExtension(
     metadata: p.metadata,
     ...(p.targetFacts ? { targetFacts: p.targetFacts } : {}),
     approverTier: tier,
+    approvalsRequired: a.quorum.approvalsRequired,
+    approverGroups: a.quorum.approverGroups,
     createdAt: now,
     updatedAt: now,
     pendingExpiresAt: immediate ? null : pendingUntil,
@@ -99,7 +103,13 @@ export async function recordExtension(
   await audit(tx, {
     ...event,
     action: 'request.created',
-    details: { ...summary, approver_tier: tier, reason: a.v.reason },
+    details: {
+      ...summary,
+      approver_tier: tier,
+      ...(a.quorum.approvalsRequired > 1 ? { approvals_required: a.quorum.approvalsRequired } : {}),
+      ...(a.quorum.approverGroups.length ? { approver_groups: a.quorum.approverGroups } : {}),
+      reason: a.v.reason,
+    },
   });
   if (immediate)
     await audit(tx, {

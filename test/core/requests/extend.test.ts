@@ -33,6 +33,8 @@ function extensionPolicies(): PolicySet {
     },
     approval(input, o) {
       const d = base.approval(input, o);
+      if (input.request.extension && input.request.reason === 'needs two')
+        return { ...d, approverTier: 'human', approvalsRequired: 2 };
       return input.request.extension &&
         (input.request.duration_seconds > 3600 || input.request.reason === 'needs a human')
         ? { ...d, approverTier: 'human' }
@@ -124,6 +126,18 @@ describe.each(testDatabases())('extendRequest on %s', (driver) => {
     expect((await h.core.getRequest(who, { id: r.id })).expires_at).toBe(iso(start + 150 * MIN));
     expect(h.mock.calls.extend).toBeGreaterThan(0);
     expect(await brokenAuditRow(h.db)).toBeNull();
+  });
+
+  it("the approval policy's quorum applies: the second distinct approval applies the extension", async () => {
+    const { who, r } = await autoGrant(h, { duration: '1h' });
+    const start = h.clock.t;
+    const ext = await extend(who, { id: r.id, duration: '10m', reason: 'needs two' });
+    expect(ext).toMatchObject({ state: 'PENDING', approvals_required: 2 });
+    const first = await h.core.approveRequest(human(uniq('bob')), { id: ext.id });
+    expect(first.state).toBe('PENDING');
+    expect((await h.core.getRequest(who, { id: r.id })).expires_at).toBe(iso(start + HOUR));
+    const second = await h.core.approveRequest(human(uniq('dave')), { id: ext.id });
+    expect(second).toMatchObject({ state: 'APPLIED', expires_at: iso(start + 70 * MIN) });
   });
 
   it('an approval that comes after the grant ended fails the extension and changes nothing else', async () => {

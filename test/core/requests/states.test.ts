@@ -20,19 +20,21 @@ describe('request state machine', () => {
         'PENDING→FAILED',
         'APPROVED→ACTIVE',
         'APPROVED→FAILED',
+        'APPROVED→APPLIED',
         'ACTIVE→EXPIRED',
         'ACTIVE→REVOKED',
       ].sort(),
     );
   });
 
-  it('treats REJECTED, CANCELLED, EXPIRED, REVOKED and FAILED as terminal', () => {
+  it('treats REJECTED, CANCELLED, EXPIRED, REVOKED, FAILED and APPLIED (an extension) as terminal', () => {
     expect(REQUEST_STATES.filter(isTerminal)).toEqual([
       'REJECTED',
       'CANCELLED',
       'EXPIRED',
       'REVOKED',
       'FAILED',
+      'APPLIED',
     ]);
   });
 
