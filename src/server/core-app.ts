@@ -15,6 +15,12 @@ import { httpVerbs } from './verbs.js';
 export function coreApp(core: Core, log: Logger): ReturnType<typeof createApp> {
   const { config, keys, db } = core.deps;
   const identity = { config, keys };
+  const resource = protectedResource(config);
+  if (config.auth.mode === 'oidc' && !resource)
+    log.warn(
+      { key: 'auth.oidc.audience' },
+      'auth.oidc.audience is not an https URL: MCP clients cannot discover how to sign in (ADR 0043)',
+    );
   return createApp({
     verbs: httpVerbs(core),
     authenticator: createAuthenticator({
@@ -31,12 +37,13 @@ export function coreApp(core: Core, log: Logger): ReturnType<typeof createApp> {
     clientCertificates: config.tls.client_identity.enabled
       ? clientCertificateActor(config.tls.client_identity.allowed_prefixes)
       : undefined,
-    protectedResource: protectedResource(config),
+    protectedResource: resource,
     authConfig: {
       mode: config.auth.mode,
       issuer: config.auth.oidc?.issuer,
       client_id: config.auth.oidc?.client_id,
       audience: config.auth.oidc?.audience,
+      required_scopes: config.auth.oidc?.required_scopes,
     },
     mcp: {
       allowedOrigins: config.mcp.allowed_origins,

@@ -199,6 +199,9 @@ describe('MCP authorization: /mcp as an OAuth protected resource in OIDC mode', 
         resource_name: 'jitsudo',
       });
     }
+    // `jitsudo login` learns the scope to ask for where it learns the issuer.
+    const cfg = await (await fetch(`${served.url}/api/v1alpha1/auth/config`)).json();
+    expect(cfg).toMatchObject({ audience: served.url, required_scopes: ['jitsudo'] });
     // A browser-based client's preflight (it sends MCP-Protocol-Version).
     const pre = await fetch(metadataUrl(), { method: 'OPTIONS' });
     expect(pre.status).toBe(204);

@@ -33,6 +33,11 @@ const AuthConfig = z
     issuer: z.string().optional().openapi({ example: 'https://idp.example.com/realms/acme' }),
     client_id: z.string().optional().openapi({ example: 'jitsudo-cli' }),
     audience: z.string().optional(),
+    /** Scopes every token must carry (auth.oidc.required_scopes): a login asks for them too. */
+    required_scopes: z
+      .array(z.string())
+      .optional()
+      .openapi({ example: ['jitsudo'] }),
   })
   .openapi('AuthConfig');
 export type AuthConfigView = z.infer<typeof AuthConfig>;
@@ -82,6 +87,7 @@ export function registerAuthConfigRoute(app: OpenAPIHono<HonoEnv>, view: AuthCon
   if (view.issuer) body.issuer = view.issuer;
   if (view.client_id) body.client_id = view.client_id;
   if (view.audience) body.audience = view.audience;
+  if (view.required_scopes?.length) body.required_scopes = [...view.required_scopes];
   app.openapi(authConfigRoute, (c) => c.json(body, 200));
 }
 
