@@ -14,6 +14,7 @@ export const VERB_NAMES = [
   'denyRequest',
   'cancelRequest',
   'revokeRequest',
+  'extendRequest',
   'getCredentials',
   'listEligibleAccess',
   'createAgent',

@@ -2,6 +2,7 @@ import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import type { HttpVerbs } from '../core-port.js';
 import type { HonoEnv } from '../env.js';
 import { errorResponses, IdParam, jsonBody, jsonOk, PageQuery } from '../schemas/common.js';
+import { ExtendBody } from '../schemas/extend.js';
 import {
   ApproveBody,
   CreateRequestBody,
@@ -80,6 +81,24 @@ const revokeRoute = action(
   'End an ACTIVE grant early (requester or admin)',
 );
 
+const extendRoute = createRoute({
+  operationId: 'extendRequest',
+  method: 'post',
+  path: '/requests/{id}/extend',
+  tags,
+  security,
+  summary:
+    'Ask for more time on your ACTIVE grant; policy decides, never past the total-duration ceiling (ADR 0045)',
+  request: { params: RequestId, ...jsonBody(ExtendBody) },
+  responses: {
+    200: jsonOk(
+      RequestEnvelope,
+      'The extension: APPLIED (auto-approved), PENDING, APPROVED (retrying) or FAILED',
+    ),
+    ...errorResponses,
+  },
+});
+
 const credentialsRoute = createRoute({
   operationId: 'getCredentials',
   method: 'get',
@@ -109,6 +128,7 @@ export function registerRequestRoutes(app: OpenAPIHono<HonoEnv>, verbs: HttpVerb
     [denyRoute, verbs.denyRequest],
     [cancelRoute, verbs.cancelRequest],
     [revokeRoute, verbs.revokeRequest],
+    [extendRoute, verbs.extendRequest],
   ] as const) {
     app.openapi(route, async (c) => {
       const request = await verb(c.get('actor'), { ...c.req.valid('json'), ...c.req.valid('param') });

@@ -190,6 +190,11 @@ export function createIdentityCenterProvider(
         );
     },
 
+    // An assignment has no expiry of its own: the sweeper's deadline is all there is to move.
+    async extend(_ref, expiresAt) {
+      return { expiresAt };
+    },
+
     async isActive(ref) {
       return assigned(await call('resolve', `permission set ${ref.request.role}`, () => resolve(ref)));
     },

@@ -50,6 +50,46 @@ export function createStsProvider(cfg: AwsSection, clients: AwsClients, deps: Pr
    */
   const credentialGone = (ref: GrantRef) => now().getTime() >= ref.expiresAt.getTime();
 
+  /** The role's own session limit (IAM MaxSessionDuration). */
+  async function roleMaxOf(plan: ReturnType<typeof planAssumeRole>): Promise<number> {
+    const iam = clients.iamFor(plan.account);
+    const role = await call('read', plan.roleArn, () =>
+      iam.send(new GetRoleCommand({ RoleName: plan.roleName }), signal()),
+    );
+    return role.Role?.MaxSessionDuration ?? 3600;
+  }
+
+  /** AssumeRole for `duration` seconds with the request's session name, tags and scoping. */
+  function assume(plan: ReturnType<typeof planAssumeRole>, duration: number) {
+    return call('assume', plan.roleArn, async () => {
+      try {
+        return await clients.sts.send(
+          new AssumeRoleCommand({
+            RoleArn: plan.roleArn,
+            RoleSessionName: plan.sessionName,
+            DurationSeconds: duration,
+            SourceIdentity: plan.sourceIdentity,
+            Tags: plan.tags,
+            ...(plan.policy ? { Policy: plan.policy } : {}),
+            ...(plan.policyArns ? { PolicyArns: plan.policyArns } : {}),
+          }),
+          signal(),
+        );
+      } catch (e) {
+        throw assumeRoleError(e, plan.roleArn, duration);
+      }
+    });
+  }
+
+  /** The credentials env of an AssumeRole answer. Secret. */
+  const credentialsOf = (c: { AccessKeyId?: string; SecretAccessKey?: string; SessionToken?: string }) => ({
+    AWS_ACCESS_KEY_ID: c.AccessKeyId!,
+    AWS_SECRET_ACCESS_KEY: c.SecretAccessKey!,
+    AWS_SESSION_TOKEN: c.SessionToken!,
+    AWS_REGION: cfg.region,
+    AWS_DEFAULT_REGION: cfg.region,
+  });
+
   return {
     name: 'aws',
     validate(req) {
@@ -58,31 +98,10 @@ export function createStsProvider(cfg: AwsSection, clients: AwsClients, deps: Pr
 
     async grant(req: GrantRequest): Promise<GrantResult> {
       const plan = planAssumeRole(cfg, req);
-      const iam = clients.iamFor(plan.account);
-      const role = await call('read', plan.roleArn, () =>
-        iam.send(new GetRoleCommand({ RoleName: plan.roleName }), signal()),
-      );
-      const roleMax = role.Role?.MaxSessionDuration ?? 3600;
+      const roleMax = await roleMaxOf(plan);
       const wanted = cappedDuration(req, cfg.max_duration_seconds);
       const duration = Math.max(900, Math.min(wanted, roleMax));
-      const out = await call('assume', plan.roleArn, async () => {
-        try {
-          return await clients.sts.send(
-            new AssumeRoleCommand({
-              RoleArn: plan.roleArn,
-              RoleSessionName: plan.sessionName,
-              DurationSeconds: duration,
-              SourceIdentity: plan.sourceIdentity,
-              Tags: plan.tags,
-              ...(plan.policy ? { Policy: plan.policy } : {}),
-              ...(plan.policyArns ? { PolicyArns: plan.policyArns } : {}),
-            }),
-            signal(),
-          );
-        } catch (e) {
-          throw assumeRoleError(e, plan.roleArn, duration);
-        }
-      });
+      const out = await assume(plan, duration);
       const c = out.Credentials!;
       const notes: string[] = [];
       if (duration < req.durationSeconds)
@@ -91,13 +110,7 @@ export function createStsProvider(cfg: AwsSection, clients: AwsClients, deps: Pr
         );
       return {
         expiresAt: c.Expiration!,
-        credentials: {
-          AWS_ACCESS_KEY_ID: c.AccessKeyId!,
-          AWS_SECRET_ACCESS_KEY: c.SecretAccessKey!,
-          AWS_SESSION_TOKEN: c.SessionToken!,
-          AWS_REGION: cfg.region,
-          AWS_DEFAULT_REGION: cfg.region,
-        },
+        credentials: credentialsOf(c),
         handle: {
           mode: 'sts_assume_role',
           roleArn: plan.roleArn,
@@ -107,6 +120,33 @@ export function createStsProvider(cfg: AwsSection, clients: AwsClients, deps: Pr
           assumedRoleId: out.AssumedRoleUser!.AssumedRoleId!,
         } satisfies StsHandle,
         ...(notes.length ? { notice: notes.join(' ') } : {}),
+      };
+    },
+
+    /**
+     * STS credentials cannot be lengthened: a new session with the same name (so the same
+     * assumed-role id, which a revocation deny still covers) runs to the new end, within the role's
+     * MaxSessionDuration counted from now. Not after a revocation: its deny would refuse them anyway.
+     */
+    async extend(ref, wanted) {
+      const h = handleOf(ref);
+      if (!h || !(await this.isActive(ref)))
+        throw new ProviderError('aws', 'this STS session was revoked or has ended; nothing to extend', false);
+      const plan = planAssumeRole(cfg, ref.request);
+      const roleMax = await roleMaxOf(plan);
+      const needed = Math.ceil((wanted.getTime() - now().getTime()) / 1000);
+      const duration = Math.max(900, Math.min(needed, roleMax));
+      const out = await assume(plan, duration);
+      const c = out.Credentials!;
+      return {
+        expiresAt: c.Expiration!,
+        credentials: credentialsOf(c),
+        handle: { ...h, assumedRoleId: out.AssumedRoleUser!.AssumedRoleId! } satisfies StsHandle,
+        ...(needed > roleMax
+          ? {
+              notice: `AWS role ${plan.roleName} allows sessions of at most ${roleMax} s from now; the grant ends then.`,
+            }
+          : {}),
       };
     },
 

@@ -122,6 +122,11 @@ export function createAzureProvider(
       await call('delete role assignments at', scope, () => arm.roleAssignments.delete(scope, name, opts()));
     },
 
+    // A role assignment has no expiry of its own: the sweeper's deadline is all there is to move.
+    async extend(_ref: GrantRef, expiresAt: Date) {
+      return { expiresAt };
+    },
+
     async isActive(ref: GrantRef) {
       return exists({
         scope: parseScope(ref.request.scope).scope,

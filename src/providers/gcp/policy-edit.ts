@@ -1,5 +1,5 @@
 /** Pure edits of an IAM policy's bindings; the provider wraps them in an etag-checked write. */
-import { expiryOf } from './request.js';
+import { expiryExpression, expiryOf } from './request.js';
 
 export interface Binding {
   role?: string | null;
@@ -30,4 +30,13 @@ export function withoutExpired(bindings: Binding[], prefix: string, now: Date): 
     const t = expiryOf(b.condition.expression);
     return t === undefined || t.getTime() > now.getTime();
   });
+}
+
+/** This grant's binding with its condition ending at `expiresAt` (an extension, ADR 0045). */
+export function withExpiry(bindings: Binding[], role: string, title: string, expiresAt: Date): Binding[] {
+  return bindings.map((b) =>
+    ours(b, role, title)
+      ? { ...b, condition: { ...b.condition, expression: expiryExpression(expiresAt) } }
+      : b,
+  );
 }

@@ -11,7 +11,7 @@ import { cappedDuration, validateCommon } from '../shared/validate.js';
 import type { createGcpClients } from './clients.js';
 import type { GcpSection } from './config.js';
 import { isEtagConflict, toGcpError } from './errors.js';
-import { type Binding, findGrant, withoutExpired, withoutGrant } from './policy-edit.js';
+import { type Binding, findGrant, withExpiry, withoutExpired, withoutGrant } from './policy-edit.js';
 import {
   conditionTitle,
   expiryExpression,
@@ -135,6 +135,25 @@ export function createGcpProvider(
           ? withoutGrant(bindings, t.role, t.title, t.member)
           : undefined,
       );
+    },
+
+    async extend(ref: GrantRef, wanted: Date) {
+      const t = target(ref.request);
+      // Second precision, as at grant: the CEL timestamp is what IAM enforces.
+      const expiresAt = new Date(Math.floor(wanted.getTime() / 1000) * 1000);
+      await edit(t, (bindings) => {
+        const b = findGrant(bindings, t.role, t.title, t.member);
+        // A revoked (or never written) binding is not brought back by an extension.
+        if (!b)
+          throw new ProviderError(
+            'gcp',
+            `the IAM binding of this grant is gone from ${t.resource}; nothing to extend`,
+            false,
+          );
+        if (expiryOf(b.condition?.expression)?.getTime() === expiresAt.getTime()) return undefined;
+        return withExpiry(bindings, t.role, t.title, expiresAt);
+      });
+      return { expiresAt };
     },
 
     async isActive(ref: GrantRef) {

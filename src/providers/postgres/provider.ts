@@ -17,6 +17,7 @@ import { cappedDuration, invalid, validateCommon } from '../shared/validate.js';
 import type { PostgresSection } from './config.js';
 import type { Connections } from './connections.js';
 import { toPgError } from './errors.js';
+import { extendRoleGrant, extendTemporaryLogin } from './extend.js';
 import { grantRole, revokeRole, roleGrantActive } from './grant-role.js';
 import { checkRequest, loginRoleFor } from './names.js';
 import { inspectTarget } from './target.js';
@@ -102,6 +103,16 @@ export function createPostgresProvider(
         revokeTemporaryLogin(cfg, c, ref.request, database, role, sleep),
       );
       return left ? { cleanupPending: left } : undefined;
+    },
+
+    async extend(ref: GrantRef, expiresAt: Date) {
+      const { member } = check(ref.request);
+      // Whole seconds, as at grant, so the stored and the enforced expiry stay equal.
+      const until = new Date(Math.floor(expiresAt.getTime() / 1000) * 1000);
+      await call('move the expiry of the grant', () =>
+        member ? extendRoleGrant(c, ref.request, until) : extendTemporaryLogin(cfg, c, ref.request, until),
+      );
+      return { expiresAt: until };
     },
 
     async isActive(ref: GrantRef) {
