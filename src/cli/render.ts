@@ -16,6 +16,8 @@ export function requestDetail(r: ElevationRequest): string {
     ['Reason', r.reason],
     ['Break-glass', r.break_glass ? 'yes' : undefined],
     ['Approval', r.approver_tier ?? undefined],
+    ['Approvals', quorumLine(r)],
+    ['Approver groups', r.approver_groups?.length ? r.approver_groups.join(', ') : undefined],
     ['Decided by', last ? `${last.approver} (${last.decision})` : undefined],
     ['Comment', last?.comment],
     ['Expires', r.state === 'ACTIVE' ? (r.expires_at ?? undefined) : undefined],
@@ -27,6 +29,16 @@ export function requestDetail(r: ElevationRequest): string {
   ]);
 }
 
+/**
+ * "2 of 3 approvals: alice, bob" (ADR 0044); nothing for requests no approver decides (auto-approved,
+ * break-glass).
+ */
+export function quorumLine(r: ElevationRequest): string | undefined {
+  if (r.approver_tier === 'auto' || r.break_glass || r.approvals_required === undefined) return undefined;
+  const by = r.approved_by ?? [];
+  return `${by.length} of ${r.approvals_required} approval${r.approvals_required === 1 ? '' : 's'}${by.length ? `: ${by.join(', ')}` : ''}`;
+}
+
 /** The roles a grant reaches beyond the one asked for, when the provider reported them. */
 function reaches(target: Record<string, unknown> | null | undefined): string | undefined {
   const r = target?.reaches;
@@ -36,7 +48,7 @@ function reaches(target: Record<string, unknown> | null | undefined): string | u
 
 export function requestRows(rs: ElevationRequest[]): string {
   return columns(
-    ['ID', 'STATE', 'REQUESTER', 'PROVIDER', 'ROLE', 'SCOPE', 'REASON'],
+    ['ID', 'STATE', 'REQUESTER', 'PROVIDER', 'ROLE', 'SCOPE', 'REASON', 'APPROVALS'],
     rs.map((r) => [
       r.id,
       r.state,
@@ -45,6 +57,9 @@ export function requestRows(rs: ElevationRequest[]): string {
       clip(r.role, 24),
       clip(r.resource_scope, 24),
       clip(r.reason),
+      r.approver_tier === 'auto' || r.break_glass
+        ? ''
+        : `${r.approved_by?.length ?? 0}/${r.approvals_required ?? 1}`,
     ]),
     'No requests found.',
   );

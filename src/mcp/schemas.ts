@@ -37,6 +37,11 @@ export const RequestOut = z.looseObject({
   break_glass: z.boolean(),
   metadata: z.record(z.string(), z.string()),
   approver_tier: ApproverTier,
+  approvals_required: z
+    .number()
+    .describe('N of M: distinct approvers needed; PENDING until that many have approved'),
+  approver_groups: z.array(z.string()).describe('an approver must be in one of these groups; empty: any'),
+  approved_by: z.array(z.string()).describe('who has approved so far, one per person, oldest first'),
   approvals: z.array(ApprovalOut),
   created_at: z.string(),
   updated_at: z.string(),

@@ -23,3 +23,35 @@ export const AI_REVIEW_ROLE = {
   rego: `package jitsudo.approval
 route contains "ai_review" if input.request.role == "ai-review-me"`,
 };
+
+/**
+ * N-of-M approvals (ADR 0044), chosen per request by test metadata: `approvals_required` ("2") and
+ * `approver_groups` ("db-owners,sre-leads"). Only tests let the requester pick: a real policy
+ * decides from the role, scope or target. A value outside 1..10 is the policy's POLICY_ERROR.
+ */
+export const QUORUM_FROM_METADATA = {
+  name: 'test-quorum-from-metadata',
+  rego: `package jitsudo.approval
+approvals_required := to_number(input.request.metadata.approvals_required) if input.request.metadata.approvals_required
+approver_groups := split(input.request.metadata.approver_groups, ",") if input.request.metadata.approver_groups`,
+};
+
+/** Every request approved by a person needs `n` distinct approvers (optionally from `groups`). */
+export const quorumPolicy = (n: number, groups: string[] = []) => ({
+  name: `test-quorum-${n}`,
+  rego: `package jitsudo.approval
+approvals_required := ${JSON.stringify(n)}
+${groups.length ? `approver_groups := ${JSON.stringify(groups)}` : ''}`,
+});
+
+/** The second approver may not share a group with the first (reads input.context.approvals). */
+export const OTHER_TEAM_SECOND = {
+  name: 'test-other-team-second',
+  rego: `package jitsudo.approval
+deny contains "the second approver must be from another team" if {
+  some a in input.context.approvals
+  lower(a.identity) != lower(input.user.email)
+  some g in a.groups
+  g in input.user.groups
+}`,
+};

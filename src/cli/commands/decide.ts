@@ -4,10 +4,19 @@ import type { ElevationRequest } from '../../client/types.js';
 import { globalFields, leaf } from '../args.js';
 import { authedClient } from '../context.js';
 import { emit } from '../output.js';
+import { quorumLine } from '../render.js';
 
 const Id = z.string().min(1).max(64);
 const show = (format: 'table' | 'json' | 'yaml', r: ElevationRequest) =>
   emit(format, r, () => `Request ${r.id} → ${r.state}`);
+
+/** An approval also says where the quorum stands when more than one approver is needed (ADR 0044). */
+const showApproval = (format: 'table' | 'json' | 'yaml', r: ElevationRequest) =>
+  emit(format, r, () =>
+    r.approvals_required > 1
+      ? `Request ${r.id} → ${r.state} (${quorumLine(r)})`
+      : `Request ${r.id} → ${r.state}`,
+  );
 
 export const approveCommand = leaf({
   name: 'approve',
@@ -18,7 +27,7 @@ export const approveCommand = leaf({
   },
   schema: z.object({ id: Id, comment: z.string().max(4096).optional(), ...globalFields }).strict(),
   async run(a) {
-    show(a.output, await authedClient(a.server).approveRequest(a.id, { comment: a.comment }));
+    showApproval(a.output, await authedClient(a.server).approveRequest(a.id, { comment: a.comment }));
   },
 });
 

@@ -23,7 +23,7 @@ import {
 import { decideUnderLock, Refusal } from './decision-lock.js';
 import { issueGrants } from './grant-flow.js';
 import { parseInput } from './load.js';
-import { countedApprovals, hasApproved } from './quorum.js';
+import { countedApprovals, secondApproval } from './quorum.js';
 import { assertTransition } from './states.js';
 import type { RequestView } from './view.js';
 
@@ -75,14 +75,8 @@ async function approveLocked(
   const approvals = (await listApprovals(tx, [cur.id])).get(cur.id) ?? [];
   const counted = countedApprovals(approvals);
   const required = cur.approvalsRequired;
-  if (hasApproved(actor, approvals))
-    return new Refusal(
-      new AppError(
-        'CONFLICT',
-        `you have already approved request ${cur.id} (${counted.length} of ${required} approvals); it needs another approver`,
-        { details: { state: cur.state, approvals: counted.length, approvals_required: required } },
-      ),
-    );
+  const again = secondApproval(actor, cur, approvals);
+  if (again) return new Refusal(again);
   const rechecked = await recheckApproval(deps, tx, actor, cur, approvals, a.auth, now);
   if (rechecked instanceof Refusal) return rechecked;
   const decidedBy = rechecked?.decidedBy ?? a.auth.decidedBy;

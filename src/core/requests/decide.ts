@@ -25,6 +25,7 @@ import { approvalPolicyInput } from './may-decide.js';
 import { overdueAt } from './pending-deadlines.js';
 import { recordPolicyError } from './policy-failure.js';
 import { decideAt } from './policy-input.js';
+import { secondApproval } from './quorum.js';
 import { actedBy, auditRequest, transact } from './tx.js';
 import { type RequestView, toRequestView } from './view.js';
 
@@ -91,6 +92,10 @@ export async function authorizeDecision(
     );
   }
   assertMayDecide(actor, row, verb);
+  // Before the policy: a second approval is refused as such, with nothing written (ADR 0044).
+  const again =
+    verb === 'approve' && row.state === 'PENDING' ? secondApproval(actor, row, approvals) : undefined;
+  if (again) throw again;
   if (row.state !== 'PENDING')
     throw new AppError(
       'CONFLICT',

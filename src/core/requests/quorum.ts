@@ -5,6 +5,7 @@
 import type { Actor } from '../actor.js';
 import type { ApprovalRow } from '../db/approvals-repo.js';
 import type { RequestRow } from '../db/requests-repo.js';
+import { AppError } from '../errors.js';
 import type { PolicyApproval } from '../policy/types.js';
 
 /** The party an approval row counts for (lower-cased). */
@@ -36,6 +37,21 @@ export function hasApproved(actor: Actor, approvals: readonly ApprovalRow[]): bo
   const mine = new Set([actorParty(actor), actor.identity.toLowerCase()]);
   return approvals.some(
     (a) => byApprover(a) && (mine.has(approvalParty(a)) || mine.has(a.actorIdentity.toLowerCase())),
+  );
+}
+
+/** The CONFLICT for a party's second approval of `r` (nothing is written), or undefined. */
+export function secondApproval(
+  actor: Actor,
+  r: Pick<RequestRow, 'id' | 'state' | 'approvalsRequired'>,
+  approvals: readonly ApprovalRow[],
+): AppError | undefined {
+  if (!hasApproved(actor, approvals)) return undefined;
+  const k = countedApprovals(approvals).length;
+  return new AppError(
+    'CONFLICT',
+    `you have already approved request ${r.id} (${k} of ${r.approvalsRequired} approvals); it needs another approver`,
+    { details: { state: r.state, approvals: k, approvals_required: r.approvalsRequired } },
   );
 }
 

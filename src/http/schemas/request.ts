@@ -32,6 +32,18 @@ export const ElevationRequest = z
     break_glass: z.boolean(),
     metadata: z.record(z.string(), z.string()),
     approver_tier: z.enum(['auto', 'ai_review', 'human']).nullable().optional(),
+    approvals_required: z.number().int().min(1).openapi({
+      description:
+        'N of M: how many distinct approvers the request needs, fixed by the approval policy at creation',
+      example: 2,
+    }),
+    approver_groups: z.array(z.string()).openapi({
+      description: 'an approver must be in one of these groups to decide; empty: no group restriction',
+    }),
+    approved_by: z.array(z.string()).openapi({
+      description: 'who has approved so far, one per person (an agent counts for its owner), oldest first',
+      example: ['alice@example.com'],
+    }),
     approvals: z.array(Approval),
     created_at: z.string(),
     updated_at: z.string(),
