@@ -15,6 +15,7 @@ export const MCP_VERB_NAMES = [
   'listRequests',
   'cancelRequest',
   'revokeRequest',
+  'extendRequest',
   'discloseCredentials',
   'approveRequest',
   'denyRequest',

@@ -14,6 +14,7 @@ const REQUESTER_TOOLS = [
   'wait_for_request',
   'cancel_request',
   'release_access',
+  'extend_request',
   'get_credentials',
 ];
 

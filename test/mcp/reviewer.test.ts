@@ -44,7 +44,7 @@ describe.each(testDatabases())('MCP AI reviewer tools on %s', (driver) => {
     const both = await h.client(
       (await h.agent('both', 'rita@example.com', ['requester', 'ai-reviewer'])).token,
     );
-    expect((await both.listTools()).tools).toHaveLength(8 + REVIEWER_TOOLS.length);
+    expect((await both.listTools()).tools).toHaveLength(9 + REVIEWER_TOOLS.length);
     // A person's token never gets the reviewer surface, admins included.
     const root = await h.client(await h.human('root@example.com', ['jitsudo-admins']));
     expect((await root.listTools()).tools.some((t) => REVIEWER_TOOLS.includes(t.name))).toBe(false);

@@ -1,6 +1,7 @@
 /** Every MCP tool, in the order clients list them: the requester surface, then the AI reviewer's. */
 import type { ToolSpec } from '../define.js';
 import { cancelRequestTool, releaseAccessTool } from './end-requests.js';
+import { extendRequestTool } from './extend-request.js';
 import { getCredentialsTool } from './get-credentials.js';
 import { listEligibleAccessTool } from './list-eligible-access.js';
 import { getRequestTool, listMyRequestsTool } from './read-requests.js';
@@ -17,6 +18,7 @@ export const TOOLS: readonly ToolSpec<any, any>[] = [
   waitForRequestTool,
   cancelRequestTool,
   releaseAccessTool,
+  extendRequestTool,
   getCredentialsTool,
   listPendingAiReviewTool,
   getRequestDetailsTool,
