@@ -4,6 +4,8 @@
  * IdP. The official SDK client with an OAuthClientProvider finds the metadata from the 401, signs
  * alice in (the test plays the browser through the IdP's own pages) and acts as her; refused tokens
  * get the right challenge and change nothing; agent tokens and mTLS client certificates work too.
+ * One server and IdP for the file, on PostgreSQL when TEST_DATABASE_URL is set (what production
+ * mode runs on), else PGlite: the subject here is authorization, not the database.
  */
 import { randomBytes } from 'node:crypto';
 import https from 'node:https';
@@ -25,6 +27,7 @@ import type { HttpVerbs } from '../../src/http/core-port.js';
 import { issueCertificate } from '../../src/server/certificates.js';
 import { coreApp } from '../../src/server/core-app.js';
 import { type Stack, startStack } from '../helpers/app-stack.js';
+import { testDatabases } from '../helpers/db.js';
 import { callTool, ok, textOf } from '../helpers/mcp-client.js';
 import { authorize } from '../helpers/oidc-browser.js';
 import { CLI_CLIENT_ID, type OidcIdp, startOidcIdp } from '../helpers/oidc-idp.js';
@@ -91,7 +94,7 @@ describe('MCP authorization: /mcp as an OAuth protected resource in OIDC mode', 
   beforeAll(async () => {
     served = await serveApp({ fetch: (req: Request, env?: unknown) => handler(req, env) });
     idp = await startOidcIdp({ audience: served.url });
-    stack = await startStack('pglite', {
+    stack = await startStack(testDatabases().at(-1)!, {
       agentTokens: true,
       config: {
         catalog: [
