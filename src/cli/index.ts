@@ -13,6 +13,7 @@ export const jitsudoCommand = defineCommand({
     deny: () => import('./commands/decide.js').then((m) => m.denyCommand),
     cancel: () => import('./commands/decide.js').then((m) => m.cancelCommand),
     revoke: () => import('./commands/decide.js').then((m) => m.revokeCommand),
+    extend: () => import('./commands/extend.js').then((m) => m.extendCommand),
     exec: () => import('./commands/exec.js').then((m) => m.execCommand),
     shell: () => import('./commands/exec.js').then((m) => m.shellCommand),
     mcp: () => import('./commands/mcp.js').then((m) => m.mcpCommand),

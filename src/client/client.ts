@@ -77,6 +77,8 @@ export function createClient(opts: ClientOptions) {
     denyRequest: (id: string, body: T.DenyInput) => action(id, 'deny', body),
     cancelRequest: (id: string, body: T.ReasonInput = {}) => action(id, 'cancel', body),
     revokeRequest: (id: string, body: T.ReasonInput = {}) => action(id, 'revoke', body),
+    /** Asks for more time on an ACTIVE grant; returns the extension (APPLIED, PENDING, …), not the grant. */
+    extendRequest: (id: string, body: T.ExtendInput) => action(id, 'extend', body),
     getCredentials: async (id: string) =>
       (await call<{ grant: T.Grant }>('GET', `${PREFIX}/requests/${enc(id)}/credentials`)).grant,
 

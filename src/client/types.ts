@@ -5,6 +5,7 @@
 import type { z } from '@hono/zod-openapi';
 import type * as Ag from '../http/schemas/agent.js';
 import type * as A from '../http/schemas/audit.js';
+import type * as E from '../http/schemas/extend.js';
 import type * as P from '../http/schemas/policy.js';
 import type * as Pr from '../http/schemas/principal.js';
 import type * as R from '../http/schemas/request.js';
@@ -22,6 +23,7 @@ export type RequestList = z.infer<typeof R.RequestList>;
 export type ApproveInput = z.input<typeof R.ApproveBody>;
 export type DenyInput = z.input<typeof R.DenyBody>;
 export type ReasonInput = z.input<typeof R.ReasonBody>;
+export type ExtendInput = z.input<typeof E.ExtendBody>;
 export type Grant = z.infer<typeof R.Grant>;
 export type Policy = z.infer<typeof P.Policy>;
 export type PolicyList = z.infer<typeof P.PolicyList>;
