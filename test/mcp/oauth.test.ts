@@ -240,7 +240,9 @@ describe('MCP authorization: /mcp as an OAuth protected resource in OIDC mode', 
     );
     await first.close();
     // Discovery went 401 → the metadata it named → the IdP's metadata.
+    // The URL the challenge named, not the path-suffixed one a client probes when none is named.
     expect(seen.map((s) => s.url)).toContain(metadataUrl());
+    expect(seen.map((s) => s.url)).not.toContain(`${metadataUrl()}/mcp`);
     const asked = oauth.authorizationUrl!;
     expect(asked.origin).toBe(idp.issuer);
     expect(asked.searchParams.get('resource')).toBe(served.url);
