@@ -113,7 +113,7 @@ type Surface = keyof typeof surfaces;
 
 const counts = async () =>
   (
-    await sqlRows<Record<string, number>>(
+    await sqlRows<{ requests: number; agents: number; principals: number; audit: number }>(
       server.core.deps.db,
       sql`select (select count(*) from requests)::int as requests, (select count(*) from agents)::int as agents,
         (select count(*) from principals)::int as principals, (select count(*) from audit_events)::int as audit`,
