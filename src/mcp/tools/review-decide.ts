@@ -41,7 +41,8 @@ export const approveRequestTool = defineTool({
   title: 'Approve a request (AI review)',
   right: 'ai-reviewer',
   description:
-    `Approves a request waiting for AI review; the grant is issued at once and the request becomes ACTIVE. ${RULES} ` +
+    `Approves a request waiting for AI review; once approvals_required distinct approvers have approved, the grant ` +
+    `is issued and the request becomes ACTIVE (until then it stays PENDING). ${RULES} ` +
     'Approve only when the reason, scope, role and duration fit together; when unsure, escalate_to_human instead. ' +
     'Returns {request}.',
   input: DecisionArgs,
@@ -52,7 +53,11 @@ export const approveRequestTool = defineTool({
       ...decisionOf(a),
       comment: a.comment ?? '',
     });
-    return { structured: { request }, summary: `Approved ${request.id}; it is ${request.state}.` };
+    const quorum =
+      request.state === 'PENDING'
+        ? ` (${request.approved_by.length} of ${request.approvals_required} approvals: ${request.approved_by.join(', ')})`
+        : '';
+    return { structured: { request }, summary: `Approved ${request.id}; it is ${request.state}${quorum}.` };
   },
 });
 

@@ -82,13 +82,18 @@ export interface McpHarness extends Pick<Stack, 'app' | 'core' | 'mock' | 'db' |
 
 export async function startMcpHarness(
   driver: Driver,
-  opts: { config?: Record<string, unknown>; pollMs?: number } = {},
+  opts: {
+    config?: Record<string, unknown>;
+    pollMs?: number;
+    /** Rego modules added to the test policies (e.g. quorumPolicy(2)). */
+    policies?: { name: string; rego: string }[];
+  } = {},
 ): Promise<McpHarness> {
   const mockB = new MockProvider({ name: 'mock-b' });
   const s = await startStack(driver, {
     config: { catalog: TEST_CATALOG, ...opts.config },
     providers: [mockB],
-    policySet: loadRegoPolicySet([...defaultPolicySources(), ...TEST_POLICIES]),
+    policySet: loadRegoPolicySet([...defaultPolicySources(), ...TEST_POLICIES, ...(opts.policies ?? [])]),
     agentTokens: true,
     mcp: { wait: { pollMs: opts.pollMs ?? 25, progressEveryMs: 50 } },
   });
