@@ -6,6 +6,7 @@
  */
 import { type ArgsDef, defineCommand } from 'citty';
 import { type z, z as zod } from 'zod';
+import { setTlsFlags } from './env.js';
 import { usageError } from './errors.js';
 import { OutputFormat } from './output.js';
 
@@ -21,6 +22,21 @@ export const globalArgs = {
     alias: 'o',
     description: 'output format: table, json or yaml',
     valueHint: 'table|json|yaml',
+  },
+  'ca-file': {
+    type: 'string',
+    description: 'PEM CA(s) to trust for jitsudod and the IdP (default: $JITSUDO_CA_FILE)',
+    valueHint: 'file',
+  },
+  'client-cert': {
+    type: 'string',
+    description: 'PEM client certificate for mTLS to jitsudod (default: $JITSUDO_CLIENT_CERT_FILE)',
+    valueHint: 'file',
+  },
+  'client-key': {
+    type: 'string',
+    description: 'PEM key of --client-cert (default: $JITSUDO_CLIENT_KEY_FILE)',
+    valueHint: 'file',
   },
 } as const satisfies ArgsDef;
 
@@ -123,7 +139,11 @@ export function leaf<S extends z.ZodType>(spec: LeafSpec<S>) {
       for (const [name, d] of Object.entries(spec.args))
         if (d.type === 'positional' && d.required !== false && values[camel(name)] === undefined)
           throw usageError(`missing argument <${name}> (see --help)`);
-      await spec.run(parseWith(spec.schema, values), { rest });
+      // The TLS files are read where a connection is made (context.ts), not by each command.
+      const { caFile, clientCert, clientKey, ...own } = values;
+      if (spec.globals !== false)
+        setTlsFlags({ ca: caFile as string, cert: clientCert as string, key: clientKey as string });
+      await spec.run(parseWith(spec.schema, own), { rest });
     },
   });
 }

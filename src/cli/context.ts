@@ -1,13 +1,14 @@
 /**
  * Resolves where to talk and as whom: --server, then $JITSUDO_SERVER, then the server saved at
- * login, then http://127.0.0.1:8080; the token from $JITSUDO_TOKEN or the credentials file.
+ * login, then http://127.0.0.1:8080; the token from $JITSUDO_TOKEN or the credentials file (an OIDC
+ * session is refreshed first when it is about to expire: src/cli/oidc/session.ts).
  */
 
 import { readFileSync } from 'node:fs';
 import { type Client, createClient } from '../client/client.js';
 import type { ClientTls } from '../client/tls-fetch.js';
-import { loadCredentials } from './credentials.js';
-import { DEFAULT_SERVER, envServer, envTlsFiles, envToken } from './env.js';
+import { loadCredentials, REFRESH_BEFORE_SECONDS, secondsLeft, usable } from './credentials.js';
+import { DEFAULT_SERVER, envServer, envToken, tlsFileSettings } from './env.js';
 import { CliError } from './errors.js';
 import { EXIT } from './exit-codes.js';
 
@@ -30,28 +31,30 @@ export function normalizeServer(s: string): string {
   return url.origin + url.pathname.replace(/\/+$/, '');
 }
 
-/** The TLS files named in the environment, read; a missing file is a usage error naming the variable. */
+/**
+ * The TLS files named by --ca-file/--client-cert/--client-key or, failing those, the environment,
+ * read; a missing file is a usage error naming the flag or variable.
+ */
 export function clientTls(): ClientTls | undefined {
-  const f = envTlsFiles();
+  const f = tlsFileSettings();
   if (!f.ca && !f.cert && !f.key) return undefined;
   if (!f.cert !== !f.key)
-    throw new CliError('JITSUDO_CLIENT_CERT_FILE and JITSUDO_CLIENT_KEY_FILE go together', EXIT.USAGE);
-  const read = (file: string | undefined, name: string) => {
-    if (!file) return undefined;
+    throw new CliError(
+      `${f.cert?.from ?? '--client-cert'} and ${f.key?.from ?? '--client-key'} go together (a certificate and its key)`,
+      EXIT.USAGE,
+    );
+  const read = (s: { file: string; from: string } | undefined) => {
+    if (!s) return undefined;
     try {
-      return readFileSync(file, 'utf8');
+      return readFileSync(s.file, 'utf8');
     } catch (e) {
       throw new CliError(
-        `cannot read ${name} ${file}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`,
+        `cannot read ${s.from} ${s.file}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`,
         EXIT.USAGE,
       );
     }
   };
-  return {
-    ca: read(f.ca, 'JITSUDO_CA_FILE'),
-    cert: read(f.cert, 'JITSUDO_CLIENT_CERT_FILE'),
-    key: read(f.key, 'JITSUDO_CLIENT_KEY_FILE'),
-  };
+  return { ca: read(f.ca), cert: read(f.cert), key: read(f.key) };
 }
 
 /** A client without a token (login, server status). */
@@ -65,14 +68,43 @@ export function authedClient(server: string | undefined): Client {
   const creds = loadCredentials();
   if (!creds)
     throw new CliError(
-      'not logged in; run `jitsudo login --dev --user you@example.com`',
+      'not logged in; run `jitsudo login` (or `jitsudo login --dev --user you@example.com` on a dev server)',
       EXIT.UNAUTHENTICATED,
     );
-  if (Date.parse(creds.expires_at) <= Date.now())
+  if (!usable(creds))
     throw new CliError('your login has expired; run `jitsudo login` again', EXIT.UNAUTHENTICATED);
-  return createClient({
-    server: resolveServer(server ?? envServer() ?? creds.server_url),
-    token: creds.token,
-    tls: clientTls(),
+  const base = resolveServer(server ?? envServer() ?? creds.server_url);
+  const tls = clientTls();
+  // The token is settled (an OIDC session refreshed if it is about to expire) at the first call,
+  // so a refresh failure surfaces as its own error line, not as "cannot reach jitsudod".
+  // openid-client loads only when a refresh is due (it costs every command ~0.1 s otherwise).
+  const bearer = () =>
+    creds.kind === 'oidc' && secondsLeft(creds) <= REFRESH_BEFORE_SECONDS
+      ? import('./oidc/session.js').then((m) => m.sessionToken(creds, tls))
+      : Promise.resolve(creds.token);
+  let ready: Promise<Client> | undefined;
+  const client = () => (ready ??= bearer().then((t) => createClient({ server: base, token: t, tls })));
+  return new Proxy({ server: base } as Client, {
+    get(target, prop) {
+      if (prop === 'server') return target.server;
+      if (prop === 'then') return undefined;
+      return (...args: unknown[]) =>
+        client().then((c) => (c[prop as keyof Client] as (...a: unknown[]) => unknown)(...args));
+    },
   });
+}
+
+/** Where the current bearer comes from, for `whoami` (read after a call, so after any refresh). */
+export function sessionInfo():
+  | { source: 'env' }
+  | { source: 'file'; kind: 'dev' | 'oidc'; expires_at: string; issuer?: string } {
+  if (envToken()) return { source: 'env' };
+  const c = loadCredentials();
+  if (!c) return { source: 'env' };
+  return {
+    source: 'file',
+    kind: c.kind,
+    expires_at: c.expires_at,
+    ...(c.issuer ? { issuer: c.issuer } : {}),
+  };
 }

@@ -23,6 +23,32 @@ export const envTlsFiles = () => ({
   key: process.env.JITSUDO_CLIENT_KEY_FILE || undefined,
 });
 
+export interface TlsFileFlags {
+  ca?: string;
+  cert?: string;
+  key?: string;
+}
+// Set once per command by `leaf()` from --ca-file/--client-cert/--client-key (global flags).
+let tlsFlags: TlsFileFlags = {};
+export const setTlsFlags = (f: TlsFileFlags): void => {
+  tlsFlags = f;
+};
+
+/** Each TLS file with where it was named: the flag wins over the environment variable. */
+export function tlsFileSettings(): Record<keyof TlsFileFlags, { file: string; from: string } | undefined> {
+  const env = envTlsFiles();
+  const pick = (flag: string | undefined, flagName: string, value: string | undefined, envName: string) =>
+    flag ? { file: flag, from: flagName } : value ? { file: value, from: envName } : undefined;
+  return {
+    ca: pick(tlsFlags.ca, '--ca-file', env.ca, 'JITSUDO_CA_FILE'),
+    cert: pick(tlsFlags.cert, '--client-cert', env.cert, 'JITSUDO_CLIENT_CERT_FILE'),
+    key: pick(tlsFlags.key, '--client-key', env.key, 'JITSUDO_CLIENT_KEY_FILE'),
+  };
+}
+
+/** How `jitsudo login --flow browser` opens a URL: $JITSUDO_BROWSER (a command; `none`: only print it). */
+export const envBrowser = (): string | undefined => process.env.JITSUDO_BROWSER || undefined;
+
 /** The user's shell for `jitsudo shell`. */
 export const userShell = (): string => process.env.SHELL || '/bin/sh';
 

@@ -10,6 +10,10 @@
  * redirect) and `jitsudo-machine` (confidential, client_credentials). Access tokens are JWTs for
  * the resource `audience` (RFC 8707), carrying `email` and `groups` for people.
  *
+ * For CLI sign-in tests: `deviceInterval` / `deviceCodeTtl`, `setAccessTokenTtl`, `refreshGrant`,
+ * `revoke`; delete an entry of `accounts` and the IdP refuses that person's refresh token.
+ * test/helpers/oidc-browser.ts plays the browser against this provider's pages.
+ *
  * Fault injection for the verifier's bad days: `setJwksMode('down' | 'garbage' | 'slow')` changes
  * what the JWKS URL answers; `jwksFetches` counts the JWKS requests served.
  */
@@ -53,6 +57,12 @@ export interface OidcIdp {
   /** The public JWKS as served (for tests that abuse a public key). */
   publicJwks(): { keys: JWK[] };
   provider(): Provider;
+  /** Lifetime (s) of access tokens issued from now on (people and machines). */
+  setAccessTokenTtl(seconds: number): void;
+  /** A refresh_token grant at the token endpoint as `jitsudo-cli` would send it: the raw answer. */
+  refreshGrant(refreshToken: string): Promise<{ status: number; body: Record<string, unknown> }>;
+  /** Revokes a token at the revocation endpoint (RFC 7009) as `jitsudo-cli`. */
+  revoke(token: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -114,6 +124,13 @@ export interface StartIdpOptions {
   accessTokenTtl?: number;
   /** How long `slow` JWKS answers take (default 30 s: longer than any sane verifier timeout). */
   slowMs?: number;
+  /**
+   * The `interval` (s) the device authorization response names. oidc-provider names none, so a
+   * client waits the RFC 8628 default of 5 s between polls; tests set 1.
+   */
+  deviceInterval?: number;
+  /** Lifetime (s) of a device code (its `expires_in`); oidc-provider's default is 600. */
+  deviceCodeTtl?: number;
 }
 
 /** Starts the IdP; call `stop()` in afterAll. */
@@ -128,6 +145,7 @@ export async function startOidcIdp(opts: StartIdpOptions = {}): Promise<OidcIdp>
   let keys: SigningKey[] = [await newKey()];
   let jwksMode: 'normal' | 'down' | 'garbage' | 'slow' = 'normal';
   let jwksFetches = 0;
+  let accessTokenTtl = opts.accessTokenTtl ?? 600;
   const pending = new Set<NodeJS.Timeout>();
   const Adapter = memoryAdapter();
 
@@ -186,7 +204,7 @@ export async function startOidcIdp(opts: StartIdpOptions = {}): Promise<OidcIdp>
             scope: 'jitsudo',
             audience,
             accessTokenFormat: 'jwt',
-            accessTokenTTL: opts.accessTokenTtl ?? 600,
+            accessTokenTTL: accessTokenTtl,
             jwt: { sign: { alg: 'RS256' } },
           }),
         },
@@ -198,9 +216,22 @@ export async function startOidcIdp(opts: StartIdpOptions = {}): Promise<OidcIdp>
         if (!a) return undefined;
         return { email: a.email, groups: a.groups, ...a.extra };
       },
-      ttl: { AccessToken: opts.accessTokenTtl ?? 600, ClientCredentials: opts.accessTokenTtl ?? 600 },
+      ttl: {
+        AccessToken: () => accessTokenTtl,
+        ClientCredentials: () => accessTokenTtl,
+        ...(opts.deviceCodeTtl ? { DeviceCode: opts.deviceCodeTtl } : {}),
+      },
     });
-  let provider = build();
+  const withInterval = (p: Provider) => {
+    if (opts.deviceInterval)
+      p.use(async (ctx, next) => {
+        await next();
+        if (ctx.path === '/device/auth' && ctx.status === 200 && ctx.body && typeof ctx.body === 'object')
+          ctx.body = { ...(ctx.body as object), interval: opts.deviceInterval };
+      });
+    return p;
+  };
+  let provider = withInterval(build());
   // oidc-provider's default route; the smoke test checks discovery names it.
   const jwksPath = '/jwks';
 
@@ -272,7 +303,7 @@ export async function startOidcIdp(opts: StartIdpOptions = {}): Promise<OidcIdp>
     async rotateKeys({ dropOld = false } = {}) {
       const k = await newKey();
       keys = dropOld ? [k] : [k, ...keys];
-      provider = build();
+      provider = withInterval(build());
       return k.kid;
     },
     setJwksMode(mode) {
@@ -284,6 +315,30 @@ export async function startOidcIdp(opts: StartIdpOptions = {}): Promise<OidcIdp>
       };
     },
     provider: () => provider,
+    setAccessTokenTtl(seconds) {
+      accessTokenTtl = seconds;
+    },
+    async refreshGrant(refreshToken) {
+      const res = await fetch(`${issuer}/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'refresh_token',
+          refresh_token: refreshToken,
+          client_id: CLI_CLIENT_ID,
+          resource: audience,
+        }),
+      });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    },
+    async revoke(token) {
+      const res = await fetch(`${issuer}/token/revocation`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ token, client_id: CLI_CLIENT_ID }),
+      });
+      if (!res.ok) throw new Error(`revocation failed: ${res.status} ${await res.text()}`);
+    },
     stop: () =>
       new Promise<void>((done) => {
         for (const t of pending) clearTimeout(t);

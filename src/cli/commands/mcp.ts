@@ -5,11 +5,12 @@
  */
 import { z } from 'zod';
 import { leaf } from '../args.js';
-import { normalizeServer, resolveServer } from '../context.js';
+import { clientTls, normalizeServer, resolveServer } from '../context.js';
 import { loadCredentials } from '../credentials.js';
 import { envServer, envToken } from '../env.js';
 import { CliError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
+import { sessionToken } from '../oidc/session.js';
 import { visible } from '../output.js';
 
 const DEFAULT_MAX_OUTPUT = 64 * 1024;
@@ -48,7 +49,7 @@ export const mcpCommand = leaf({
     })
     .strict(),
   async run(a) {
-    const { server, token } = resolve(a.server, a.token);
+    const { server, token } = await resolve(a.server, a.token);
     const { serveStdio } = await import('../../mcp-stdio/serve.js');
     const { PACKAGE_VERSION } = await import('../../mcp-stdio/version.js');
     await serveStdio({
@@ -62,10 +63,10 @@ export const mcpCommand = leaf({
 });
 
 /** --token, then $JITSUDO_TOKEN, then the credentials file (whose server is the default). */
-function resolve(
+async function resolve(
   serverFlag: string | undefined,
   tokenFlag: string | undefined,
-): { server: string; token: string } {
+): Promise<{ server: string; token: string }> {
   const token = tokenFlag ?? envToken();
   if (token) return { server: resolveServer(serverFlag), token };
   const creds = loadCredentials();
@@ -74,7 +75,7 @@ function resolve(
       'no token: set JITSUDO_TOKEN to an agent token (`jitsudo agent create`), or run `jitsudo login`',
       EXIT.UNAUTHENTICATED,
     );
-  if (Date.parse(creds.expires_at) <= Date.now())
-    throw new CliError('your login has expired; run `jitsudo login` again', EXIT.UNAUTHENTICATED);
-  return { server: normalizeServer(serverFlag ?? envServer() ?? creds.server_url), token: creds.token };
+  // An OIDC session about to expire is refreshed once at start (the bridge keeps the token it gets).
+  const current = await sessionToken(creds, clientTls());
+  return { server: normalizeServer(serverFlag ?? envServer() ?? creds.server_url), token: current };
 }
