@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { AppError } from './errors.js';
+import { NOTIFICATIONS_DEFAULTS, NotificationsConfig } from './outbox/config.js';
 
 const AgentLimits = z
   .object({
@@ -296,6 +297,8 @@ export const ConfigSchema = z
       .default({ limits: { max_open_requests: 5, max_requests_per_hour: 30, max_active_grants: 3 } }),
     /** Roles agents and humans may ask for; `list_eligible_access` filters it through policy. */
     catalog: z.array(CatalogEntry).default([]),
+    /** The outbox's delivery worker and sinks (ADR 0046). */
+    notifications: NotificationsConfig.default(NOTIFICATIONS_DEFAULTS),
   })
   .strict();
 

@@ -8,7 +8,7 @@
  */
 import { randomFillSync } from 'node:crypto';
 
-export type IdPrefix = 'req' | 'pol' | 'agt' | 'apr' | 'chk' | 'key' | 'rq';
+export type IdPrefix = 'req' | 'pol' | 'agt' | 'apr' | 'chk' | 'key' | 'rq' | 'evt';
 
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const RANDOM_BYTES = 10; // 80 bits

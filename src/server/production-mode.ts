@@ -40,6 +40,15 @@ export function assertProductionSafe(config: Readonly<Config>): void {
     if (config.http.trusted_proxies.length === 0)
       refuse('http.trusted_proxies', 'http.behind_tls_proxy needs the addresses of the proxy that ends TLS');
   }
+  // Signed events still reveal who asked for what: plain http only to this host (ADR 0046).
+  config.notifications.webhooks.forEach((w, i) => {
+    const u = new URL(w.url);
+    if (u.protocol === 'http:' && !isLoopback(u.hostname.replace(/^\[|\]$/g, '')))
+      refuse(
+        `notifications.webhooks.${i}.url`,
+        `production mode requires https for webhook "${w.name}" (plain http only to loopback)`,
+      );
+  });
 }
 
 /** TLS settings that cannot work, in either mode. */

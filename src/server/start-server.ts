@@ -18,6 +18,7 @@ import { loadOrCreateKeys } from '../core/crypto/secrets.js';
 import { bindAuditMacKey } from '../core/db/audit-key.js';
 import { createAuthenticator } from '../core/identity/index.js';
 import { createPolicyStore, type PolicyStore } from '../core/policies/index.js';
+import { notifyBackground } from '../notify/index.js';
 import { sweeperBackground } from '../sweeper/index.js';
 import { coreApp } from './core-app.js';
 import { assertSafeListenAddress, DEV_MODE_WARNING } from './dev-mode.js';
@@ -86,7 +87,8 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
       providers,
       policies,
       // The checkpointer signs the audit head each minute so tail truncation is detectable.
-      background: [sweeperBackground(), (deps) => auditCheckpointer(deps)],
+      // The outbox worker delivers notifications (ADR 0046).
+      background: [sweeperBackground(), (deps) => auditCheckpointer(deps), notifyBackground()],
     });
   } catch (e) {
     await closeProviders(providers, log);

@@ -14,7 +14,9 @@ import { insertAuditRows, type StoredAuditRow } from '../db/audit-insert-many.js
 import { auditMacKeyOf, type BoundMacKey } from '../db/audit-key.js';
 import { lockAuditChain, readAuditHead } from '../db/audit-repo.js';
 import type { Transaction } from '../db/client.js';
+import { insertOutboxRows } from '../db/outbox-repo.js';
 import { AppError } from '../errors.js';
+import { outboxRowsFor } from '../outbox/events.js';
 import type { AuditInput } from './append.js';
 import { auditCopyLine, auditTimestamp, canonicalJson, GENESIS_HASH, hashCopyLine } from './hash.js';
 import { rowMac } from './row-mac.js';
@@ -95,6 +97,8 @@ export async function appendAuditMany(
   if (events.length === 0) return { ts, rows: [] };
   const texts = events.map(checkAuditInput);
   const key = auditMacKeyOf(tx);
+  // The events worth telling someone go to the outbox in this same transaction (ADR 0046).
+  const outbox = outboxRowsFor(events, ts);
   const guess = tail?.guess;
   let head: Head | null | undefined;
   if (guess) {
@@ -103,14 +107,21 @@ export async function appendAuditMany(
     tail.guess = rows[rows.length - 1]!;
     let res: Awaited<ReturnType<typeof insertAuditRows>>;
     if (tail.pipelined)
-      [, res] = await Promise.all([lockAuditChain(tx), insertAuditRows(tx, ts, rows, guess)]);
+      [, res] = await Promise.all([
+        lockAuditChain(tx),
+        insertAuditRows(tx, ts, rows, guess),
+        insertOutboxRows(tx, outbox),
+      ]);
     else {
+      await insertOutboxRows(tx, outbox);
       await lockAuditChain(tx);
       res = await insertAuditRows(tx, ts, rows, guess);
     }
     if (res.written === rows.length) return { ts, rows };
     head = res.head; // the head as it stands under the lock, read by the refused insert itself
   } else {
+    // Before the chain lock, so the lock is held no longer than before.
+    await insertOutboxRows(tx, outbox);
     await lockAuditChain(tx);
     // The lock is held: the head read now stays the head until this transaction ends.
     head = await readAuditHead(tx);

@@ -3,6 +3,7 @@ export { agents } from './agents.js';
 export { approvals } from './approvals.js';
 export { auditCheckpoints } from './audit-checkpoints.js';
 export { auditEvents } from './audit-events.js';
+export { outboxDeliveries, outboxEvents } from './outbox.js';
 export { policies } from './policies.js';
 export { policyRevisions } from './policy-revisions.js';
 export { principals } from './principals.js';

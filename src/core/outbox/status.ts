@@ -1,0 +1,33 @@
+/** What the outbox's delivery looks like now, for `jitsudo server status` (never a secret). */
+import { deliveryStats, type SinkDeliveryStats } from '../db/outbox-repo.js';
+import type { CoreDeps } from '../deps.js';
+
+export interface OutboxStatus {
+  /** Events not yet fanned out into per-sink deliveries. */
+  undispatched: number;
+  sinks: (Omit<SinkDeliveryStats, 'oldest_pending_at'> & { oldest_pending_age_seconds: number | null })[];
+}
+
+/** Counts per configured sink (a sink with no rows yet shows zeros). */
+export async function outboxStatus(deps: CoreDeps): Promise<OutboxStatus> {
+  const stats = await deliveryStats(deps.db);
+  const now = deps.now().getTime();
+  const byName = new Map(stats.sinks.map((s) => [s.sink, s]));
+  const names = [...new Set([...deps.config.notifications.webhooks.map((w) => w.name), ...byName.keys()])];
+  return {
+    undispatched: stats.undispatched,
+    sinks: names.map((name) => {
+      const s = byName.get(name);
+      return {
+        sink: name,
+        pending: s?.pending ?? 0,
+        delivered: s?.delivered ?? 0,
+        dead: s?.dead ?? 0,
+        oldest_pending_age_seconds: s?.oldest_pending_at
+          ? Math.max(0, Math.round((now - Date.parse(s.oldest_pending_at)) / 1000))
+          : null,
+        last_error: s?.last_error ?? null,
+      };
+    }),
+  };
+}

@@ -1,0 +1,156 @@
+/**
+ * The outbox delivery worker (ADR 0046). Each tick fans new events out into per-sink delivery rows,
+ * then every sink pumps on its own: claim due rows under a lease, deliver them side by side, record
+ * the outcome. A slow or failing sink only delays itself; a worker that dies leaves leases that run
+ * out, and another worker (or this one after a restart) claims the rows again: at least once.
+ */
+import { listApprovals } from '../core/db/approvals-repo.js';
+import { loggableError } from '../core/db/loggable-error.js';
+import {
+  type ClaimedDelivery,
+  claimDeliveries,
+  type DeliveryOutcome,
+  fanOutEvents,
+  pruneOutbox,
+  recordDelivery,
+} from '../core/db/outbox-repo.js';
+import { findRequest } from '../core/db/requests-repo.js';
+import type { CoreDeps } from '../core/deps.js';
+import { warnExpiringGrants } from '../core/outbox/expiring.js';
+import { type RequestView, toRequestView } from '../core/requests/view.js';
+import type { OutboxEvent, Sink, SinkResult } from './sink.js';
+
+const FAN_OUT_BATCH = 500;
+const PRUNE_EVERY_MS = 3600_000;
+
+export class OutboxWorker {
+  readonly #deps: CoreDeps;
+  readonly #sinks: readonly Sink[];
+  readonly #pumps = new Map<string, Promise<void>>();
+  readonly #stop = new AbortController();
+  #timer: NodeJS.Timeout | undefined;
+  #loop: Promise<void> | undefined;
+  #lastPrune = 0;
+
+  constructor(deps: CoreDeps, sinks: readonly Sink[]) {
+    this.#deps = deps;
+    this.#sinks = sinks;
+  }
+
+  get #cfg() {
+    return this.#deps.config.notifications;
+  }
+
+  start(): void {
+    if (this.#loop || this.#stop.signal.aborted) return;
+    const run = async () => {
+      await this.#tickOnce().catch((e) =>
+        this.#deps.log.error({ err: loggableError(e) }, 'outbox worker tick failed; will retry'),
+      );
+      if (!this.#stop.signal.aborted)
+        this.#timer = setTimeout(() => (this.#loop = run()), this.#cfg.poll_interval_ms);
+    };
+    this.#loop = run();
+  }
+
+  /** Stops polling, aborts deliveries in flight (their leases run out; nothing is lost) and waits. */
+  async stop(): Promise<void> {
+    this.#stop.abort();
+    clearTimeout(this.#timer);
+    await this.#loop;
+    await Promise.all(this.#pumps.values());
+  }
+
+  /** One pass (tests and benches): fan out, then drain what each sink has due; waits for the sinks. */
+  async tick(): Promise<void> {
+    await this.#tickOnce();
+    await Promise.all(this.#pumps.values());
+  }
+
+  async #tickOnce(): Promise<void> {
+    await warnExpiringGrants(this.#deps, FAN_OUT_BATCH);
+    while ((await fanOutEvents(this.#deps.db, this.#sinks, FAN_OUT_BATCH)) === FAN_OUT_BATCH) {
+      if (this.#stop.signal.aborted) return;
+    }
+    for (const sink of this.#sinks) {
+      if (this.#pumps.has(sink.name)) continue; // still draining from an earlier tick
+      const p = this.#pump(sink)
+        .catch((e) =>
+          this.#deps.log.error({ sink: sink.name, err: loggableError(e) }, 'outbox sink pump failed'),
+        )
+        .finally(() => this.#pumps.delete(sink.name));
+      this.#pumps.set(sink.name, p);
+    }
+    const now = this.#deps.now().getTime();
+    if (now - this.#lastPrune > PRUNE_EVERY_MS) {
+      this.#lastPrune = now;
+      await pruneOutbox(this.#deps.db, new Date(now - this.#cfg.retention_days * 86400_000));
+    }
+  }
+
+  /** Claims and delivers `sink`'s due rows until fewer than a full batch are due. */
+  async #pump(sink: Sink): Promise<void> {
+    const batch = this.#cfg.concurrency;
+    for (;;) {
+      if (this.#stop.signal.aborted) return;
+      const now = this.#deps.now();
+      const rows = await claimDeliveries(
+        this.#deps.db,
+        sink.name,
+        now,
+        new Date(now.getTime() + this.#cfg.lease_seconds * 1000),
+        batch,
+      );
+      await Promise.all(rows.map((r) => this.#deliverOne(sink, r)));
+      if (rows.length < batch) return;
+    }
+  }
+
+  async #deliverOne(sink: Sink, r: ClaimedDelivery): Promise<void> {
+    let result: SinkResult;
+    try {
+      result = await sink.deliver(await this.#event(r), this.#stop.signal);
+    } catch (e) {
+      // A sink bug must not stop the pump; the message is the sink's own, never the event body.
+      result = { ok: false, retryable: true, error: `sink error: ${(e as Error).message}`.slice(0, 200) };
+    }
+    const outcome = this.#outcome(r.attempts, result);
+    if (outcome.kind !== 'delivered' && this.#stop.signal.aborted) return; // the lease brings it back
+    if (outcome.kind === 'dead')
+      this.#deps.log.warn(
+        { sink: sink.name, event_id: r.id, error: outcome.error },
+        'outbox delivery gave up',
+      );
+    await recordDelivery(this.#deps.db, sink.name, r.id, r.attempts, outcome, this.#deps.now());
+  }
+
+  #outcome(attempts: number, result: SinkResult): DeliveryOutcome {
+    if (result.ok) return { kind: 'delivered' };
+    if (!result.retryable || attempts >= this.#cfg.max_attempts) return { kind: 'dead', error: result.error };
+    const cap = Math.min(
+      this.#cfg.max_backoff_seconds * 1000,
+      this.#cfg.backoff_base_ms * 2 ** (attempts - 1),
+    );
+    // Full jitter: retries of many events that failed together spread out instead of stampeding.
+    const delay = Math.max(1, result.retryAfterMs ?? 0, Math.random() * cap);
+    return { kind: 'retry', at: new Date(this.#deps.now().getTime() + delay), error: result.error };
+  }
+
+  async #event(r: ClaimedDelivery): Promise<OutboxEvent> {
+    const { time, ...data } = JSON.parse(r.payload) as Record<string, unknown>;
+    let request: RequestView | null = null;
+    if (r.request_id) {
+      const row = await findRequest(this.#deps.db, r.request_id);
+      if (row) request = toRequestView(row, (await listApprovals(this.#deps.db, [row.id])).get(row.id) ?? []);
+    }
+    return {
+      id: r.id,
+      type: r.type,
+      time: typeof time === 'string' ? time : r.created_at,
+      request_id: r.request_id,
+      data,
+      request,
+      attempt: r.attempts,
+    };
+  }
+}
