@@ -12,10 +12,10 @@ import type { Logger } from 'pino';
 import { auditCheckpointer } from '../core/audit/checkpointer.js';
 import type { Config } from '../core/config.js';
 import { type Core, createCore } from '../core/create-core.js';
-import { migrate, openDatabase } from '../core/db/client.js';
-import { AppError } from '../core/errors.js';
 import { loadOrCreateKeys } from '../core/crypto/secrets.js';
 import { bindAuditMacKey } from '../core/db/audit-key.js';
+import { migrate, openDatabase } from '../core/db/client.js';
+import { AppError } from '../core/errors.js';
 import { createAuthenticator } from '../core/identity/index.js';
 import { createPolicyStore, type PolicyStore } from '../core/policies/index.js';
 import { notifyBackground } from '../notify/index.js';
@@ -26,8 +26,9 @@ import { parseListenAddress } from './listen-address.js';
 import { createLogger } from './logger.js';
 import { assertProductionSafe } from './production-mode.js';
 import { closeProviders, loadProviders } from './providers.js';
-import { onlyTrustedProxies } from './trusted-proxies.js';
+import { logRefusedHandshakes } from './refused-handshakes.js';
 import { httpsServerOptions, reloadOnChange } from './tls-options.js';
+import { onlyTrustedProxies } from './trusted-proxies.js';
 
 export interface StartServerOptions {
   config: Readonly<Config>;
@@ -109,6 +110,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   const host = addr.host.includes(':') ? `[${addr.host}]` : addr.host === '0.0.0.0' ? '127.0.0.1' : addr.host;
   const url = `${tls ? 'https' : 'http'}://${host}:${port}`;
   const stopReload = tls ? reloadOnChange(server as unknown as TlsServer, config.tls, log) : () => {};
+  if (tls) logRefusedHandshakes(server as unknown as TlsServer, log);
   if (!tls && config.http.behind_tls_proxy)
     onlyTrustedProxies(server as unknown as import('node:net').Server, config.http.trusted_proxies, log);
   core.start();

@@ -262,7 +262,7 @@ describe('auth matrix on a production jitsudod (TLS + client certificates, OIDC)
   });
 
   it.each(['HTTP', 'MCP'] as Surface[])(
-    '%s · client certificate from another CA → TLS handshake refused · never reaches the app: no log line, nothing changed',
+    '%s · client certificate from another CA → TLS handshake refused · never reaches the app: a listener log line, no request line, nothing changed',
     async (surface) => {
       const token = await idp.mintUserToken('alice@example.com', ['sre']);
       const before = await counts();
@@ -272,6 +272,19 @@ describe('auth matrix on a production jitsudod (TLS + client certificates, OIDC)
       );
       expect(await counts()).toEqual(before);
       expect(logLines.slice(logged).filter((l) => l.includes('"msg":"request"'))).toEqual([]);
+      // The listener logs the refused handshake (the event may follow the client's error by a moment).
+      await expect
+        .poll(
+          () =>
+            logLines
+              .slice(logged)
+              .map((l) => JSON.parse(l))
+              .find((l) => l.msg === 'TLS handshake refused'),
+          {
+            timeout: 20_000,
+          },
+        )
+        .toMatchObject({ tls_error: expect.any(String) });
     },
   );
 
