@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Sweeper } from '../../src/sweeper/index.js';
 import {
   agent,
@@ -9,24 +9,45 @@ import {
   autoGrant,
   type Harness,
   human,
-  makeHarness,
+  makeHarness as sharedHarness,
   storedCredentials,
   uniq,
 } from '../core/requests/fixtures.js';
 import { brokenAuditRow } from '../helpers/audit-chain.js';
-import { createTestDb, testDatabases } from '../helpers/db.js';
+import { createTestDb, type TestDb, testDatabases } from '../helpers/db.js';
+import { queryRows } from '../helpers/sql.js';
 
 const MIN = 60_000;
 
+/** Every table empty, as in a freshly migrated database (the audit tables refuse TRUNCATE to anyone else). */
+async function emptyTables(t: TestDb): Promise<void> {
+  const tables = await queryRows(t.db, `select tablename from pg_tables where schemaname = 'public'`);
+  const names = tables.map((r) => `"${r.tablename}"`).join(', ');
+  await t.db.transaction(async (tx) => {
+    for (const a of ['audit_events', 'audit_checkpoints'])
+      await tx.execute(sql.raw(`alter table ${a} disable trigger user`));
+    await tx.execute(sql.raw(`truncate ${names} restart identity cascade`));
+    for (const a of ['audit_events', 'audit_checkpoints'])
+      await tx.execute(sql.raw(`alter table ${a} enable trigger user`));
+  });
+}
+
 describe.each(testDatabases())('sweeper on %s', (driver) => {
   let h: Harness;
+  // One database for the file, emptied after each test: a fresh one costs ~2 s of CPU on PGlite.
+  let db: TestDb;
   beforeAll(async () => {
-    // Builds the migrated template once, under the hook timeout rather than the first test's.
-    await (await createTestDb(driver)).close();
+    db = await createTestDb(driver);
   });
   afterEach(async () => {
-    await h?.close();
+    const done = h;
+    h = undefined as unknown as Harness; // a test that fails before making its own closes nothing twice
+    await done?.close();
+    await emptyTables(db);
   });
+  afterAll(() => db?.close());
+  const makeHarness = (d: typeof driver, opts: Parameters<typeof sharedHarness>[1] = {}) =>
+    sharedHarness(d, { ...opts, shared: db });
 
   // Grants last 30 minutes unless a test says otherwise; the clock moves in minutes.
   const grant = (hh: Harness, duration = '30m') => autoGrant(hh, { duration });
