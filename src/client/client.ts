@@ -102,6 +102,7 @@ export function createClient(opts: ClientOptions) {
       call<{ deleted: string; name: string; revision: number }>('DELETE', `${PREFIX}/policies/${enc(id)}`),
     evalPolicy: (body: T.EvalPolicyInput) => call<T.EvalResult>('POST', `${PREFIX}/policies:eval`, body),
     reloadPolicies: () => call<T.ReloadResult>('POST', `${PREFIX}/admin/reload-policies`),
+    outboxStatus: () => call<T.OutboxStatus>('GET', `${PREFIX}/admin/outbox`),
 
     queryAudit: (query: T.AuditQueryInput = {}) =>
       call<T.AuditList>('GET', `${PREFIX}/audit`, undefined, query),

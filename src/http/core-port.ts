@@ -26,6 +26,7 @@ export const VERB_NAMES = [
   'getPolicy',
   'evalPolicy',
   'reloadPolicies',
+  'getOutboxStatus',
   'queryAudit',
   'verifyAudit',
   'exportAudit',

@@ -9,6 +9,7 @@ import { queryAudit } from '../core/audit/query.js';
 import { verifyAudit } from '../core/audit/verify.js';
 import type { Core } from '../core/create-core.js';
 import { AppError } from '../core/errors.js';
+import { getOutboxStatus } from '../core/outbox/status.js';
 import {
   applyPolicy,
   deletePolicy,
@@ -40,6 +41,7 @@ export function httpVerbs(core: Core, overrides: Partial<HttpVerbs> = {}): HttpV
     getPolicy: (actor, input) => getPolicy(d, actor, input),
     evalPolicy: (actor, input) => evalPolicy(d, actor, input),
     reloadPolicies: (actor, input) => reloadPolicies(d, actor, input),
+    getOutboxStatus: (actor, input) => getOutboxStatus(d, actor, input),
     getPrincipal: (actor, input) => getPrincipal(d, actor, input),
     listPrincipals: (actor, input) => listPrincipals(d, actor, input),
     setTrustTier: (actor, input) => setTrustTier(d, actor, input),

@@ -64,6 +64,7 @@ describe.each(testDatabases())('authorization matrix on %s', (driver) => {
     ],
     ['delete a policy', 'owner', 'DELETE', () => '/policies/eligibility.sre', undefined, 403],
     ['reload policies', 'owner', 'POST', () => '/admin/reload-policies', undefined, 403],
+    ['read the outbox status', 'owner', 'GET', () => '/admin/outbox', undefined, 403],
     [
       'set a trust tier',
       'owner',

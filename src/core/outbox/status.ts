@@ -1,6 +1,8 @@
 /** What the outbox's delivery looks like now, for `jitsudo server status` (never a secret). */
+import type { Actor } from '../actor.js';
 import { deliveryStats, type SinkDeliveryStats } from '../db/outbox-repo.js';
 import type { CoreDeps } from '../deps.js';
+import { AppError } from '../errors.js';
 
 export interface OutboxStatus {
   /** Events not yet fanned out into per-sink deliveries. */
@@ -30,4 +32,10 @@ export async function outboxStatus(deps: CoreDeps): Promise<OutboxStatus> {
       };
     }),
   };
+}
+
+/** Admin-only outbox status (sink names and error kinds are operational detail). */
+export function getOutboxStatus(deps: CoreDeps, actor: Actor, _input: unknown = {}): Promise<OutboxStatus> {
+  if (!actor.isAdmin) throw new AppError('FORBIDDEN', 'only administrators may read the outbox status');
+  return outboxStatus(deps);
 }

@@ -2,6 +2,7 @@ import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import type { HttpVerbs } from '../core-port.js';
 import type { HonoEnv } from '../env.js';
 import { errorResponses, jsonOk } from '../schemas/common.js';
+import { OutboxStatus } from '../schemas/outbox.js';
 import { ReloadResult } from '../schemas/policy.js';
 
 const reloadRoute = createRoute({
@@ -14,7 +15,20 @@ const reloadRoute = createRoute({
   responses: { 200: jsonOk(ReloadResult, 'Number of policy modules loaded'), ...errorResponses },
 });
 
+const outboxRoute = createRoute({
+  operationId: 'getOutboxStatus',
+  method: 'get',
+  path: '/admin/outbox',
+  tags: ['admin'],
+  security: [{ bearer: [] }],
+  summary: 'Notification delivery per sink: pending, delivered, dead, oldest pending age, last error (admin)',
+  responses: { 200: jsonOk(OutboxStatus, 'Delivery state per sink'), ...errorResponses },
+});
+
 /** Mounts admin operations. */
 export function registerAdminRoutes(app: OpenAPIHono<HonoEnv>, verbs: HttpVerbs): void {
   app.openapi(reloadRoute, async (c) => c.json(await verbs.reloadPolicies(c.get('actor'), {}), 200));
+  app.openapi(outboxRoute, async (c) =>
+    c.json((await verbs.getOutboxStatus(c.get('actor'), {})) as OutboxStatus, 200),
+  );
 }

@@ -34,6 +34,7 @@ const statusCommand = leaf({
       const v = await client.version();
       return `${v.version} (API: ${v.api_versions.join(', ')})`;
     });
+    await notificationRows(a.server, rows);
     emit(a.output, { server: client.server, components: rows }, () =>
       columns(
         ['COMPONENT', 'STATUS', 'DETAIL'],
@@ -75,3 +76,29 @@ export const serverCommand = defineCommand({
   meta: { name: 'server', description: 'Talk to jitsudod itself: status, version, reload-policies' },
   subCommands: { status: statusCommand, version: versionCommand, 'reload-policies': reloadCommand },
 });
+
+/**
+ * One row per notification sink (ADR 0046) when the caller may read them (an admin signed in);
+ * otherwise none: the outbox status is not public.
+ */
+async function notificationRows(
+  server: string | undefined,
+  rows: { component: string; status: 'UP' | 'DEGRADED' | 'DOWN'; detail: string }[],
+): Promise<void> {
+  let st: Awaited<ReturnType<ReturnType<typeof authedClient>['outboxStatus']>>;
+  try {
+    st = await authedClient(server).outboxStatus();
+  } catch {
+    return; // not signed in, not an admin, or an older server
+  }
+  for (const s of st.sinks) {
+    const age =
+      s.oldest_pending_age_seconds === null ? '' : `, oldest pending ${s.oldest_pending_age_seconds}s`;
+    const err = s.last_error ? `, last error: ${s.last_error}` : '';
+    rows.push({
+      component: `notify:${s.sink}`,
+      status: s.dead > 0 || (s.pending > 0 && s.last_error) ? 'DEGRADED' : 'UP',
+      detail: `${s.pending} pending, ${s.delivered} delivered, ${s.dead} failed${age}${err}`,
+    });
+  }
+}
