@@ -1,8 +1,10 @@
 /**
  * Provider.extend (ADR 0045) against what enforces the expiry: the GCP fake's IAM conditions, the
- * AWS fake's STS sessions, and a real PostgreSQL server's VALID UNTIL. None revives a revoked grant.
+ * AWS fake's STS sessions, the Kubernetes fake's ServiceAccount tokens, and a real PostgreSQL
+ * server's VALID UNTIL. None revives a revoked grant.
  */
 import { GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import postgres, { type Sql } from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GrantRef, GrantRequest, GrantResult, Provider } from '../../src/core/providers/types.js';
@@ -10,8 +12,10 @@ import { ProviderError } from '../../src/core/providers/types.js';
 import type { PostgresProvider } from '../../src/providers/postgres/index.js';
 import { AwsFake } from '../fakes/aws-fake.js';
 import { GcpFake } from '../fakes/gcp-fake.js';
+import { K8sFake } from '../fakes/k8s-fake.js';
 import { ACCOUNT, awsProvider, awsRequest } from './support/aws.js';
 import { gcpProvider, gcpRequest, PROJECT } from './support/gcp.js';
+import { k8sProvider, k8sRequest } from './support/kubernetes.js';
 import { connectAs, PG_URL, pgProvider, pgRequest, setupScratch } from './support/postgres.js';
 
 const refOf = (request: GrantRequest, g: GrantResult): GrantRef => ({
@@ -129,6 +133,58 @@ describe('aws sts_assume_role: credentials re-issued for the new end', () => {
     await p.revoke(ref);
     expect(await canUse(out.credentials!)).toBe(false);
     await refusedAsGone(p, ref);
+  });
+});
+
+describe('kubernetes: a token for the new end; bindings have none of their own', () => {
+  const fake = new K8sFake();
+  beforeAll(async () => {
+    await fake.start();
+    fake.namespaces.add('team-a');
+    fake.addClusterRole('edit');
+  });
+  afterAll(() => fake.stop());
+  const withTokens = () =>
+    k8sProvider(fake, {
+      prod: {
+        server: fake.http.url,
+        token: fake.adminToken,
+        issue_tokens: true,
+        user_server: 'https://k8s.example.com',
+      },
+    });
+  async function listPods(kubeconfig: string): Promise<number> {
+    const kc = new KubeConfig();
+    kc.loadFromString(kubeconfig.replace('https://k8s.example.com', fake.http.url));
+    try {
+      await kc.makeApiClient(CoreV1Api).listNamespacedPod({ namespace: 'team-a' });
+      return 200;
+    } catch (e) {
+      return (e as { code: number }).code;
+    }
+  }
+
+  it('issues a token (and kubeconfig) for the new end; a revoked grant is not extended', async () => {
+    const p = withTokens();
+    const req = k8sRequest();
+    const g = await p.grant(req);
+    const wanted = new Date(g.expiresAt.getTime() + HOUR);
+    const out = await p.extend!(refOf(req, g), wanted);
+    expect(out.expiresAt.getTime()).toBeLessThanOrEqual(wanted.getTime());
+    expect(out.expiresAt.getTime()).toBeGreaterThan(g.expiresAt.getTime() + HOUR - 5_000);
+    expect(out.credentials!.KUBECONFIG).not.toBe(g.credentials.KUBECONFIG);
+    expect(await listPods(out.credentials!.KUBECONFIG!)).toBe(200);
+    await p.revoke(refOf(req, g));
+    expect(await listPods(out.credentials!.KUBECONFIG!)).toBe(401);
+    await refusedAsGone(p, refOf(req, g));
+  });
+
+  it('a binding to the requester’s own identity just gets the new end', async () => {
+    const p = k8sProvider(fake);
+    const req = k8sRequest();
+    const g = await p.grant(req);
+    const wanted = new Date(g.expiresAt.getTime() + HOUR);
+    expect(await p.extend!(refOf(req, g), wanted)).toEqual({ expiresAt: wanted });
   });
 });
 

@@ -93,6 +93,17 @@ export function createKubernetesProvider(
     return { token: out.status!.token, expiresAt: new Date(out.status!.expirationTimestamp!) };
   }
 
+  const kubeconfigOf = (c: ClusterClients, t: K8sTarget, token: string) => ({
+    KUBECONFIG: kubeconfigFor({
+      cluster: t.cluster,
+      server: c.server,
+      caData: c.caData,
+      insecure: c.insecure,
+      token,
+      namespace: t.namespace,
+    }),
+  });
+
   const readBinding = (c: ClusterClients, t: K8sTarget) =>
     t.namespace
       ? c.rbac.readNamespacedRoleBinding({ name: t.bindingName, namespace: t.namespace })
@@ -153,16 +164,7 @@ export function createKubernetesProvider(
       const tok = await issueToken(c, t, expiresAt);
       return {
         expiresAt: tok.expiresAt < expiresAt ? tok.expiresAt : expiresAt,
-        credentials: {
-          KUBECONFIG: kubeconfigFor({
-            cluster: t.cluster,
-            server: c.server,
-            caData: c.caData,
-            insecure: c.insecure,
-            token: tok.token,
-            namespace: t.namespace,
-          }),
-        },
+        credentials: kubeconfigOf(c, t, tok.token),
         handle,
         notice:
           'KUBECONFIG holds a kubeconfig file (write it to a 0600 file and point KUBECONFIG at it); its token works until this grant ends.',
@@ -190,6 +192,33 @@ export function createKubernetesProvider(
           if (!notFound(e)) throw e;
         }
       });
+    },
+
+    /**
+     * A binding has no expiry of its own (the sweeper deletes it); a ServiceAccount token does, so
+     * one for the new end replaces it. A deleted binding (revoked) is never brought back.
+     */
+    async extend(ref: GrantRef, wanted: Date) {
+      const t = target(ref.request);
+      const c = clientsFor(t.cluster);
+      const live = await call('read the binding in', where(t), () =>
+        readBinding(c, t).then(
+          () => true,
+          (e: unknown) => (notFound(e) ? false : Promise.reject(e)),
+        ),
+      );
+      if (!live)
+        throw new ProviderError(
+          'kubernetes',
+          `the binding of this grant is gone from ${where(t)}; nothing to extend`,
+          false,
+        );
+      if (!t.serviceAccount) return { expiresAt: wanted };
+      const tok = await issueToken(c, t, wanted);
+      return {
+        expiresAt: tok.expiresAt < wanted ? tok.expiresAt : wanted,
+        credentials: kubeconfigOf(c, t, tok.token),
+      };
     },
 
     async isActive(ref: GrantRef) {
