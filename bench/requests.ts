@@ -16,7 +16,7 @@
  * HTTP), a TLS listener (a private CA's server certificate, as `jitsudod init --tls` makes) and
  * PostgreSQL — once with TLS and once on plain loopback HTTP, so TLS's own cost is the ratio of the two.
  * Usage: npx tsx bench/requests.ts [requests per level] [concurrency levels, e.g. 8,32] [--production]
- * (`--production`: only the production runs; they need PostgreSQL.)
+ * (`--production`: PostgreSQL only, dev mode beside the production runs; no PGlite, no replicas.)
  */
 
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -135,8 +135,13 @@ async function startServer(databaseUrl?: string, production?: ProductionSettings
       reject(new Error(`jitsudod did not start within 180 s:\n${out}`));
     }, 180_000).unref();
   });
-  child.stdout!.resume();
-  child.stderr!.resume();
+  // A server that dies under load says why (the client only sees a refused connection).
+  child.once('exit', (code, signal) => {
+    if (code !== 0 && signal !== 'SIGTERM')
+      console.error(
+        `jitsudod exited (code ${code}, signal ${signal}); its last output:\n${out.slice(-3000)}`,
+      );
+  });
   const ca = production?.tls?.ca;
   const newClient = (sockets: number) => new BenchClient(url, sockets, { ca });
   if (!production) return { url, child, token: devToken, newClient };
@@ -433,10 +438,8 @@ if (server) {
     return rps;
   };
   try {
-    if (!ONLY_PRODUCTION) {
-      await run('postgres', u.toString(), pgFloor);
-      await replicas(u.toString(), 2, Math.max(...LEVELS));
-    }
+    await run('postgres', u.toString(), pgFloor); // dev mode: the figures the production ones sit beside
+    if (!ONLY_PRODUCTION) await replicas(u.toString(), 2, Math.max(...LEVELS));
     await production(u.toString(), pgFloor);
   } finally {
     await admin.unsafe(`drop database if exists ${name} with (force)`);

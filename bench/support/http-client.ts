@@ -34,6 +34,7 @@ export class BenchClient {
     path: string,
     body?: string,
     headers: Record<string, string> = {},
+    retried = false,
   ): Promise<HttpAnswer> {
     return new Promise((resolve, reject) => {
       const req = this.#request(
@@ -59,7 +60,13 @@ export class BenchClient {
           res.on('error', reject);
         },
       );
-      req.on('error', reject);
+      req.on('error', (e: NodeJS.ErrnoException) => {
+        // The server closed an idle keep-alive socket as this request went out on it (likelier on a
+        // loaded machine): it never reached the server, so send it once more on a fresh socket.
+        if (req.reusedSocket && e.code === 'ECONNRESET' && !retried)
+          this.request(method, path, body, headers, true).then(resolve, reject);
+        else reject(e);
+      });
       req.end(body);
     });
   }
