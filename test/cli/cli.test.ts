@@ -11,12 +11,14 @@ import {
   tempHome,
 } from '../e2e/support/processes.js';
 import { policyInput } from '../helpers/policy-input.js';
+import { QUORUM_FROM_METADATA } from '../helpers/test-policies.js';
 
 let server: ServerProcess;
 const homes = {
   alice: tempHome('alice'),
   bob: tempHome('bob'),
   admin: tempHome('admin'),
+  carol: tempHome('carol'),
   nobody: tempHome('nobody'),
 };
 type User = keyof typeof homes;
@@ -69,6 +71,7 @@ beforeAll(async () => {
     as('alice', 'login', '--dev', '--user', 'alice@example.com', '--groups', 'sre'),
     as('bob', 'login', '--dev', '--user', 'bob@example.com', '--groups', 'sre-leads'),
     as('admin', 'login', '--dev', '--user', 'root@example.com', '--groups', 'jitsudo-admins,sre'),
+    as('carol', 'login', '--dev', '--user', 'carol@example.com', '--groups', 'jitsudo-approvers'),
   ]);
 });
 afterAll(async () => {
@@ -303,6 +306,35 @@ describe.concurrent('jitsudo policy, audit and server admin commands', () => {
     const del = await as('admin', 'policy', 'delete', 'extra');
     expect(del.stdout).toMatch(/^Policy extra deleted/);
     expect((await as('admin', 'policy', 'get', 'extra')).code).toBe(5);
+  });
+
+  it('2 of 2 approvals: approve says where the quorum stands, a second approval is refused, status shows who', async () => {
+    const rego = join(homes.admin, 'quorum.rego');
+    writeFileSync(rego, QUORUM_FROM_METADATA.rego);
+    expect((await as('admin', 'policy', 'apply', '-f', rego, '--name', 'cli-quorum')).code).toBe(0);
+    const req = await newRequest(['--metadata', 'approvals_required=2']);
+    expect(req.state).toBe('PENDING');
+    const one = await as('bob', 'approve', req.id);
+    expect(one).toMatchObject({
+      code: 0,
+      stdout: `Request ${req.id} → PENDING (1 of 2 approvals: bob@example.com)\n`,
+    });
+    const again = await as('bob', 'approve', req.id);
+    expect(again.code).not.toBe(0);
+    oneErrorLine(again);
+    expect(again.stderr).toMatch(/already approved/);
+    expect((await as('alice', 'status', req.id)).stdout).toMatch(
+      /Approvals:\s+1 of 2 approvals: bob@example\.com\n/,
+    );
+    const two = await as('carol', 'approve', req.id);
+    expect(two.stdout).toBe(
+      `Request ${req.id} → ACTIVE (2 of 2 approvals: bob@example.com, carol@example.com)\n`,
+    );
+    const status = await as('alice', 'status', req.id);
+    expect(status.stdout).toMatch(/Approvals:\s+2 of 2 approvals: bob@example\.com, carol@example\.com\n/);
+    const list = await as('alice', 'status', '--mine');
+    expect(list.stdout.split('\n')[0]).toMatch(/\sAPPROVALS$/);
+    expect(list.stdout.split('\n').find((l) => l.startsWith(req.id))).toMatch(/\s2\/2$/);
   });
 
   it('audit list, export, online and offline verify; a tampered export fails with exit 11', async () => {
