@@ -12,6 +12,7 @@ import {
   type DeliveryOutcome,
   fanOutEvents,
   pruneOutbox,
+  recordDelivered,
   recordDelivery,
 } from '../core/db/outbox-repo.js';
 import { findRequest } from '../core/db/requests-repo.js';
@@ -22,6 +23,7 @@ import type { OutboxEvent, Sink, SinkResult } from './sink.js';
 
 const FAN_OUT_BATCH = 500;
 const PRUNE_EVERY_MS = 3600_000;
+const WARN_EVERY_MS = 5000;
 
 export class OutboxWorker {
   readonly #deps: CoreDeps;
@@ -31,6 +33,7 @@ export class OutboxWorker {
   #timer: NodeJS.Timeout | undefined;
   #loop: Promise<void> | undefined;
   #lastPrune = 0;
+  #lastWarn = -Infinity;
 
   constructor(deps: CoreDeps, sinks: readonly Sink[]) {
     this.#deps = deps;
@@ -68,7 +71,12 @@ export class OutboxWorker {
   }
 
   async #tickOnce(): Promise<void> {
-    await warnExpiringGrants(this.#deps, FAN_OUT_BATCH);
+    const now = this.#deps.now().getTime();
+    // Expiry warnings have minutes of lead time: looking every few seconds is plenty.
+    if (now - this.#lastWarn >= WARN_EVERY_MS || now < this.#lastWarn) {
+      this.#lastWarn = now;
+      await warnExpiringGrants(this.#deps, FAN_OUT_BATCH);
+    }
     while ((await fanOutEvents(this.#deps.db, this.#sinks, FAN_OUT_BATCH)) === FAN_OUT_BATCH) {
       if (this.#stop.signal.aborted) return;
     }
@@ -81,7 +89,6 @@ export class OutboxWorker {
         .finally(() => this.#pumps.delete(sink.name));
       this.#pumps.set(sink.name, p);
     }
-    const now = this.#deps.now().getTime();
     if (now - this.#lastPrune > PRUNE_EVERY_MS) {
       this.#lastPrune = now;
       await pruneOutbox(this.#deps.db, new Date(now - this.#cfg.retention_days * 86400_000));
@@ -101,12 +108,17 @@ export class OutboxWorker {
         new Date(now.getTime() + this.#cfg.lease_seconds * 1000),
         batch,
       );
-      await Promise.all(rows.map((r) => this.#deliverOne(sink, r)));
+      const delivered = (await Promise.all(rows.map((r) => this.#deliverOne(sink, r)))).filter(
+        (id): id is string => id !== undefined,
+      );
+      // One statement for the batch's successes: on PGlite every statement waits its turn on the one connection.
+      await recordDelivered(this.#deps.db, sink.name, delivered, this.#deps.now());
       if (rows.length < batch) return;
     }
   }
 
-  async #deliverOne(sink: Sink, r: ClaimedDelivery): Promise<void> {
+  /** Delivers `r`; returns its id when delivered (recorded by the caller), records any failure itself. */
+  async #deliverOne(sink: Sink, r: ClaimedDelivery): Promise<string | undefined> {
     let result: SinkResult;
     try {
       result = await sink.deliver(await this.#event(r), this.#stop.signal);
@@ -115,7 +127,8 @@ export class OutboxWorker {
       result = { ok: false, retryable: true, error: `sink error: ${(e as Error).message}`.slice(0, 200) };
     }
     const outcome = this.#outcome(r.attempts, result);
-    if (outcome.kind !== 'delivered' && this.#stop.signal.aborted) return; // the lease brings it back
+    if (outcome.kind === 'delivered') return r.id;
+    if (this.#stop.signal.aborted) return; // the lease brings it back
     if (outcome.kind === 'dead')
       this.#deps.log.warn(
         { sink: sink.name, event_id: r.id, error: outcome.error },

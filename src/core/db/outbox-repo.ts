@@ -109,6 +109,23 @@ export async function claimDeliveries(
   }));
 }
 
+/** Marks the deliveries of `eventIds` to `sink` delivered, in one statement (delivered always wins). */
+export async function recordDelivered(
+  db: Executor,
+  sink: string,
+  eventIds: readonly string[],
+  now: Date,
+): Promise<void> {
+  if (eventIds.length === 0) return;
+  await db.execute(
+    sql`update outbox_deliveries set state = 'delivered', delivered_at = ${now.toISOString()}::timestamptz
+      where sink = ${sink} and state = 'pending' and event_id in (${sql.join(
+        eventIds.map((id) => sql`${id}`),
+        sql`, `,
+      )})`,
+  );
+}
+
 /** What became of one claimed delivery. */
 export type DeliveryOutcome =
   | { kind: 'delivered' }
