@@ -131,7 +131,9 @@ const noTokens = (r: CliResult, ...tokens: (string | undefined)[]) => {
   }
 };
 
-describe('jitsudo login against an OIDC jitsudod', () => {
+// Each test has its own JITSUDO_HOME and its own IdP grant, so these run side by side (most of the
+// time is CLI process start-up). The two that shorten the IdP's token lifetime run after, one by one.
+describe.concurrent('jitsudo login against an OIDC jitsudod', { timeout: 240_000 }, () => {
   it('device flow end to end: the code is printed, confirmed at the IdP, tokens saved 0600, whoami works', async () => {
     const home = tempHome('oidc-device');
     const r = await deviceLogin(home, 'alice', ['-o', 'json']);
@@ -249,69 +251,6 @@ describe('jitsudo login against an OIDC jitsudod', () => {
     expect(existsSync(join(home2, 'credentials'))).toBe(false);
   });
 
-  it('refresh: an access token with < 60 s left is refreshed before the call; the rotated tokens are saved', async () => {
-    const home = tempHome('oidc-refresh');
-    idp.setAccessTokenTtl(30);
-    let before: Record<string, string>;
-    try {
-      expect((await deviceLogin(home, 'alice')).code).toBe(0);
-      before = credsOf(home);
-      expect(Date.parse(before.expires_at!) - Date.now()).toBeLessThan(31_000);
-    } finally {
-      idp.setAccessTokenTtl(600);
-    }
-    const me = await cli(home, ['whoami', '-o', 'json']);
-    expect(me.code, me.stderr).toBe(0);
-    const after = credsOf(home);
-    expect(after.token).not.toBe(before.token);
-    expect(after.refresh_token).not.toBe(before.refresh_token);
-    expect(Date.parse(after.expires_at!) - Date.now()).toBeGreaterThan(500_000);
-    expect(JSON.parse(me.stdout).expires_at).toBe(after.expires_at);
-    expect(statSync(join(home, 'credentials')).mode & 0o777).toBe(0o600);
-    noTokens(me, before.token, before.refresh_token, after.token, after.refresh_token);
-    // Rotation: the old refresh token is spent at the IdP.
-    expect((await idp.refreshGrant(before.refresh_token!)).status).toBe(400);
-  });
-
-  it('a revoked refresh token, or an IdP user deleted since login: a clear "log in again", exit 3, no token shown', async () => {
-    idp.accounts.set('dave', { email: 'dave@example.com', groups: ['dev'] });
-    const revokedHome = tempHome('oidc-revoked');
-    const deletedHome = tempHome('oidc-deleted');
-    idp.setAccessTokenTtl(30);
-    try {
-      expect((await deviceLogin(revokedHome, 'alice')).code).toBe(0);
-      expect((await deviceLogin(deletedHome, 'dave')).code).toBe(0);
-    } finally {
-      idp.setAccessTokenTtl(600);
-    }
-    const revoked = credsOf(revokedHome);
-    await idp.revoke(revoked.refresh_token!);
-    const r1 = await cli(revokedHome, ['whoami']);
-    expect(r1.code).toBe(3);
-    expect(r1.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r1.stderr).toMatch(
-      /^error: .*refused the saved session \(invalid_grant.*\); run `jitsudo login` again\n$/,
-    );
-    noTokens(r1, revoked.token, revoked.refresh_token);
-
-    idp.accounts.delete('dave');
-    const deleted = credsOf(deletedHome);
-    const r2 = await cli(deletedHome, [
-      'request',
-      '--provider',
-      'mock',
-      '--role',
-      'admin',
-      '--scope',
-      's',
-      '--reason',
-      'x',
-    ]);
-    expect(r2.code).toBe(3);
-    expect(r2.stderr).toMatch(/^error: .*invalid_grant.*run `jitsudo login` again\n$/);
-    noTokens(r2, deleted.token, deleted.refresh_token);
-  });
-
   it('logout revokes the refresh token at the IdP and removes the file; an unreachable IdP still forgets locally', async () => {
     const home = tempHome('oidc-logout');
     expect((await deviceLogin(home, 'bob')).code).toBe(0);
@@ -388,5 +327,70 @@ describe('jitsudo login against an OIDC jitsudod', () => {
     });
     expect(half.code).toBe(2);
     expect(half.stderr).toMatch(/--client-cert and --client-key go together/);
+  });
+});
+
+describe('refresh, with a short access-token lifetime at the IdP', () => {
+  it('refresh: an access token with < 60 s left is refreshed before the call; the rotated tokens are saved', async () => {
+    const home = tempHome('oidc-refresh');
+    idp.setAccessTokenTtl(30);
+    let before: Record<string, string>;
+    try {
+      expect((await deviceLogin(home, 'alice')).code).toBe(0);
+      before = credsOf(home);
+      expect(Date.parse(before.expires_at!) - Date.now()).toBeLessThan(31_000);
+    } finally {
+      idp.setAccessTokenTtl(600);
+    }
+    const me = await cli(home, ['whoami', '-o', 'json']);
+    expect(me.code, me.stderr).toBe(0);
+    const after = credsOf(home);
+    expect(after.token).not.toBe(before.token);
+    expect(after.refresh_token).not.toBe(before.refresh_token);
+    expect(Date.parse(after.expires_at!) - Date.now()).toBeGreaterThan(500_000);
+    expect(JSON.parse(me.stdout).expires_at).toBe(after.expires_at);
+    expect(statSync(join(home, 'credentials')).mode & 0o777).toBe(0o600);
+    noTokens(me, before.token, before.refresh_token, after.token, after.refresh_token);
+    // Rotation: the old refresh token is spent at the IdP.
+    expect((await idp.refreshGrant(before.refresh_token!)).status).toBe(400);
+  });
+
+  it('a revoked refresh token, or an IdP user deleted since login: a clear "log in again", exit 3, no token shown', async () => {
+    idp.accounts.set('dave', { email: 'dave@example.com', groups: ['dev'] });
+    const revokedHome = tempHome('oidc-revoked');
+    const deletedHome = tempHome('oidc-deleted');
+    idp.setAccessTokenTtl(30);
+    try {
+      expect((await deviceLogin(revokedHome, 'alice')).code).toBe(0);
+      expect((await deviceLogin(deletedHome, 'dave')).code).toBe(0);
+    } finally {
+      idp.setAccessTokenTtl(600);
+    }
+    const revoked = credsOf(revokedHome);
+    await idp.revoke(revoked.refresh_token!);
+    const r1 = await cli(revokedHome, ['whoami']);
+    expect(r1.code).toBe(3);
+    expect(r1.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r1.stderr).toMatch(
+      /^error: .*refused the saved session \(invalid_grant.*\); run `jitsudo login` again\n$/,
+    );
+    noTokens(r1, revoked.token, revoked.refresh_token);
+
+    idp.accounts.delete('dave');
+    const deleted = credsOf(deletedHome);
+    const r2 = await cli(deletedHome, [
+      'request',
+      '--provider',
+      'mock',
+      '--role',
+      'admin',
+      '--scope',
+      's',
+      '--reason',
+      'x',
+    ]);
+    expect(r2.code).toBe(3);
+    expect(r2.stderr).toMatch(/^error: .*invalid_grant.*run `jitsudo login` again\n$/);
+    noTokens(r2, deleted.token, deleted.refresh_token);
   });
 });

@@ -70,6 +70,7 @@ function waitForCallback(
   timeoutMs: number,
 ): Promise<URL> {
   return new Promise((resolve, reject) => {
+    let settled = false;
     const timer = setTimeout(
       () =>
         reject(
@@ -84,6 +85,8 @@ function waitForCallback(
     server.on('request', (req, res) => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       if (req.method !== 'GET' || url.pathname !== '/callback') return page(res, 404, 'not found');
+      if (settled) return page(res, 410, 'jitsudo: this login has already ended.');
+      settled = true;
       clearTimeout(timer);
       if (url.searchParams.get('state') !== state) {
         page(res, 400, 'jitsudo: this sign-in answer is not for the login in progress; it was refused.');
