@@ -181,7 +181,7 @@ async function recordApplied(
 
 /** A failed apply: retried with backoff, or — final — the extension FAILED; the grant is untouched. */
 async function recordFailure(
-  { tx, deps, who, now }: At,
+  { tx, who, now }: At,
   ext: RequestRow,
   e: ProviderError,
   final: boolean,
