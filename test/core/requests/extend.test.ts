@@ -13,6 +13,7 @@ import {
   countRows,
   type Harness,
   human,
+  makeHarness,
   testPolicies,
   uniq,
   useHarness,
@@ -255,5 +256,30 @@ describe.each(testDatabases())('extendRequest on %s', (driver) => {
     expect(h.mock.expiryOf(r.id)?.toISOString()).toBe(parent.expires_at);
     expect((await auditRows(h.db, r.id)).filter((x) => x.action === 'grant.extended')).toHaveLength(applied);
     expect(await brokenAuditRow(h.db)).toBeNull();
+  });
+
+  it('drift reconciliation past the old expiry finds the extended grant in force and leaves it ACTIVE', async () => {
+    const own = await makeHarness(driver, {
+      shared: h.testDb,
+      policies: extensionPolicies(),
+      config: { sweeper: { max_attempts: 3, reconcile_interval_seconds: 60 } },
+    });
+    try {
+      const { who, r } = await autoGrant(own, { duration: '1h' });
+      const start = own.clock.t;
+      await own.core.extendRequest(who, { id: r.id, duration: '30m', reason: 'more' });
+      const sweeper = new Sweeper(own.core.deps);
+      for (const minutes of [30, 61, 75]) {
+        own.clock.t = start + minutes * MIN;
+        await sweeper.tick();
+        expect((await own.core.getRequest(who, { id: r.id })).state, `${minutes} min`).toBe('ACTIVE');
+      }
+      expect(own.mock.calls.isActive).toBeGreaterThan(0);
+      own.clock.t = start + 90 * MIN;
+      await sweeper.tick();
+      expect((await own.core.getRequest(who, { id: r.id })).state).toBe('EXPIRED');
+    } finally {
+      await own.close();
+    }
   });
 });
