@@ -27,7 +27,9 @@ describe.each(testDatabases())('MCP quorum approvals on %s', (driver) => {
   afterAll(() => h?.close());
 
   it('two reviewers approve; the same one twice and the requester’s own party are refused', async () => {
-    const req = ok(await h.ask(coder, { role: 'deployer', scope: 'dev', reason: 'deploy to dev' })).request;
+    const asked = await h.ask(coder, { role: 'deployer', scope: 'dev', reason: 'deploy to dev' });
+    expect(textOf(asked)).toContain('PENDING AI review (0 of 2 approvals)');
+    const req = ok(asked).request;
     expect(req).toMatchObject({ state: 'PENDING', approver_tier: 'ai_review', approvals_required: 2 });
     const approve = (c: Client) =>
       h.call(c, 'approve_request', { request_id: req.id, reasoning: 'dev deploy, fits the task' });
@@ -35,6 +37,8 @@ describe.each(testDatabases())('MCP quorum approvals on %s', (driver) => {
     const first = await approve(rev1);
     expect(ok(first).request).toMatchObject({ state: 'PENDING', approved_by: ['agent:q-rev1'] });
     expect(textOf(first)).toContain('1 of 2 approvals: agent:q-rev1');
+    const midway = await h.call(coder, 'get_request', { request_id: req.id });
+    expect(textOf(midway)).toContain('PENDING AI review (1 of 2 approvals: agent:q-rev1)');
 
     const again = await approve(rev1);
     expect(again.isError).toBe(true);

@@ -5,11 +5,17 @@ import { CREATE_REMOTE } from '../annotations.js';
 import { defineTool } from '../define.js';
 import { RequestOut } from '../schemas.js';
 
+/** " (1 of 2 approvals: bob@example.com)" while a quorum of several approvers is incomplete (ADR 0044). */
+const quorum = (r: RequestView): string =>
+  r.approvals_required > 1
+    ? ` (${r.approved_by.length} of ${r.approvals_required} approvals${r.approved_by.length ? `: ${r.approved_by.join(', ')}` : ''})`
+    : '';
+
 /** What the caller should do next, by state: the same sentence is the summary and `next_step`. */
 export function nextStep(r: RequestView): string {
   switch (r.state) {
     case 'PENDING':
-      return `Request ${r.id} is PENDING ${r.approver_tier === 'ai_review' ? 'AI review' : 'human approval'}; call wait_for_request with request_id ${r.id}.`;
+      return `Request ${r.id} is PENDING ${r.approver_tier === 'ai_review' ? 'AI review' : 'human approval'}${quorum(r)}; call wait_for_request with request_id ${r.id}.`;
     case 'APPROVED':
       return `Request ${r.id} is approved and the grant is being issued; call wait_for_request with request_id ${r.id}.`;
     case 'ACTIVE':
