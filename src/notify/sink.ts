@@ -2,23 +2,9 @@
  * What a notification sink is (ADR 0046): the webhook sink here; Slack, email and SIEM later. The
  * worker hands a sink one event at a time and records what the sink says happened.
  */
-import type { RequestView } from '../core/requests/view.js';
+import type { OutboxEvent } from '../core/outbox/deliveries.js';
 
-/** One event as sinks see it: the outbox row, its payload and the request's view at delivery. */
-export interface OutboxEvent {
-  /** `evt_<ULID>`: the idempotency key every receiver dedupes on. */
-  id: string;
-  type: string;
-  /** When the state change committed (RFC 3339). */
-  time: string;
-  request_id: string | null;
-  /** Who acted and how (audit fields; never a credential). */
-  data: Record<string, unknown>;
-  /** The request as it stands when delivered (RequestView never carries credentials); null if none. */
-  request: RequestView | null;
-  /** 1 on the first try. */
-  attempt: number;
-}
+export type { OutboxEvent };
 
 export type SinkResult =
   | { ok: true }

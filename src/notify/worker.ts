@@ -4,22 +4,20 @@
  * the outcome. A slow or failing sink only delays itself; a worker that dies leaves leases that run
  * out, and another worker (or this one after a restart) claims the rows again: at least once.
  */
-import { listApprovals } from '../core/db/approvals-repo.js';
 import { loggableError } from '../core/db/loggable-error.js';
+import type { CoreDeps } from '../core/deps.js';
 import {
   type ClaimedDelivery,
-  claimDeliveries,
+  claimForSink,
   type DeliveryOutcome,
-  fanOutEvents,
-  pruneOutbox,
-  recordDelivered,
-  recordDelivery,
-} from '../core/db/outbox-repo.js';
-import { findRequest } from '../core/db/requests-repo.js';
-import type { CoreDeps } from '../core/deps.js';
+  eventOf,
+  fanOut,
+  markDelivered,
+  markFailed,
+  pruneDelivered,
+} from '../core/outbox/deliveries.js';
 import { warnExpiringGrants } from '../core/outbox/expiring.js';
-import { type RequestView, toRequestView } from '../core/requests/view.js';
-import type { OutboxEvent, Sink, SinkResult } from './sink.js';
+import type { Sink, SinkResult } from './sink.js';
 
 const FAN_OUT_BATCH = 500;
 const PRUNE_EVERY_MS = 3600_000;
@@ -77,7 +75,7 @@ export class OutboxWorker {
       this.#lastWarn = now;
       await warnExpiringGrants(this.#deps, FAN_OUT_BATCH);
     }
-    while ((await fanOutEvents(this.#deps.db, this.#sinks, FAN_OUT_BATCH)) === FAN_OUT_BATCH) {
+    while ((await fanOut(this.#deps, this.#sinks, FAN_OUT_BATCH)) === FAN_OUT_BATCH) {
       if (this.#stop.signal.aborted) return;
     }
     for (const sink of this.#sinks) {
@@ -91,7 +89,7 @@ export class OutboxWorker {
     }
     if (now - this.#lastPrune > PRUNE_EVERY_MS) {
       this.#lastPrune = now;
-      await pruneOutbox(this.#deps.db, new Date(now - this.#cfg.retention_days * 86400_000));
+      await pruneDelivered(this.#deps);
     }
   }
 
@@ -100,19 +98,12 @@ export class OutboxWorker {
     const batch = this.#cfg.concurrency;
     for (;;) {
       if (this.#stop.signal.aborted) return;
-      const now = this.#deps.now();
-      const rows = await claimDeliveries(
-        this.#deps.db,
-        sink.name,
-        now,
-        new Date(now.getTime() + this.#cfg.lease_seconds * 1000),
-        batch,
-      );
+      const rows = await claimForSink(this.#deps, sink.name, batch);
       const delivered = (await Promise.all(rows.map((r) => this.#deliverOne(sink, r)))).filter(
         (id): id is string => id !== undefined,
       );
       // One statement for the batch's successes: on PGlite every statement waits its turn on the one connection.
-      await recordDelivered(this.#deps.db, sink.name, delivered, this.#deps.now());
+      await markDelivered(this.#deps, sink.name, delivered);
       if (rows.length < batch) return;
     }
   }
@@ -121,7 +112,7 @@ export class OutboxWorker {
   async #deliverOne(sink: Sink, r: ClaimedDelivery): Promise<string | undefined> {
     let result: SinkResult;
     try {
-      result = await sink.deliver(await this.#event(r), this.#stop.signal);
+      result = await sink.deliver(await eventOf(this.#deps, r), this.#stop.signal);
     } catch (e) {
       // A sink bug must not stop the pump; the message is the sink's own, never the event body.
       result = { ok: false, retryable: true, error: `sink error: ${(e as Error).message}`.slice(0, 200) };
@@ -134,7 +125,7 @@ export class OutboxWorker {
         { sink: sink.name, event_id: r.id, error: outcome.error },
         'outbox delivery gave up',
       );
-    await recordDelivery(this.#deps.db, sink.name, r.id, r.attempts, outcome, this.#deps.now());
+    await markFailed(this.#deps, sink.name, r, outcome);
   }
 
   #outcome(attempts: number, result: SinkResult): DeliveryOutcome {
@@ -147,23 +138,5 @@ export class OutboxWorker {
     // Full jitter: retries of many events that failed together spread out instead of stampeding.
     const delay = Math.max(1, result.retryAfterMs ?? 0, Math.random() * cap);
     return { kind: 'retry', at: new Date(this.#deps.now().getTime() + delay), error: result.error };
-  }
-
-  async #event(r: ClaimedDelivery): Promise<OutboxEvent> {
-    const { time, ...data } = JSON.parse(r.payload) as Record<string, unknown>;
-    let request: RequestView | null = null;
-    if (r.request_id) {
-      const row = await findRequest(this.#deps.db, r.request_id);
-      if (row) request = toRequestView(row, (await listApprovals(this.#deps.db, [row.id])).get(row.id) ?? []);
-    }
-    return {
-      id: r.id,
-      type: r.type,
-      time: typeof time === 'string' ? time : r.created_at,
-      request_id: r.request_id,
-      data,
-      request,
-      attempt: r.attempts,
-    };
   }
 }
