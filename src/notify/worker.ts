@@ -10,14 +10,14 @@ import {
   type ClaimedDelivery,
   claimForSink,
   type DeliveryOutcome,
-  eventOf,
+  eventsOf,
   fanOut,
   markDelivered,
   markFailed,
   pruneDelivered,
 } from '../core/outbox/deliveries.js';
 import { warnExpiringGrants } from '../core/outbox/expiring.js';
-import type { Sink, SinkResult } from './sink.js';
+import type { OutboxEvent, Sink, SinkResult } from './sink.js';
 
 const FAN_OUT_BATCH = 500;
 const PRUNE_EVERY_MS = 3600_000;
@@ -99,7 +99,9 @@ export class OutboxWorker {
     for (;;) {
       if (this.#stop.signal.aborted) return;
       const rows = await claimForSink(this.#deps, sink.name, batch);
-      const delivered = (await Promise.all(rows.map((r) => this.#deliverOne(sink, r)))).filter(
+      if (rows.length === 0) return;
+      const events = await eventsOf(this.#deps, rows);
+      const delivered = (await Promise.all(rows.map((r, i) => this.#deliverOne(sink, r, events[i]!)))).filter(
         (id): id is string => id !== undefined,
       );
       // One statement for the batch's successes: on PGlite every statement waits its turn on the one connection.
@@ -109,10 +111,10 @@ export class OutboxWorker {
   }
 
   /** Delivers `r`; returns its id when delivered (recorded by the caller), records any failure itself. */
-  async #deliverOne(sink: Sink, r: ClaimedDelivery): Promise<string | undefined> {
+  async #deliverOne(sink: Sink, r: ClaimedDelivery, event: OutboxEvent): Promise<string | undefined> {
     let result: SinkResult;
     try {
-      result = await sink.deliver(await eventOf(this.#deps, r), this.#stop.signal);
+      result = await sink.deliver(event, this.#stop.signal);
     } catch (e) {
       // A sink bug must not stop the pump; the message is the sink's own, never the event body.
       result = { ok: false, retryable: true, error: `sink error: ${(e as Error).message}`.slice(0, 200) };

@@ -3,10 +3,12 @@
  * transaction, the worker's fan-out into per-sink delivery rows, claims under a lease
  * (FOR UPDATE SKIP LOCKED, so replicas share the work), outcomes and the status counts.
  */
-import { sql } from 'drizzle-orm';
+import { inArray, sql } from 'drizzle-orm';
 import type { OutboxRow } from '../outbox/events.js';
 import { type Executor, sqlRows, type Transaction } from './client.js';
 import { rawRows } from './raw.js';
+import type { RequestRow } from './requests-repo.js';
+import { requests } from './schema/index.js';
 import { withTx } from './tx.js';
 
 const COLS = 4;
@@ -246,4 +248,13 @@ export async function pruneOutbox(db: Executor, before: Date): Promise<number> {
       returning e.id`,
   );
   return rows.length;
+}
+
+/** The request rows of `ids` (no lock: the worker only reads them to describe an event). */
+export function requestsByIds(db: Executor, ids: readonly string[]): Promise<RequestRow[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db
+    .select()
+    .from(requests)
+    .where(inArray(requests.id, [...ids]));
 }

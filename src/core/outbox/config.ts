@@ -49,7 +49,7 @@ export const NotificationsConfig = z
   .object({
     /** Run the delivery worker in this process (every replica may). */
     worker_enabled: z.boolean().default(true),
-    poll_interval_ms: z.number().int().min(10).max(60_000).default(500),
+    poll_interval_ms: z.number().int().min(10).max(60_000).default(200),
     /** A claimed delivery returns to the pool after this long if its worker died. */
     lease_seconds: z.number().int().min(5).max(3600).default(60),
     max_attempts: z.number().int().min(1).max(100).default(12),

@@ -13,8 +13,8 @@ import {
   pruneOutbox,
   recordDelivered,
   recordDelivery,
+  requestsByIds,
 } from '../db/outbox-repo.js';
-import { findRequest } from '../db/requests-repo.js';
 import type { CoreDeps } from '../deps.js';
 import { type RequestView, toRequestView } from '../requests/view.js';
 
@@ -48,23 +48,28 @@ export function claimForSink(deps: CoreDeps, sink: string, limit: number): Promi
   return claimDeliveries(deps.db, sink, now, lease, limit);
 }
 
-/** The event of a claimed delivery, with the request's current view. */
-export async function eventOf(deps: CoreDeps, r: ClaimedDelivery): Promise<OutboxEvent> {
-  const { time, ...data } = JSON.parse(r.payload) as Record<string, unknown>;
-  let request: RequestView | null = null;
-  if (r.request_id) {
-    const row = await findRequest(deps.db, r.request_id);
-    if (row) request = toRequestView(row, (await listApprovals(deps.db, [row.id])).get(row.id) ?? []);
-  }
-  return {
-    id: r.id,
-    type: r.type,
-    time: typeof time === 'string' ? time : r.created_at,
-    request_id: r.request_id,
-    data,
-    request,
-    attempt: r.attempts,
-  };
+/**
+ * The events of a claimed batch, each with its request's current view (requests and approvals
+ * read with one query each for the whole batch).
+ */
+export async function eventsOf(deps: CoreDeps, rows: readonly ClaimedDelivery[]): Promise<OutboxEvent[]> {
+  const ids = [...new Set(rows.map((r) => r.request_id).filter((id): id is string => id !== null))];
+  const [reqs, approvals] = await Promise.all([requestsByIds(deps.db, ids), listApprovals(deps.db, ids)]);
+  const views = new Map<string, RequestView>(
+    reqs.map((row) => [row.id, toRequestView(row, approvals.get(row.id) ?? [])]),
+  );
+  return rows.map((r) => {
+    const { time, ...data } = JSON.parse(r.payload) as Record<string, unknown>;
+    return {
+      id: r.id,
+      type: r.type,
+      time: typeof time === 'string' ? time : r.created_at,
+      request_id: r.request_id,
+      data,
+      request: (r.request_id && views.get(r.request_id)) || null,
+      attempt: r.attempts,
+    };
+  });
 }
 
 /** Records a batch of successes in one statement. */
