@@ -3,6 +3,9 @@
  * local HTTP receiver: events written with the state change (and not without it), delivered signed,
  * retried with backoff, dead on a permanent refusal, one failing sink never holding up another.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/core/config.js';
@@ -13,6 +16,7 @@ import { auditRequest } from '../../src/core/requests/tx.js';
 import { configuredSinks } from '../../src/notify/index.js';
 import { verifySignature } from '../../src/notify/signature.js';
 import { OutboxWorker } from '../../src/notify/worker.js';
+import { assertProductionSafe } from '../../src/server/production-mode.js';
 import { autoGrant, type Harness, human, makeHarness, uniq } from '../core/requests/fixtures.js';
 import { testDatabases } from '../helpers/db.js';
 import { type Receiver, startReceiver } from './receiver.js';
@@ -277,5 +281,63 @@ describe('notifications config', () => {
         },
       }),
     ).toThrow(/notifications\.webhooks/);
+  });
+
+  it('production mode refuses plain http to a non-loopback webhook, naming the key; loopback is fine', () => {
+    const prod = (url: string) =>
+      parseConfig({
+        ...base,
+        mode: 'production',
+        http: { addr: '127.0.0.1:8080' },
+        database: { url: 'postgres://db.example/jitsudo' },
+        auth: { mode: 'oidc', oidc: { issuer: 'https://idp.example', audience: 'https://jitsudo.example' } },
+        notifications: { webhooks: [{ name: 'a', url, secrets: [S1] }] },
+      });
+    expect(() => assertProductionSafe(prod('http://hooks.example.com/h'))).toThrow(
+      /notifications\.webhooks\.0\.url: production mode requires https/,
+    );
+    expect(() => assertProductionSafe(prod('http://127.0.0.1:9000/h'))).not.toThrow();
+    expect(() => assertProductionSafe(prod('https://hooks.example.com/h'))).not.toThrow();
+  });
+
+  it("reads secret_files at start-up (a missing file names its key) and signs with the file's secret", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jitsudo-secrets-'));
+    const file = join(dir, 'next');
+    writeFileSync(file, `${S2}\n`);
+    const cfg = (files: string[]) =>
+      parseConfig({
+        ...base,
+        notifications: {
+          webhooks: [{ name: 'a', url: 'https://x.example/h', secrets: [S1], secret_files: files }],
+        },
+      });
+    expect(() => configuredSinks({ config: cfg([join(dir, 'missing')]) })).toThrow(
+      /notifications\.webhooks\.0\.secret_files\.0: cannot read/,
+    );
+    const rx = await startReceiver(S2);
+    try {
+      const config = parseConfig({
+        ...cfg([file]),
+        notifications: { webhooks: [{ name: 'a', url: rx.url, secrets: [S1], secret_files: [file] }] },
+      });
+      const [sink] = configuredSinks({ config });
+      const r = await sink!.deliver(
+        {
+          id: 'evt_x',
+          type: 'request.created',
+          time: new Date().toISOString(),
+          request_id: null,
+          data: {},
+          request: null,
+          attempt: 1,
+        },
+        new AbortController().signal,
+      );
+      expect(r).toEqual({ ok: true });
+      expect(rx.badSignatures).toBe(0);
+      expect(rx.all[0]!.signature.split(',').filter((p) => p.startsWith('v1='))).toHaveLength(2);
+    } finally {
+      await rx.close();
+    }
   });
 });
