@@ -184,6 +184,7 @@ describe('typed client vs /openapi.json', () => {
     await admin.listPolicies().catch(() => {});
     await admin.queryAudit({}).catch(() => {});
     await admin.verifyAudit().catch(() => {});
+    await admin.outboxStatus().catch(() => {});
     await admin.getPrincipal('alice@example.com').catch(() => {});
     await admin.setTrustTier('alice@example.com', { trust_tier: 3 }).catch(() => {});
     await admin
