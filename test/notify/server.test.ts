@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/core/config.js';
 import { mintDevToken } from '../../src/core/identity/index.js';
 import { type RunningServer, startServer } from '../../src/server/start-server.js';
+import { jitsudo, tempHome } from '../e2e/support/processes.js';
 import { type Receiver, startReceiver, until } from './receiver.js';
 
 const SECRET = 'server-test-secret-0123456789';
@@ -77,5 +78,30 @@ describe('jitsudod delivers outbox events to its webhooks', () => {
     const st = await call('GET', '/admin/outbox', admin);
     expect(st.body.sinks).toEqual([expect.objectContaining({ sink: 'rx', dead: 0, last_error: null })]);
     expect(JSON.stringify(st.body)).not.toContain(SECRET);
+  });
+
+  it('jitsudo server status shows the sink to an admin signed in to this server, and to no one else', async () => {
+    const admin = tempHome('notify-admin');
+    const alice = tempHome('notify-alice');
+    const env = { home: admin, server: server.url };
+    expect(
+      (await jitsudo(['login', '--dev', '--user', 'root@example.com', '--groups', 'jitsudo-admins'], env))
+        .code,
+    ).toBe(0);
+    expect(
+      (
+        await jitsudo(['login', '--dev', '--user', 'alice@example.com', '--groups', 'sre'], {
+          home: alice,
+          server: server.url,
+        })
+      ).code,
+    ).toBe(0);
+    const st = await jitsudo(['server', 'status'], env);
+    expect(st.code).toBe(0);
+    expect(st.stdout).toMatch(/notify:rx\s+UP\s+\d+ pending, \d+ delivered, 0 failed/);
+    const plain = await jitsudo(['server', 'status'], { home: alice, server: server.url });
+    expect(plain.code).toBe(0);
+    expect(plain.stdout).toMatch(/readiness\s+UP/);
+    expect(plain.stdout).not.toContain('notify:');
   });
 });

@@ -34,7 +34,7 @@ const statusCommand = leaf({
       const v = await client.version();
       return `${v.version} (API: ${v.api_versions.join(', ')})`;
     });
-    await notificationRows(a.server, rows);
+    await notificationRows(client.server, rows);
     emit(a.output, { server: client.server, components: rows }, () =>
       columns(
         ['COMPONENT', 'STATUS', 'DETAIL'],
@@ -78,16 +78,19 @@ export const serverCommand = defineCommand({
 });
 
 /**
- * One row per notification sink (ADR 0046) when the caller may read them (an admin signed in);
- * otherwise none: the outbox status is not public.
+ * One row per notification sink (ADR 0046) when the caller may read them (an admin signed in to
+ * this very server); otherwise none: the outbox status is not public. The stored token goes only
+ * to the server it belongs to — status is often pointed at other servers.
  */
 async function notificationRows(
-  server: string | undefined,
+  server: string,
   rows: { component: string; status: 'UP' | 'DEGRADED' | 'DOWN'; detail: string }[],
 ): Promise<void> {
   let st: Awaited<ReturnType<ReturnType<typeof authedClient>['outboxStatus']>>;
   try {
-    st = await authedClient(server).outboxStatus();
+    const authed = authedClient(undefined);
+    if (authed.server !== server) return;
+    st = await authed.outboxStatus();
   } catch {
     return; // not signed in, not an admin, or an older server
   }
