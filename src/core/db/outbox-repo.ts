@@ -42,7 +42,12 @@ export interface FanOutSink {
  * Makes the delivery rows of up to `limit` undispatched events (one per sink that wants it) and
  * marks them dispatched; returns how many events it took. Replicas skip each other's rows.
  */
-export function fanOutEvents(db: Executor, sinks: readonly FanOutSink[], limit: number): Promise<number> {
+export function fanOutEvents(
+  db: Executor,
+  sinks: readonly FanOutSink[],
+  limit: number,
+  now: Date,
+): Promise<number> {
   return withTx(db, async (tx: Transaction) => {
     const events = await sqlRows<{ id: string; type: string }>(
       tx,
@@ -54,8 +59,9 @@ export function fanOutEvents(db: Executor, sinks: readonly FanOutSink[], limit: 
     );
     if (pairs.length > 0)
       await tx.execute(
-        sql`insert into outbox_deliveries (event_id, sink) values ${sql.join(
-          pairs.map(([id, sink]) => sql`(${id}, ${sink})`),
+        // Due by the workers' clock (the one claims compare with), not the database's.
+        sql`insert into outbox_deliveries (event_id, sink, next_attempt_at) values ${sql.join(
+          pairs.map(([id, sink]) => sql`(${id}, ${sink}, ${now.toISOString()}::timestamptz)`),
           sql`, `,
         )} on conflict do nothing`,
       );

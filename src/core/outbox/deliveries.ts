@@ -38,7 +38,7 @@ export interface OutboxEvent {
 
 /** Makes the delivery rows of up to `limit` new events; returns how many events it took. */
 export function fanOut(deps: CoreDeps, sinks: readonly FanOutSink[], limit: number): Promise<number> {
-  return fanOutEvents(deps.db, sinks, limit);
+  return fanOutEvents(deps.db, sinks, limit, deps.now());
 }
 
 /** Claims up to `limit` of `sink`'s due deliveries for notifications.lease_seconds. */
