@@ -107,10 +107,11 @@ export async function appendAuditMany(
     tail.guess = rows[rows.length - 1]!;
     let res: Awaited<ReturnType<typeof insertAuditRows>>;
     if (tail.pipelined)
-      [, res] = await Promise.all([
+      // Sent in this order on the one connection: the outbox insert runs before the lock is asked for.
+      [, , res] = await Promise.all([
+        insertOutboxRows(tx, outbox),
         lockAuditChain(tx),
         insertAuditRows(tx, ts, rows, guess),
-        insertOutboxRows(tx, outbox),
       ]);
     else {
       await insertOutboxRows(tx, outbox);
