@@ -11,7 +11,7 @@ import { CLI_CLIENT_ID, type OidcIdp, startOidcIdp } from './oidc-idp.js';
 let idp: OidcIdp;
 let config: oidc.Configuration;
 beforeAll(async () => {
-  idp = await startOidcIdp();
+  idp = await startOidcIdp({ deviceInterval: 1 });
   config = await oidc.discovery(new URL(idp.issuer), CLI_CLIENT_ID, undefined, oidc.None(), {
     execute: [oidc.allowInsecureRequests],
   });
