@@ -2,7 +2,7 @@
  * Outbox delivery lag (ADR 0046): events appended through the real audit path (which writes the
  * outbox row in the same transaction) at a steady rate, a running OutboxWorker delivering them to a
  * local deduplicating receiver; lag = receipt − commit. Floor: a direct signed HTTP POST of the same
- * body to the same receiver, timed in the same run. `npm run bench:outbox [events] [rate/s]`.
+ * body to the same receiver, timed in the same run. `npm run bench:outbox [events] [rate/s] [poll ms, default 20]`.
  */
 import pino from 'pino';
 import { appendAudit } from '../src/core/audit/append.js';
@@ -17,6 +17,7 @@ import { startReceiver, until } from '../test/notify/receiver.js';
 
 const N = Number(process.argv[2] ?? 1000);
 const RATE = Number(process.argv[3] ?? 200);
+const POLL_MS = Number(process.argv[4] ?? 20);
 const SECRET = 'bench-secret-0123456789abcdef';
 
 const pct = (xs: number[], p: number) =>
@@ -30,7 +31,7 @@ async function main() {
     home: '/tmp/jitsudo-bench-outbox',
     log: { level: 'silent' },
     database: { url: url ?? 'memory://' },
-    notifications: { poll_interval_ms: 20, webhooks: [{ name: 'rx', url: rx.url, secrets: [SECRET] }] },
+    notifications: { poll_interval_ms: POLL_MS, webhooks: [{ name: 'rx', url: rx.url, secrets: [SECRET] }] },
   });
   const opened = await openDatabase(config);
   await migrate(opened.db);
@@ -91,7 +92,7 @@ async function main() {
   const l50 = pct(lags, 50);
   const l99 = pct(lags, 99);
   console.log(
-    `driver ${opened.driver}, ${N} events at ${RATE}/s (appended in ${insertSeconds.toFixed(1)} s), poll_interval_ms 20`,
+    `driver ${opened.driver}, ${N} events at ${RATE}/s (appended in ${insertSeconds.toFixed(1)} s), poll_interval_ms ${POLL_MS}`,
   );
   console.log(`floor (direct POST): p50 ${f50.toFixed(2)} ms, p99 ${f99.toFixed(2)} ms`);
   console.log(
