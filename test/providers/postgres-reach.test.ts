@@ -63,9 +63,7 @@ describe.skipIf(!PG_URL)('postgres: what a role reaches (needs TEST_DATABASE_URL
   });
 
   it('refuses at creation (inspect) with a 4xx naming the path, before anything is recorded', async () => {
-    const e = await provider()
-      .inspect!(pgRequest({ role: APP }))
-      .catch((x) => x);
+    const e = await provider().inspect!(pgRequest({ role: APP })).catch((x) => x);
     expect(e).toBeInstanceOf(AppError);
     expect(e.code).toBe('VALIDATION');
     expect(e.details).toMatchObject({ role: APP, reaches: SU, via: `${APP} > ${MID} > ${SU}` });
@@ -83,9 +81,7 @@ describe.skipIf(!PG_URL)('postgres: what a role reaches (needs TEST_DATABASE_URL
   });
 
   it('a predefined role reached through another must be listed in allowed_roles, and then covers its members', async () => {
-    const refused = await provider()
-      .inspect!(pgRequest({ role: MON }))
-      .catch((x) => x);
+    const refused = await provider().inspect!(pgRequest({ role: MON })).catch((x) => x);
     expect(refused.message).toMatch(/pg_monitor .*not listed in providers\.postgres\.allowed_roles/);
     const p = provider({ allowed_roles: [MON, 'pg_monitor'] });
     const seen = await p.inspect!(pgRequest({ role: MON }));

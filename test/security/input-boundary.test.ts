@@ -7,8 +7,8 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../helpers/db.js';
+import type { CallResult } from '../helpers/http-call.js';
 import { errorOf, ok } from '../helpers/mcp-client.js';
-import { type CallResult } from '../helpers/http-call.js';
 import { API, createBody, type SecHarness, startSecHarness } from './support.js';
 
 const NUL = '\u0000';
@@ -67,7 +67,10 @@ describe.each(testDatabases())('boundary validation on %s', (driver) => {
     else expect(e.code, e.message).toBe('VALIDATION');
     expect(e.message).toMatch(field);
   };
-  const get = (path: string, token = admin) => () => h.call('GET', `${API}${path}`, { token });
+  const get =
+    (path: string, token = admin) =>
+    () =>
+      h.call('GET', `${API}${path}`, { token });
 
   it('U+0000 in query filters: /audit?actor, /agents?owner, /requests?requester → 400', async () => {
     await refuses('audit actor', get('/audit?actor=%00'), /actor/);

@@ -16,8 +16,8 @@ import {
 } from 'node:crypto';
 import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Config } from '../config.js';
 import { type AuditMacKey, auditMacKeyId } from '../audit/row-mac.js';
+import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
 import { ensurePrivateDir, tightenFile } from '../private-files.js';
 
@@ -116,7 +116,9 @@ export function deriveServerKeys(
     signingKeyId: publicKeyId(signingPublicKey),
     tokenKey: derive(master, 'token-hs256'),
     auditMacKeys: [master, ...retired].map(auditMacKey),
-    trustedCheckpointKeys: [master, ...retired].map((m) => exportPublicKey(createPublicKey(checkpointKey(m)))),
+    trustedCheckpointKeys: [master, ...retired].map((m) =>
+      exportPublicKey(createPublicKey(checkpointKey(m))),
+    ),
     source,
   };
 }
@@ -150,7 +152,8 @@ export function loadOrCreateKeys(
   config: Pick<Config, 'home'> & { encryption: { key?: string; retired_keys?: readonly string[] } },
 ): ServerKeys {
   const retired = (config.encryption.retired_keys ?? []).map(parseMasterKey);
-  if (config.encryption.key) return deriveServerKeys(parseMasterKey(config.encryption.key), 'config', retired);
+  if (config.encryption.key)
+    return deriveServerKeys(parseMasterKey(config.encryption.key), 'config', retired);
   const file = join(config.home, 'master.key');
   ensurePrivateDir(config.home);
   let text: string | undefined;
