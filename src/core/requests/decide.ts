@@ -6,6 +6,7 @@
  * row and its audit event, written together, under the lock of decision-lock.ts.
  */
 import type { Actor } from '../actor.js';
+import { partyOfActor } from '../agents/controllers.js';
 import {
   type ApprovalRow,
   insertApproval,
@@ -172,6 +173,7 @@ export async function recordDecision(
     actorKind: actor.kind,
     onBehalfOf: actor.agent?.owner ?? null,
     actorGroups: [...actor.groups],
+    actorParty: [...partyOfActor(actor)],
     decision: d.decision,
     comment: d.comment,
     reasoning: d.reasoning ?? null,

@@ -1,43 +1,55 @@
 /**
  * N of M approvals (ADR 0044): who has approved a request so far, counted by party — an agent's
- * approval counts for its owner, so a person and their AI reviewer are one approver, not two.
+ * approval speaks for the people who control it, so a person and their AI reviewer are one
+ * approver, not two.
  */
 import type { Actor } from '../actor.js';
+import { partyOfActor } from '../agents/controllers.js';
 import type { ApprovalRow } from '../db/approvals-repo.js';
 import type { RequestRow } from '../db/requests-repo.js';
 import { AppError } from '../errors.js';
 import type { PolicyApproval } from '../policy/types.js';
 
-/** The party an approval row counts for (lower-cased). */
-export const approvalParty = (a: ApprovalRow): string => (a.onBehalfOf ?? a.actorIdentity).toLowerCase();
+/**
+ * Everyone an approval row speaks for (lower-cased). Rows since 0010 store it; older rows are read
+ * as the approver and the owner it acted for (their creator was not recorded).
+ */
+export function approvalParty(a: ApprovalRow): Set<string> {
+  if (a.actorParty.length > 0) return new Set(a.actorParty.map((x) => x.toLowerCase()));
+  return new Set([a.actorIdentity.toLowerCase(), (a.onBehalfOf ?? a.actorIdentity).toLowerCase()]);
+}
 
-/** The party an actor's approval would count for (lower-cased). */
-export const actorParty = (a: Actor): string => (a.agent?.owner ?? a.identity).toLowerCase();
+const meets = (a: ReadonlySet<string>, b: ReadonlySet<string>): boolean => {
+  for (const x of a) if (b.has(x)) return true;
+  return false;
+};
 
 /** Approvals by approvers (not the policy's auto-approval, nor break-glass's skip). */
 const byApprover = (a: ApprovalRow) =>
   a.decision === 'approve' && a.actorKind !== 'policy' && a.actorKind !== 'break_glass';
 
-/** The approvals that count toward the quorum: the first by each party, oldest first. */
+/**
+ * The approvals that count toward the quorum, oldest first: each one whose party meets no earlier
+ * counted one. So a person and an agent they control (as owner or as creator, ADR 0034) are one
+ * approver — whoever approved first is the one counted.
+ */
 export function countedApprovals(approvals: readonly ApprovalRow[]): ApprovalRow[] {
   const seen = new Set<string>();
   const out: ApprovalRow[] = [];
   for (const a of approvals) {
     if (!byApprover(a)) continue;
-    const p = approvalParty(a);
-    if (seen.has(p)) continue;
-    seen.add(p);
+    const party = approvalParty(a);
+    if (meets(party, seen)) continue;
+    for (const p of party) seen.add(p);
     out.push(a);
   }
   return out;
 }
 
-/** True when `actor` (or the owner it acts for, or an agent acting for it) already approved. */
+/** True when `actor`'s party (itself, an agent's controllers) meets the party of an approval so far. */
 export function hasApproved(actor: Actor, approvals: readonly ApprovalRow[]): boolean {
-  const mine = new Set([actorParty(actor), actor.identity.toLowerCase()]);
-  return approvals.some(
-    (a) => byApprover(a) && (mine.has(approvalParty(a)) || mine.has(a.actorIdentity.toLowerCase())),
-  );
+  const mine = partyOfActor(actor);
+  return approvals.some((a) => byApprover(a) && meets(approvalParty(a), mine));
 }
 
 /** The CONFLICT for a party's second approval of `r` (nothing is written), or undefined. */

@@ -176,6 +176,40 @@ describe.each(testDatabases())('quorum approvals on %s', (driver) => {
     expect(done.approved_by).toEqual([bob.identity, other.identity]);
   });
 
+  it("an agent's creator and the agent are one approver, whichever approves first", async () => {
+    // ADR 0034: whoever registered an agent holds its token as much as its owner does.
+    const carol = human(uniq('carol'));
+    const zoe = human(uniq('zoe'));
+    const ownedByZoeMadeByCarol = (): typeof carol => {
+      const a = agent(uniq('reviewer'), zoe.identity, [], ['ai-reviewer']);
+      return { ...a, agent: { ...a.agent!, createdBy: carol.identity } };
+    };
+    const bot = agent(uniq('bot'), uniq('owner'), ['sre']);
+    // Carol first, then the agent she registered: refused, nothing written.
+    const first = await h.ask(bot, { role: 'deployer', reason: 'deploy', metadata: { quorum: '2' } });
+    await h.core.approveRequest(carol, { id: first.id });
+    const reviewer = ownedByZoeMadeByCarol();
+    const err = await h.core.approveRequest(reviewer, { id: first.id, comment: 'ok' }).catch((e) => e);
+    expect(err).toMatchObject({ code: 'CONFLICT' });
+    expect(await approvalCount(h, first.id)).toBe(1);
+    // The agent first, then Carol: refused too; Zoe (its owner) as well.
+    const second = await h.ask(bot, { role: 'deployer', reason: 'deploy', metadata: { quorum: '2' } });
+    await h.core.approveRequest(ownedByZoeMadeByCarol(), { id: second.id, comment: 'ok' });
+    expect(await codeOf(h.core.approveRequest(carol, { id: second.id }))).toBe('CONFLICT');
+    expect(await codeOf(h.core.approveRequest(zoe, { id: second.id }))).toBe('CONFLICT');
+    const [row] = await sqlRows<{ party: string[] }>(
+      h.db,
+      sql`select actor_party as party from approvals where request_id = ${second.id}`,
+    );
+    const expected = [carol.identity, zoe.identity].map((x) => x.toLowerCase());
+    expect(row!.party).toHaveLength(3);
+    expect(row!.party).toEqual(
+      expect.arrayContaining([...expected, expect.stringMatching(/^agent:reviewer-/)]),
+    );
+    // Someone else entirely makes the quorum.
+    expect((await h.core.approveRequest(human(uniq('dan')), { id: second.id })).state).toBe('ACTIVE');
+  });
+
   it('the policy sees the approvals so far: a second approver from the same team is refused', async () => {
     const { r } = await ask({ quorum: '2', other_team: 'yes' });
     await h.core.approveRequest(human(uniq('bob'), ['team-x']), { id: r.id });

@@ -15,6 +15,12 @@ export const approvals = pgTable(
     onBehalfOf: text('on_behalf_of'),
     /** The approver's groups when deciding, so a policy can ask for approvers of different teams (ADR 0044). */
     actorGroups: jsonb('actor_groups').$type<string[]>().notNull().default([]),
+    /**
+     * Everyone this decision speaks for (lower-cased): the approver and, for an agent, the people who
+     * control it (owner and creator, ADR 0034). Two approvals whose parties meet count once (ADR 0044).
+     * Empty on rows written before 0010: read as the approver and the owner it acted for.
+     */
+    actorParty: jsonb('actor_party').$type<string[]>().notNull().default([]),
     decision: text('decision', { enum: ['approve', 'deny', 'escalate'] }).notNull(),
     comment: text('comment').notNull().default(''),
     /** An AI reviewer's structured reasoning. */
