@@ -37,6 +37,7 @@ import { registerPolicyRoutes } from './routes/policies.js';
 import { registerPrincipalRoutes } from './routes/principals.js';
 import { registerProtectedResourceRoutes } from './routes/protected-resource.js';
 import { registerRequestRoutes } from './routes/requests.js';
+import { registerSlackRoutes, type SlackRouteOptions } from './routes/slack.js';
 import { createRouter } from './validation.js';
 
 export const API_PREFIX = '/api/v1alpha1';
@@ -61,6 +62,8 @@ export interface AppOptions {
   /** What GET /auth/config publishes (public facts only); `{ mode: 'dev' }` when absent. */
   authConfig?: AuthConfigView;
   bodyLimitBytes?: number;
+  /** Slack's interactivity endpoint, POST /slack/interactions (ADR 0048); absent: not mounted. */
+  slack?: SlackRouteOptions;
   /** The MCP endpoint at /mcp (on by default); `wait` tunes wait_for_request (tests shorten it). */
   mcp?: false | McpAppOptions;
 }
@@ -121,6 +124,8 @@ export function createApp(opts: AppOptions): OpenAPIHono<HonoEnv> {
   });
 
   if (opts.protectedResource) registerProtectedResourceRoutes(app, opts.protectedResource);
+  // Authenticated by Slack's signature, not a bearer token: outside the API router.
+  if (opts.slack) registerSlackRoutes(app, opts.slack);
   // Registered before the bearer check: the dev-token endpoint is how a token is obtained at all.
   const pub = createRouter();
   if (opts.devTokens) registerDevTokenRoute(pub, opts.devTokens);

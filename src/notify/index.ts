@@ -2,6 +2,7 @@
 import type { Background } from '../core/create-core.js';
 import type { CoreDeps } from '../core/deps.js';
 import type { Sink } from './sink.js';
+import { slackSinks } from './slack/index.js';
 import { WebhookSink, webhookSecrets } from './webhook.js';
 import { OutboxWorker } from './worker.js';
 
@@ -22,6 +23,6 @@ export function configuredSinks(deps: Pick<CoreDeps, 'config'>): Sink[] {
 export function notifyBackground(extra: readonly Sink[] = []): (deps: CoreDeps) => Background {
   return (deps) => {
     if (!deps.config.notifications.worker_enabled) return { start() {}, stop: async () => {} };
-    return new OutboxWorker(deps, [...configuredSinks(deps), ...extra]);
+    return new OutboxWorker(deps, [...configuredSinks(deps), ...slackSinks(deps), ...extra]);
   };
 }

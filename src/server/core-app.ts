@@ -9,6 +9,7 @@ import type { Core } from '../core/create-core.js';
 import { createAuthenticator, protectedResource } from '../core/identity/index.js';
 import { createApp } from '../http/app.js';
 import { clientCertificateActor } from '../http/middleware/client-certificate.js';
+import { slackRoute } from '../notify/slack/index.js';
 import { httpVerbs } from './verbs.js';
 
 /** The app for `core`; invariant: every route calls this core's verbs with this core's keys. */
@@ -21,8 +22,10 @@ export function coreApp(core: Core, log: Logger): ReturnType<typeof createApp> {
       { key: 'auth.oidc.audience' },
       'auth.oidc.audience is not an https URL: MCP clients cannot discover how to sign in (ADR 0043)',
     );
+  const verbs = httpVerbs(core);
+  const slack = slackRoute(core.deps, verbs, log);
   return createApp({
-    verbs: httpVerbs(core),
+    verbs,
     authenticator: createAuthenticator({
       ...identity,
       agents: agentTokenResolver(core.deps),
@@ -38,6 +41,7 @@ export function coreApp(core: Core, log: Logger): ReturnType<typeof createApp> {
       ? clientCertificateActor(config.tls.client_identity.allowed_prefixes)
       : undefined,
     protectedResource: resource,
+    ...(slack ? { slack } : {}),
     authConfig: {
       mode: config.auth.mode,
       issuer: config.auth.oidc?.issuer,

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { EVENT_TYPES } from './events.js';
+import { SlackConfig } from './slack-config.js';
 
 const SINK_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 
@@ -66,6 +67,7 @@ export const NotificationsConfig = z
       .array(WebhookConfig)
       .default([])
       .refine((ws) => new Set(ws.map((w) => w.name)).size === ws.length, 'webhook names must be unique'),
+    slack: SlackConfig.optional(),
   })
   .strict();
 

@@ -15,7 +15,9 @@ export async function outboxStatus(deps: CoreDeps): Promise<OutboxStatus> {
   const stats = await deliveryStats(deps.db);
   const now = deps.now().getTime();
   const byName = new Map(stats.sinks.map((s) => [s.sink, s]));
-  const names = [...new Set([...deps.config.notifications.webhooks.map((w) => w.name), ...byName.keys()])];
+  const configured = deps.config.notifications.webhooks.map((w) => w.name);
+  if (deps.config.notifications.slack) configured.push('slack');
+  const names = [...new Set([...configured, ...byName.keys()])];
   return {
     undispatched: stats.undispatched,
     sinks: names.map((name) => {

@@ -1,0 +1,46 @@
+/** Slack (ADR 0048): the sink for the outbox worker and the interactivity options for createApp. */
+import type { Logger } from 'pino';
+import type { Actor } from '../../core/actor.js';
+import type { CoreDeps } from '../../core/deps.js';
+import { AppError } from '../../core/errors.js';
+import type { SlackRouteOptions } from '../../http/routes/slack.js';
+import type { Sink } from '../sink.js';
+import { slackClient, slackSecrets } from './client.js';
+import { SLACK_ACTIONS, SlackInteractions } from './interactions.js';
+import { SLACK_SINK_NAME, SlackSink } from './sink.js';
+
+export { SLACK_ACTIONS, SlackInteractions } from './interactions.js';
+export { channelsFor, SLACK_SINK_NAME, SlackSink } from './sink.js';
+
+/** The Slack sink when notifications.slack is configured (its secrets read now). */
+export function slackSinks(deps: Pick<CoreDeps, 'db' | 'now' | 'config'>): Sink[] {
+  const s = deps.config.notifications.slack;
+  if (!s) return [];
+  if (deps.config.notifications.webhooks.some((w) => w.name === SLACK_SINK_NAME))
+    throw new AppError(
+      'VALIDATION',
+      `invalid config key notifications.webhooks: the name ${SLACK_SINK_NAME} is taken by the Slack sink`,
+    );
+  return [new SlackSink(deps, slackClient(slackSecrets(s).token, s.api_url), s.channels)];
+}
+
+type Decide = (actor: Actor, input: unknown) => Promise<unknown>;
+
+/** What createApp needs to mount POST /slack/interactions; undefined when Slack is not configured. */
+export function slackRoute(
+  deps: Pick<CoreDeps, 'db' | 'config'>,
+  verbs: { approveRequest: Decide; denyRequest: Decide },
+  log: Logger,
+): SlackRouteOptions | undefined {
+  const s = deps.config.notifications.slack;
+  if (!s) return undefined;
+  const { token, signingSecret } = slackSecrets(s);
+  const handler = new SlackInteractions({
+    deps,
+    client: slackClient(token, s.api_url),
+    verbs,
+    log,
+    cacheSeconds: s.user_cache_seconds,
+  });
+  return { signingSecret, actions: SLACK_ACTIONS, onAction: (a) => handler.handle(a), log };
+}

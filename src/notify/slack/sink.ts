@@ -1,0 +1,114 @@
+/**
+ * The Slack sink (ADR 0048). A request waiting for people is posted, with Approve / Deny buttons,
+ * to every channel whose rule matches it; each later event about it updates those messages in
+ * place (chat.update with the channel and ts remembered in slack_messages), so everyone sees who
+ * decided and the new state. Break-glass posts a loud alert to every configured channel.
+ * Rate limits, 5xx and network errors go back to the outbox as retries (Retry-After honoured);
+ * bad token, unknown channel and the like are permanent and show in the outbox status.
+ */
+import type { WebClient } from '@slack/web-api';
+import type { CoreDeps } from '../../core/deps.js';
+import type { SlackConfig } from '../../core/outbox/slack-config.js';
+import { rememberSlackMessage, slackMessagesOf } from '../../core/outbox/slack-messages.js';
+import type { RequestView } from '../../core/requests/view.js';
+import type { OutboxEvent, Sink, SinkResult } from '../sink.js';
+import { breakGlassMessage, requestMessage, type SlackContent } from './blocks.js';
+import { call, SlackCallError, slackFailure } from './client.js';
+
+export const SLACK_SINK_NAME = 'slack';
+
+/** Events that post a new message (when the request waits for a person). */
+const POSTS = new Set(['request.created', 'request.escalated']);
+/** Events that update a request's messages in place. */
+const UPDATES = new Set([
+  'request.created',
+  'request.approval_recorded',
+  'request.approved',
+  'request.denied',
+  'request.escalated',
+  'request.cancelled',
+  'request.expired',
+  'request.failed',
+  'grant.issued',
+  'grant.extended',
+  'grant.expired',
+  'grant.revoked',
+  'grant.revoke_failing',
+]);
+
+const OK: SinkResult = { ok: true };
+
+/** The distinct channels whose rule matches `v` (an empty match matches every request). */
+export function channelsFor(rules: SlackConfig['channels'], v: RequestView): string[] {
+  const out = rules
+    .filter(
+      ({ match: m }) =>
+        (m.provider === undefined || m.provider === v.provider) &&
+        (m.role === undefined || m.role === v.role) &&
+        (m.tier === undefined || m.tier === v.approver_tier),
+    )
+    .map((r) => r.channel);
+  return [...new Set(out)];
+}
+
+export class SlackSink implements Sink {
+  readonly name = SLACK_SINK_NAME;
+  readonly #deps: Pick<CoreDeps, 'db' | 'now'>;
+  readonly #client: WebClient;
+  readonly #rules: SlackConfig['channels'];
+
+  constructor(deps: Pick<CoreDeps, 'db' | 'now'>, client: WebClient, rules: SlackConfig['channels']) {
+    this.#deps = deps;
+    this.#client = client;
+    this.#rules = rules;
+  }
+
+  wants(type: string): boolean {
+    return UPDATES.has(type) || type === 'break_glass.used';
+  }
+
+  async deliver(e: OutboxEvent): Promise<SinkResult> {
+    const v = e.request;
+    if (!v) return OK;
+    try {
+      if (e.type === 'break_glass.used') await this.#alert(v, String(e.data.actor ?? ''));
+      else await this.#show(e.type, v);
+      return OK;
+    } catch (err) {
+      if (err instanceof SlackCallError) return slackFailure(err.inner, err.method);
+      throw err;
+    }
+  }
+
+  /**
+   * Updates the request's messages, then posts to matching channels not reached yet (a retry after
+   * a partial failure skips the channels already posted to: each is remembered as it succeeds).
+   */
+  async #show(type: string, v: RequestView): Promise<void> {
+    const known = await slackMessagesOf(this.#deps, v.id);
+    const msg = requestMessage(v);
+    for (const m of known)
+      await call('chat.update', () => this.#client.chat.update({ channel: m.channelId, ts: m.ts, ...msg }));
+    if (!POSTS.has(type) || v.state !== 'PENDING' || v.approver_tier === 'auto') return;
+    const reached = new Set(known.map((m) => m.channel));
+    for (const channel of channelsFor(this.#rules, v)) {
+      if (reached.has(channel)) continue;
+      await this.#post(channel, msg, v.id);
+    }
+  }
+
+  async #post(channel: string, msg: SlackContent, requestId: string): Promise<void> {
+    const r = await call('chat.postMessage', () =>
+      this.#client.chat.postMessage({ channel, ...msg, unfurl_links: false, unfurl_media: false }),
+    );
+    if (r.channel && r.ts)
+      await rememberSlackMessage(this.#deps, requestId, { channel, channelId: r.channel, ts: r.ts });
+  }
+
+  /** Every configured channel, whatever its match: break-glass is everyone's business. */
+  async #alert(v: RequestView, actor: string): Promise<void> {
+    const msg = breakGlassMessage(v, actor);
+    for (const channel of new Set(this.#rules.map((r) => r.channel)))
+      await call('chat.postMessage', () => this.#client.chat.postMessage({ channel, ...msg }));
+  }
+}
