@@ -49,6 +49,21 @@ export function assertProductionSafe(config: Readonly<Config>): void {
         `production mode requires https for webhook "${w.name}" (plain http only to loopback)`,
       );
   });
+  // The audit log and request details in clear text only to this host (ADR 0049).
+  config.notifications.siem.forEach((c, i) => {
+    const u = new URL(c.url);
+    if (/^(http|syslog\+tcp):$/.test(u.protocol) && !isLoopback(u.hostname.replace(/^\[|\]$/g, '')))
+      refuse(
+        `notifications.siem.${i}.url`,
+        `production mode requires https:// or syslog+tls:// for SIEM sink "${c.name}" (clear text only to loopback)`,
+      );
+  });
+  const email = config.notifications.email;
+  if (email?.smtp.security === 'none' && !isLoopback(email.smtp.host))
+    refuse(
+      'notifications.email.smtp.security',
+      'production mode requires tls or starttls for a non-loopback SMTP server',
+    );
 }
 
 /** TLS settings that cannot work, in either mode. */

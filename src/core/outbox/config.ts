@@ -46,6 +46,89 @@ export const WebhookConfig = z
 
 export type WebhookConfig = z.infer<typeof WebhookConfig>;
 
+const Email = z.string().email();
+
+/** Who gets an email for which events: every rule whose match fits adds its `to` (docs/notifications.md). */
+const EmailRecipients = z
+  .object({
+    match: z
+      .object({
+        events: z.array(EventFilter).min(1).default(['*']),
+        provider: z.string().min(1).optional(),
+        role: z.string().min(1).optional(),
+      })
+      .strict()
+      .default({ events: ['*'] }),
+    to: z.array(Email).min(1),
+  })
+  .strict();
+
+/** The email sink (SMTP via nodemailer). Every timeout is bounded: a hanging server is a retry, never a stuck worker. */
+export const EmailConfig = z
+  .object({
+    name: z.string().regex(SINK_NAME).default('email'),
+    smtp: z
+      .object({
+        host: z.string().min(1),
+        port: z.number().int().min(1).max(65535).default(587),
+        /** `tls`: TLS from the first byte (465); `starttls`: upgrade required; `none`: tests only. */
+        security: z.enum(['tls', 'starttls', 'none']).default('starttls'),
+        /** PEM file of the CA to trust instead of the system's (a private relay). */
+        ca_file: z.string().min(1).optional(),
+        user: z.string().min(1).optional(),
+        password: z.string().min(1).optional(),
+        password_file: z.string().min(1).optional(),
+        connection_timeout_ms: z.number().int().min(100).max(120_000).default(10_000),
+        greeting_timeout_ms: z.number().int().min(100).max(120_000).default(10_000),
+        socket_timeout_ms: z.number().int().min(100).max(300_000).default(30_000),
+      })
+      .strict()
+      .refine((s) => !(s.password && s.password_file), {
+        message: 'password or password_file, not both',
+        path: ['password'],
+      })
+      .refine((s) => !(s.password || s.password_file) || s.user, {
+        message: 'a password needs a user',
+        path: ['user'],
+      }),
+    from: z.string().min(3),
+    recipients: z.array(EmailRecipients).min(1),
+  })
+  .strict();
+
+export type EmailConfig = z.infer<typeof EmailConfig>;
+
+/**
+ * One SIEM stream of the audit rows themselves (ADR 0049): JSON lines over HTTPS, or RFC 5424
+ * syslog over TCP / TLS, from a per-sink cursor in the database.
+ */
+export const SiemConfig = z
+  .object({
+    name: z.string().regex(SINK_NAME, 'lowercase letters, digits, - and _ (at most 63)'),
+    /** `https://…` (JSON lines, POST), `syslog+tcp://host:port` or `syslog+tls://host:port`. */
+    url: z
+      .string()
+      .url()
+      .refine(
+        (u) => /^(https?|syslog\+tcp|syslog\+tls):$/.test(new URL(u).protocol),
+        'https://, syslog+tcp:// or syslog+tls://',
+      )
+      .refine((u) => !new URL(u).username && !new URL(u).password, 'must not carry credentials'),
+    /** `jitsudo`: the audit row as stored (with hash, prev_hash, mac); `ocsf`: that plus an OCSF mapping. */
+    format: z.enum(['jitsudo', 'ocsf']).default('jitsudo'),
+    /** PEM file of the CA to trust instead of the system's. */
+    ca_file: z.string().min(1).optional(),
+    /** Bearer token file for HTTPS receivers (Splunk HEC-style); read at start-up. */
+    token_file: z.string().min(1).optional(),
+    batch_size: z.number().int().min(1).max(5000).default(500),
+    timeout_ms: z.number().int().min(100).max(60_000).default(10_000),
+    poll_interval_ms: z.number().int().min(10).max(60_000).default(1000),
+    max_backoff_seconds: z.number().int().min(1).max(3600).default(300),
+  })
+  .strict();
+
+export type SiemConfig = z.infer<typeof SiemConfig>;
+
 export const NotificationsConfig = z
   .object({
     /** Run the delivery worker in this process (every replica may). */
@@ -68,6 +151,11 @@ export const NotificationsConfig = z
       .default([])
       .refine((ws) => new Set(ws.map((w) => w.name)).size === ws.length, 'webhook names must be unique'),
     slack: SlackConfig.optional(),
+    email: EmailConfig.optional(),
+    siem: z
+      .array(SiemConfig)
+      .default([])
+      .refine((ss) => new Set(ss.map((s) => s.name)).size === ss.length, 'siem sink names must be unique'),
   })
   .strict();
 
