@@ -9,3 +9,4 @@ export { policyRevisions } from './policy-revisions.js';
 export { principals } from './principals.js';
 export { requests } from './requests.js';
 export { slackMessages } from './slack-messages.js';
+export { siemCursors } from './siem-cursors.js';
