@@ -147,6 +147,7 @@ describe.each(testDatabases())('slack on %s', (driver) => {
           token: TOKEN,
           signing_secret: SECRET,
           api_url: fake.apiUrl,
+          dm_requester: true,
           channels: [
             { match: { provider: 'mock' }, channel: 'sre-approvals' },
             { match: { role: 'db-owner' }, channel: DB },
@@ -211,6 +212,15 @@ describe.each(testDatabases())('slack on %s', (driver) => {
     expect(m.history.length).toBeGreaterThanOrEqual(2);
     expect(m.blocks!.some((b) => b.type === 'actions')).toBe(false);
     expect(JSON.stringify(m.blocks)).toContain(`Approved by ${bob.identity}`);
+    // The requester is told by DM (found with users.lookupByEmail), once per event.
+    const dms = fake.inChannel(`D${users.alice}`).filter((x) => x.text?.includes(r.id));
+    expect(dms.map((x) => x.text)).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining(`was approved by ${bob.identity}`),
+        expect.stringContaining('is granted: access is active'),
+      ]),
+    );
+    expect(dms).toHaveLength(2);
   });
 
   it('shows N-of-M progress: "1 of 2 approvals: bob" after the first Slack approval', async () => {

@@ -29,6 +29,8 @@ export const SlackConfig = z
     signing_secret: z.string().min(16, 'at least 16 characters').optional(),
     signing_secret_file: z.string().min(1).optional(),
     channels: z.array(SlackChannelRule).default([]),
+    /** Tell the requester (an agent's owner) of each decision and of the grant's end, by DM. */
+    dm_requester: z.boolean().default(false),
     /** The Web API base (tests, proxies); Slack's own by default. Must end with a slash. */
     api_url: z
       .string()

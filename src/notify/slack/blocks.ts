@@ -149,6 +149,20 @@ function buttons(id: string): Block {
   };
 }
 
+/** The short DM telling a requester what happened to their request (`what`: "was approved"…). */
+export function requesterMessage(
+  v: RequestView,
+  what: string,
+  e: { data: Record<string, unknown> },
+): SlackContent {
+  const details = (e.data.details ?? {}) as Record<string, unknown>;
+  const at = typeof details.expires_at === 'string' ? ` (at ${details.expires_at})` : '';
+  const by = typeof e.data.actor === 'string' && e.data.actor !== 'system' ? ` by ${e.data.actor}` : '';
+  const decided = /approved|denied/.test(what) ? by : '';
+  const line = `Your request \`${v.id}\` for ${v.role} on ${v.provider} (${v.resource_scope || 'all'}) ${what}${decided}${at}.`;
+  return { text: clip(line, 3000), blocks: [{ type: 'section', text: md(esc(line)) }] };
+}
+
 /** The loud break-glass alert posted to every configured channel. */
 export function breakGlassMessage(v: RequestView, actor: string): SlackContent {
   const who = v.requester.identity || actor;

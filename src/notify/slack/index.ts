@@ -21,7 +21,7 @@ export function slackSinks(deps: Pick<CoreDeps, 'db' | 'now' | 'config'>): Sink[
       'VALIDATION',
       `invalid config key notifications.webhooks: the name ${SLACK_SINK_NAME} is taken by the Slack sink`,
     );
-  return [new SlackSink(deps, slackClient(slackSecrets(s).token, s.api_url), s.channels)];
+  return [new SlackSink(deps, slackClient(slackSecrets(s).token, s.api_url), s)];
 }
 
 type Decide = (actor: Actor, input: unknown) => Promise<unknown>;

@@ -12,8 +12,8 @@ import type { SlackConfig } from '../../core/outbox/slack-config.js';
 import { rememberSlackMessage, slackMessagesOf } from '../../core/outbox/slack-messages.js';
 import type { RequestView } from '../../core/requests/view.js';
 import type { OutboxEvent, Sink, SinkResult } from '../sink.js';
-import { breakGlassMessage, requestMessage, type SlackContent } from './blocks.js';
-import { call, SlackCallError, slackFailure } from './client.js';
+import { breakGlassMessage, requesterMessage, requestMessage, type SlackContent } from './blocks.js';
+import { call, SlackCallError, slackErrorCode, slackFailure } from './client.js';
 
 export const SLACK_SINK_NAME = 'slack';
 
@@ -36,6 +36,18 @@ const UPDATES = new Set([
   'grant.revoke_failing',
 ]);
 
+/** What the requester is told by DM (notifications.slack.dm_requester), per event. */
+const TOLD_TO_REQUESTER: Readonly<Record<string, string>> = {
+  'request.approved': 'was approved',
+  'request.denied': 'was denied',
+  'request.expired': 'expired without a decision',
+  'request.failed': 'failed',
+  'grant.issued': 'is granted: access is active',
+  'grant.expiring': 'ends soon',
+  'grant.expired': 'has ended',
+  'grant.revoked': 'was revoked',
+};
+
 const OK: SinkResult = { ok: true };
 
 /** The distinct channels whose rule matches `v` (an empty match matches every request). */
@@ -56,15 +68,25 @@ export class SlackSink implements Sink {
   readonly #deps: Pick<CoreDeps, 'db' | 'now'>;
   readonly #client: WebClient;
   readonly #rules: SlackConfig['channels'];
+  readonly #dmRequester: boolean;
 
-  constructor(deps: Pick<CoreDeps, 'db' | 'now'>, client: WebClient, rules: SlackConfig['channels']) {
+  constructor(
+    deps: Pick<CoreDeps, 'db' | 'now'>,
+    client: WebClient,
+    cfg: Pick<SlackConfig, 'channels' | 'dm_requester'>,
+  ) {
     this.#deps = deps;
     this.#client = client;
-    this.#rules = rules;
+    this.#rules = cfg.channels;
+    this.#dmRequester = cfg.dm_requester;
   }
 
   wants(type: string): boolean {
-    return UPDATES.has(type) || type === 'break_glass.used';
+    return (
+      UPDATES.has(type) ||
+      type === 'break_glass.used' ||
+      (this.#dmRequester && TOLD_TO_REQUESTER[type] !== undefined)
+    );
   }
 
   async deliver(e: OutboxEvent): Promise<SinkResult> {
@@ -72,7 +94,9 @@ export class SlackSink implements Sink {
     if (!v) return OK;
     try {
       if (e.type === 'break_glass.used') await this.#alert(v, String(e.data.actor ?? ''));
-      else await this.#show(e.type, v);
+      else if (UPDATES.has(e.type)) await this.#show(e.type, v);
+      // Last: a failure above retries the event, and a DM already sent would be sent again.
+      if (this.#dmRequester && TOLD_TO_REQUESTER[e.type]) await this.#tellRequester(e, v);
       return OK;
     } catch (err) {
       if (err instanceof SlackCallError) return slackFailure(err.inner, err.method);
@@ -103,6 +127,22 @@ export class SlackSink implements Sink {
     );
     if (r.channel && r.ts)
       await rememberSlackMessage(this.#deps, requestId, { channel, channelId: r.channel, ts: r.ts });
+  }
+
+  /** A DM to the requester (an agent's owner), found by email; none when Slack knows no such user. */
+  async #tellRequester(e: OutboxEvent, v: RequestView): Promise<void> {
+    const email = v.requester.kind === 'agent' ? v.requester.agent?.owner : v.requester.identity;
+    if (!email || v.requester.kind === 'service') return;
+    let user: string | undefined;
+    try {
+      user = (await this.#client.users.lookupByEmail({ email })).user?.id;
+    } catch (err) {
+      if (slackErrorCode(err) === 'users_not_found') return;
+      throw new SlackCallError('users.lookupByEmail', err);
+    }
+    if (!user) return;
+    const msg = requesterMessage(v, TOLD_TO_REQUESTER[e.type]!, e);
+    await call('chat.postMessage', () => this.#client.chat.postMessage({ channel: user, ...msg }));
   }
 
   /** Every configured channel, whatever its match: break-glass is everyone's business. */
