@@ -2,7 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { hashAuditRecord } from '../../src/core/audit/hash.js';
 import type { SiemRecord } from '../../src/core/audit/siem-feed.js';
+import { parseConfig } from '../../src/core/config.js';
 import { ocsfEvent, octetFrame, siemJson, syslogMessage } from '../../src/notify/siem/format.js';
+import { assertProductionSafe } from '../../src/server/production-mode.js';
 
 function row(over: Partial<SiemRecord> = {}): SiemRecord {
   const base = {
@@ -79,5 +81,40 @@ describe('SIEM formats', () => {
     const e = ocsfEvent(row({ outcome: 'failure' }));
     expect(e).toMatchObject({ status_id: 2, metadata: { uid: '42', correlation_uid: 'req_01J' } });
     expect((e.unmapped as Record<string, unknown>).prev_hash).toBe('a'.repeat(64));
+  });
+
+  it('config: production mode refuses clear text (syslog+tcp, http, SMTP without TLS) off loopback', () => {
+    const prod = (notifications: unknown) =>
+      parseConfig({
+        home: '/tmp/jitsudo-unused',
+        mode: 'production',
+        http: { addr: '127.0.0.1:8080' },
+        database: { url: 'postgres://db.example/jitsudo' },
+        auth: { mode: 'oidc', oidc: { issuer: 'https://idp.example', audience: 'https://jitsudo.example' } },
+        notifications,
+      });
+    const siem = (url: string) => prod({ siem: [{ name: 's', url }] });
+    expect(() => assertProductionSafe(siem('syslog+tcp://logs.example.com:601'))).toThrow(
+      /notifications\.siem\.0\.url: production mode requires https:\/\/ or syslog\+tls:\/\//,
+    );
+    expect(() => assertProductionSafe(siem('http://siem.example.com/in'))).toThrow(
+      /notifications\.siem\.0\.url/,
+    );
+    expect(() => assertProductionSafe(siem('syslog+tcp://127.0.0.1:601'))).not.toThrow();
+    expect(() => assertProductionSafe(siem('syslog+tls://logs.example.com:6514'))).not.toThrow();
+    expect(() => siem('ftp://x.example/')).toThrow(/notifications\.siem\.0\.url/);
+    expect(() => siem('https://user:pw@x.example/')).toThrow(/must not carry credentials/);
+    const mail = (host: string) =>
+      prod({
+        email: {
+          smtp: { host, security: 'none' },
+          from: 'j@example.com',
+          recipients: [{ to: ['a@example.com'] }],
+        },
+      });
+    expect(() => assertProductionSafe(mail('smtp.example.com'))).toThrow(
+      /notifications\.email\.smtp\.security/,
+    );
+    expect(() => assertProductionSafe(mail('127.0.0.1'))).not.toThrow();
   });
 });
