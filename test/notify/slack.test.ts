@@ -16,6 +16,7 @@ import { createAuthenticator } from '../../src/core/identity/index.js';
 import { outboxStatus } from '../../src/core/outbox/status.js';
 import type { ApprovalDecision, PolicyInput, PolicySet } from '../../src/core/policy/types.js';
 import { touchPrincipal } from '../../src/core/principals/index.js';
+import type { RequestView } from '../../src/core/requests/view.js';
 import { createApp } from '../../src/http/app.js';
 import { slackRoute, slackSinks } from '../../src/notify/slack/index.js';
 import { OutboxWorker } from '../../src/notify/worker.js';
@@ -221,6 +222,33 @@ describe.each(testDatabases())('slack on %s', (driver) => {
       ]),
     );
     expect(dms).toHaveLength(2);
+  });
+
+  it('two events of one request delivered side by side: the later one updates the message the first posted', async () => {
+    const r = await ask(alice);
+    const sink = slackSinks(deps)[0]!;
+    const pending = (await h.core.getRequest(alice, { id: r.id })) as RequestView;
+    await h.core.approveRequest(bob, { id: r.id, comment: 'ok' });
+    const active = (await h.core.getRequest(alice, { id: r.id })) as RequestView;
+    expect(active.state).toBe('ACTIVE');
+    const ev = (type: string, request: RequestView) => ({
+      id: `evt_${randomBytes(6).toString('hex')}`,
+      type,
+      time: new Date().toISOString(),
+      request_id: r.id,
+      data: { actor: alice.identity },
+      request,
+      attempt: 1,
+    });
+    const signal = new AbortController().signal;
+    const out = await Promise.all([
+      sink.deliver(ev('request.created', pending), signal),
+      sink.deliver(ev('request.approved', active), signal),
+    ]);
+    expect(out).toEqual([{ ok: true }, { ok: true }]);
+    const m = messageOf(r.id)!;
+    expect(m.history).toHaveLength(2);
+    expect(m.blocks!.some((b) => b.type === 'actions')).toBe(false);
   });
 
   it('shows N-of-M progress: "1 of 2 approvals: bob" after the first Slack approval', async () => {

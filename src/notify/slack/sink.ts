@@ -69,6 +69,8 @@ export class SlackSink implements Sink {
   readonly #client: WebClient;
   readonly #rules: SlackConfig['channels'];
   readonly #dmRequester: boolean;
+  /** Deliveries of one request, one after another in this process (see deliver). */
+  readonly #perRequest = new Map<string, Promise<unknown>>();
 
   constructor(
     deps: Pick<CoreDeps, 'db' | 'now'>,
@@ -89,7 +91,25 @@ export class SlackSink implements Sink {
     );
   }
 
-  async deliver(e: OutboxEvent): Promise<SinkResult> {
+  /**
+   * The worker delivers a batch side by side; two events of one request must not be: an update
+   * that ran while the first post was still in flight would find no message and be lost, leaving
+   * the buttons of a request already decided.
+   */
+  deliver(e: OutboxEvent): Promise<SinkResult> {
+    const id = e.request?.id;
+    if (!id) return Promise.resolve(OK);
+    const prev = this.#perRequest.get(id) ?? Promise.resolve();
+    const mine = prev.then(() => this.#deliver(e));
+    const tail = mine.catch(() => {});
+    this.#perRequest.set(id, tail);
+    void tail.then(() => {
+      if (this.#perRequest.get(id) === tail) this.#perRequest.delete(id);
+    });
+    return mine;
+  }
+
+  async #deliver(e: OutboxEvent): Promise<SinkResult> {
     const v = e.request;
     if (!v) return OK;
     try {
