@@ -4,9 +4,11 @@
  * let a requester's text mention a channel.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/core/config.js';
 import type { RequestView } from '../../src/core/requests/view.js';
 import { breakGlassMessage, progress, requestMessage } from '../../src/notify/slack/blocks.js';
 import { call, SlackCallError, slackClient, slackFailure } from '../../src/notify/slack/client.js';
+import { slackSinks } from '../../src/notify/slack/index.js';
 import { SlackFake } from '../fakes/slack-fake.js';
 
 const TOKEN = 'xoxb-unit-token';
@@ -121,5 +123,18 @@ describe('slack client and messages', () => {
     const done = requestMessage(view({ state: 'ACTIVE' }));
     expect(done.blocks.some((b) => b.type === 'actions')).toBe(false);
     expect(breakGlassMessage(view({ break_glass: true }), 'alice@example.com').text).toContain('BREAK-GLASS');
+  });
+
+  it('refuses a bad Slack config at start-up, naming the key', () => {
+    const cfg = (slack: Record<string, unknown>) => parseConfig({ home: '/tmp/x', notifications: { slack } });
+    expect(() => cfg({ token: 'xoxb-1', channels: [] })).toThrow(/notifications\.slack\.signing_secret/);
+    expect(() => cfg({ token: 'xoxb-1', signing_secret: 'short', channels: [] })).toThrow(/signing_secret/);
+    expect(() =>
+      cfg({ token: 'xoxb-1', signing_secret: 's'.repeat(20), api_url: 'https://x.test/api' }),
+    ).toThrow(/api_url/);
+    const config = cfg({ token_file: '/nonexistent/slack-token', signing_secret: 's'.repeat(20) });
+    expect(() => slackSinks({ config, db: undefined as never, now: () => new Date() })).toThrow(
+      /notifications\.slack\.token_file: cannot read \/nonexistent\/slack-token \(ENOENT\)/,
+    );
   });
 });
