@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { siemCursors } from '../../src/core/audit/siem-feed.js';
 import { parseConfig } from '../../src/core/config.js';
 import { sqlRows } from '../../src/core/db/client.js';
+import { outboxStatus } from '../../src/core/outbox/status.js';
 import { configuredSiem } from '../../src/notify/index.js';
 import { type Harness, human, makeHarness, uniq } from '../core/requests/fixtures.js';
 import { testDatabases } from '../helpers/db.js';
@@ -129,6 +130,22 @@ describe.each(testDatabases())('SIEM streaming on %s', (driver) => {
     await s.drain();
     const [c] = (await siemCursors(h.core.deps)).filter((x) => x.sink === 'web');
     expect(c).toMatchObject({ last_id: before, failures: 1, last_error: 'network error: ECONNREFUSED' });
+    // The status (jitsudo server status) shows the lag and the error, never a URL.
+    const st = await outboxStatus({
+      ...h.core.deps,
+      config: parseConfig({
+        ...h.core.deps.config,
+        notifications: { siem: [{ name: 'web', url: web.url }] },
+      }),
+    });
+    expect(st.siem.find((x) => x.sink === 'web')).toEqual({
+      sink: 'web',
+      last_id: before,
+      behind: (await headId(h)) - before,
+      failures: 1,
+      last_error: 'network error: ECONNREFUSED',
+    });
+    expect(JSON.stringify(st)).not.toContain('127.0.0.1');
     // Still backing off: nothing is sent even once the receiver is back, until the retry time.
     await web.up();
     await s.drain();

@@ -7,6 +7,7 @@
 
 import {
   advanceCursor,
+  auditHeadId,
   auditRowsAfter,
   failCursor,
   leaseCursor,
@@ -48,7 +49,35 @@ export function siemFailed(deps: Deps, sink: string, error: string, retryAt: Dat
   return failCursor(deps.db, sink, error, retryAt, deps.now());
 }
 
-/** Every SIEM sink's cursor (for `jitsudo server status`). */
+/** Every SIEM sink's cursor. */
 export function siemCursors(deps: Pick<CoreDeps, 'db'>): Promise<SiemCursor[]> {
   return listCursors(deps.db);
+}
+
+export interface SiemSinkStatus {
+  sink: string;
+  /** The last audit row id the receiver took (0: none yet). */
+  last_id: number;
+  /** Audit rows written after it: what the receiver has yet to get. */
+  behind: number;
+  failures: number;
+  last_error: string | null;
+}
+
+/** Per configured SIEM sink (and any cursor left by one removed since): how far behind it is, for `jitsudo server status`. */
+export async function siemStatus(deps: Pick<CoreDeps, 'db' | 'config'>): Promise<SiemSinkStatus[]> {
+  const [cursors, head] = await Promise.all([listCursors(deps.db), auditHeadId(deps.db)]);
+  const byName = new Map(cursors.map((c) => [c.sink, c]));
+  const names = [...new Set([...deps.config.notifications.siem.map((s) => s.name), ...byName.keys()])];
+  return names.map((name) => {
+    const c = byName.get(name);
+    const last = c?.last_id ?? 0;
+    return {
+      sink: name,
+      last_id: last,
+      behind: Math.max(0, head - last),
+      failures: c?.failures ?? 0,
+      last_error: c?.last_error ?? null,
+    };
+  });
 }

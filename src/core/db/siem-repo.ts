@@ -79,6 +79,12 @@ export async function listCursors(db: Executor): Promise<SiemCursor[]> {
   return rows.map((r) => ({ ...r, last_id: Number(r.last_id) }));
 }
 
+/** The id of the newest audit row (0 when none): how far behind a cursor is. */
+export async function auditHeadId(db: Executor): Promise<number> {
+  const [r] = await sqlRows<{ id: string | number | null }>(db, sql`select max(id) as id from audit_events`);
+  return Number(r?.id ?? 0);
+}
+
 /** Up to `limit` audit rows after `afterId`, in id (= chain) order, in wire form with their MACs. */
 export async function auditRowsAfter(db: Executor, afterId: number, limit: number): Promise<SiemRecord[]> {
   const rows = await sqlRows<Omit<SiemRecord, 'id' | 'details'> & { id: string; details: string }>(

@@ -1,5 +1,6 @@
 /** What the outbox's delivery looks like now, for `jitsudo server status` (never a secret). */
 import type { Actor } from '../actor.js';
+import { type SiemSinkStatus, siemStatus } from '../audit/siem-feed.js';
 import { deliveryStats, type SinkDeliveryStats } from '../db/outbox-repo.js';
 import type { CoreDeps } from '../deps.js';
 import { AppError } from '../errors.js';
@@ -8,11 +9,13 @@ export interface OutboxStatus {
   /** Events not yet fanned out into per-sink deliveries. */
   undispatched: number;
   sinks: (Omit<SinkDeliveryStats, 'oldest_pending_at'> & { oldest_pending_age_seconds: number | null })[];
+  /** SIEM streams of the audit log (ADR 0049): cursor and lag per sink. */
+  siem: SiemSinkStatus[];
 }
 
 /** Counts per configured sink (a sink with no rows yet shows zeros). */
 export async function outboxStatus(deps: CoreDeps): Promise<OutboxStatus> {
-  const stats = await deliveryStats(deps.db);
+  const [stats, siem] = await Promise.all([deliveryStats(deps.db), siemStatus(deps)]);
   const now = deps.now().getTime();
   const byName = new Map(stats.sinks.map((s) => [s.sink, s]));
   const configured = deps.config.notifications.webhooks.map((w) => w.name);
@@ -20,6 +23,7 @@ export async function outboxStatus(deps: CoreDeps): Promise<OutboxStatus> {
   const names = [...new Set([...configured, ...byName.keys()])];
   return {
     undispatched: stats.undispatched,
+    siem,
     sinks: names.map((name) => {
       const s = byName.get(name);
       return {

@@ -13,6 +13,16 @@ export const OutboxStatus = z
         last_error: z.string().nullable(),
       }),
     ),
+    /** SIEM streams of the audit rows (ADR 0049): cursor, rows not yet delivered, failures in a row. */
+    siem: z.array(
+      z.object({
+        sink: z.string(),
+        last_id: z.number().int(),
+        behind: z.number().int(),
+        failures: z.number().int(),
+        last_error: z.string().nullable(),
+      }),
+    ),
   })
   .openapi('OutboxStatus');
 export type OutboxStatus = z.infer<typeof OutboxStatus>;

@@ -104,4 +104,12 @@ async function notificationRows(
       detail: `${s.pending} pending, ${s.delivered} delivered, ${s.dead} failed${age}${err}`,
     });
   }
+  for (const s of st.siem ?? []) {
+    const err = s.last_error ? `, last error: ${s.last_error}` : '';
+    rows.push({
+      component: `siem:${s.sink}`,
+      status: s.failures > 0 ? 'DEGRADED' : 'UP',
+      detail: `delivered through audit row ${s.last_id}, ${s.behind} behind${err}`,
+    });
+  }
 }
