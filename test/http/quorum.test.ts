@@ -34,7 +34,7 @@ describe.each(testDatabases())('quorum approvals over HTTP on %s', (driver) => {
   });
   afterAll(() => h?.close());
 
-  it('2 of 2: PENDING after one, refused twice for the same person (409, nothing written), ACTIVE after two', async () => {
+  it('2 of 2: PENDING after one, refused twice for the same person (409, only the refusal audited), ACTIVE after two', async () => {
     const c = await h.call('POST', `${P}/requests`, {
       token: alice,
       body: create({ approvals_required: '2' }),
@@ -52,7 +52,8 @@ describe.each(testDatabases())('quorum approvals over HTTP on %s', (driver) => {
       code: 'CONFLICT',
       details: { approvals: 1, approvals_required: 2 },
     });
-    expect(await h.counts()).toEqual(before);
+    // Only the refusal's audit row is written (ADR 0047).
+    expect(await h.counts()).toEqual({ ...before, audit_events: before.audit_events + 1 });
     // Bob approved already: not awaiting him any more, but he still sees it.
     const mine = await h.call('GET', `${P}/requests?pending=true`, { token: bob });
     expect(mine.body.requests.map((r: { id: string }) => r.id)).not.toContain(id);

@@ -138,7 +138,13 @@ describe.each(testDatabases())('MCP AI reviewer tools on %s', (driver) => {
     expect(
       errorOf(await h.call(aliceRev, 'deny_request', { request_id: req.id, reasoning: 'no' })).code,
     ).toBe('FORBIDDEN');
-    expect(await h.counts()).toEqual(before);
+    // Nothing written but the two refusals' audit rows (ADR 0047).
+    expect(await h.counts()).toEqual({ ...before, audit_events: before.audit_events! + 2 });
+    expect(
+      (await h.audit(`request_id = '${req.id}' and action = 'request.decision_refused'`)).map(
+        (r) => r.details.attempted,
+      ),
+    ).toEqual(['approve', 'deny']);
     // A sibling agent's request and the owner's own are out of bounds for the same reason.
     const sib = await ask(sibling);
     expect(

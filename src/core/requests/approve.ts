@@ -24,6 +24,7 @@ import { decideUnderLock, Refusal } from './decision-lock.js';
 import { issueGrants } from './grant-flow.js';
 import { parseInput } from './load.js';
 import { countedApprovals, secondApproval } from './quorum.js';
+import { auditRefusal } from './refusal-audit.js';
 import { assertTransition } from './states.js';
 import type { RequestView } from './view.js';
 
@@ -76,7 +77,11 @@ async function approveLocked(
   const counted = countedApprovals(approvals);
   const required = cur.approvalsRequired;
   const again = secondApproval(actor, cur, approvals);
-  if (again) return new Refusal(again);
+  if (again) {
+    // Kept with the transaction (a Refusal commits it): a party's second approval is audited.
+    await auditRefusal(tx, actor, cur, 'approve', again);
+    return new Refusal(again);
+  }
   const rechecked = await recheckApproval(deps, tx, actor, cur, approvals, a.auth, now);
   if (rechecked instanceof Refusal) return rechecked;
   const decidedBy = rechecked?.decidedBy ?? a.auth.decidedBy;

@@ -27,6 +27,7 @@ import { overdueAt } from './pending-deadlines.js';
 import { recordPolicyError } from './policy-failure.js';
 import { decideAt } from './policy-input.js';
 import { secondApproval } from './quorum.js';
+import { refusedAudited } from './refusal-audit.js';
 import { actedBy, auditRequest, transact } from './tx.js';
 import { type RequestView, toRequestView } from './view.js';
 
@@ -92,11 +93,12 @@ export async function authorizeDecision(
       { attempted: verb },
     );
   }
-  assertMayDecide(actor, row, verb);
-  // Before the policy: a second approval is refused as such, with nothing written (ADR 0044).
-  const again =
-    verb === 'approve' && row.state === 'PENDING' ? secondApproval(actor, row, approvals) : undefined;
-  if (again) throw again;
+  // Refusals of who is deciding are audited, in a transaction of their own (ADR 0047). Before the
+  // policy: a second approval is refused as such, with only its refusal written (ADR 0044).
+  await refusedAudited(deps, actor, row, verb, () => {
+    assertMayDecide(actor, row, verb);
+    return verb === 'approve' && row.state === 'PENDING' ? secondApproval(actor, row, approvals) : undefined;
+  });
   if (row.state !== 'PENDING')
     throw new AppError(
       'CONFLICT',

@@ -8,9 +8,10 @@ import type { Actor } from '../actor.js';
 import type { Transaction } from '../db/client.js';
 import { lockRequest, type RequestRow } from '../db/requests-repo.js';
 import type { CoreDeps } from '../deps.js';
-import { AppError } from '../errors.js';
+import { AppError, isAppError } from '../errors.js';
 import { assertMayDecide, decidableTiers } from './access.js';
 import { type Overdue, settleOverdue } from './pending-deadlines.js';
+import { auditRefusal } from './refusal-audit.js';
 import { transact } from './tx.js';
 
 export type DecisionVerb = 'approve' | 'deny' | 'escalate';
@@ -79,17 +80,21 @@ function lateRefusal(
  * Approve/deny only: the settled row must still be this actor's to decide, on the tier the approval
  * policy was evaluated for (`checkedTier`; null when none was).
  */
-function changedRefusal(
+async function changedRefusal(
+  tx: Transaction,
   actor: Actor,
   verb: DecisionVerb,
   cur: RequestRow,
   checkedTier: RequestRow['approverTier'] | null,
-): AppError | undefined {
+): Promise<AppError | undefined> {
   if (verb === 'escalate') return undefined;
   try {
     assertMayDecide(actor, cur, verb);
   } catch (e) {
-    return e as AppError;
+    // A refusal of who is deciding, as in authorizeDecision: audited, here with the settled row.
+    if (!isAppError(e)) throw e;
+    await auditRefusal(tx, actor, cur, verb, e);
+    return e;
   }
   if (cur.approverTier === checkedTier) return undefined;
   return new AppError(
@@ -120,7 +125,8 @@ export async function decideUnderLock<T>(
       const now = deps.now();
       const { row: cur, applied } = await settleOverdue(tx, locked, now);
       const refused =
-        lateRefusal(actor, verb, locked, applied) ?? changedRefusal(actor, verb, cur, checkedTier);
+        lateRefusal(actor, verb, locked, applied) ??
+        (await changedRefusal(tx, actor, verb, cur, checkedTier));
       // Returned, not thrown: a throw would roll back the transition settleOverdue just wrote.
       if (refused) return { refused };
       const value = await fn(tx, cur, now);

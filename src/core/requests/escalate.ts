@@ -9,6 +9,7 @@ import { assertNotOwnParty, isAiReviewer } from './access.js';
 import { decidedView, decisionReasoning, recordDecision } from './decide.js';
 import { decideUnderLock } from './decision-lock.js';
 import { loadVisible, parseInput } from './load.js';
+import { refusedAudited } from './refusal-audit.js';
 import type { RequestView } from './view.js';
 
 export const EscalateRequestInput = z
@@ -25,7 +26,10 @@ export async function escalateRequest(deps: CoreDeps, actor: Actor, input: unkno
     throw new AppError('FORBIDDEN', 'only AI reviewers and admins can escalate requests');
   const v = parseInput(EscalateRequestInput, input);
   const { row: seen } = await loadVisible(deps, actor, v.id, { asDecider: true });
-  assertNotOwnParty(actor, seen, 'escalate');
+  await refusedAudited(deps, actor, seen, 'escalate', () => {
+    assertNotOwnParty(actor, seen, 'escalate');
+    return undefined;
+  });
   const row = await decideUnderLock(deps, actor, v.id, 'escalate', null, async (tx, cur, now) => {
     // Checked here, after the state (a second escalation is a CONFLICT first); nothing is written
     // yet when this runs: for an escalation, any passed deadline was refused before.

@@ -136,7 +136,11 @@ describe.each(testDatabases())('agent controllers, tier keys and revocation on %
       expect(res.isError).toBe(true);
       const queue = (await h.core.listRequests(rev.actor, { pending: true })).requests.map((x) => x.id);
       expect(queue).not.toContain(r.id);
-      expect(await h.counts()).toEqual(before);
+      // Nothing written but the three refusals' audit rows (ADR 0047).
+      expect(await h.counts()).toEqual({ ...before, audit_events: before.audit_events! + 3 });
+      const refused = await h.audit(`request_id = '${r.id}' and action = 'request.decision_refused'`);
+      expect(refused.map((x) => x.actor)).toEqual([rev.actor.identity, ann.identity, rev.actor.identity]);
+      expect(await brokenAuditRow(h.db.db)).toBeNull();
       expect(await state(r.id)).toBe('PENDING');
       // Someone who controls neither may decide it.
       const other = await register(root, 'root-rev', 'carol@example.com', ['ai-reviewer']);

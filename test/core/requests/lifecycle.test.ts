@@ -117,7 +117,13 @@ describe.each(testDatabases())('request lifecycle on %s', (driver) => {
       approver_kind: 'agent',
       reasoning: { risk: 'low' },
     });
-    expect(await auditActions(h.db, r.id)).toEqual(['request.created', 'request.approved', 'grant.issued']);
+    // The owner's attempt is audited as refused (ADR 0047).
+    expect(await auditActions(h.db, r.id)).toEqual([
+      'request.created',
+      'request.decision_refused',
+      'request.approved',
+      'grant.issued',
+    ]);
   });
 
   it('an AI reviewer may escalate to humans and then may no longer decide', async () => {
@@ -130,9 +136,11 @@ describe.each(testDatabases())('request lifecycle on %s', (driver) => {
     expect((await appError(h.core.approveRequest(reviewer, { id: r.id }))).code).toBe('FORBIDDEN');
     expect((await appError(h.core.escalateRequest(reviewer, { id: r.id }))).code).toBe('CONFLICT');
     expect((await h.core.approveRequest(human(uniq('dave')), { id: r.id })).state).toBe('ACTIVE');
+    // Its approval on the human tier is audited as refused; the second escalation (a state conflict) is not.
     expect(await auditActions(h.db, r.id)).toEqual([
       'request.created',
       'request.escalated',
+      'request.decision_refused',
       'request.approved',
       'grant.issued',
     ]);
@@ -198,7 +206,17 @@ describe.each(testDatabases())('request lifecycle on %s', (driver) => {
       expect(e.message).toMatch(/your own request/);
     }
     expect((await h.core.getRequest(alice, { id: r.id })).state).toBe('PENDING');
-    expect(await auditActions(h.db, r.id)).toEqual(['request.created']);
+    // Each refusal is audited, and nothing else is written (ADR 0047).
+    expect(await auditActions(h.db, r.id)).toEqual([
+      'request.created',
+      'request.decision_refused',
+      'request.decision_refused',
+    ]);
+    const rows = await auditRows(h.db, r.id);
+    expect(rows[1]!.details).toMatchObject({ attempted: 'approve', code: 'FORBIDDEN' });
+    expect(rows[2]!.details).toMatchObject({ attempted: 'deny', code: 'FORBIDDEN' });
+    expect(rows[2]!.details.reason).toMatch(/your own request/);
+    expect(await brokenAuditRow(h.db)).toBeNull();
   });
 
   it('deny records the reason; the request is REJECTED and cannot be approved afterwards', async () => {

@@ -100,7 +100,7 @@ describe.each(testDatabases())('quorum approvals on %s', (driver) => {
     expect(await brokenAuditRow(h.db)).toBeNull();
   });
 
-  it('the same person approving twice is refused with CONFLICT and nothing is written', async () => {
+  it('the same person approving twice is refused with CONFLICT; only the refusal is written (audited)', async () => {
     const { r } = await ask({ quorum: '3' });
     const bob = human(uniq('bob'));
     await h.core.approveRequest(bob, { id: r.id });
@@ -113,9 +113,35 @@ describe.each(testDatabases())('quorum approvals on %s', (driver) => {
     const shouting = human(bob.identity.toUpperCase());
     expect(await codeOf(h.core.approveRequest(shouting, { id: r.id }))).toBe('CONFLICT');
     expect(await approvalCount(h, r.id)).toBe(1);
-    expect((await auditActions(h.db, r.id)).length).toBe(audit);
+    expect((await auditActions(h.db, r.id)).slice(audit)).toEqual([
+      'request.decision_refused',
+      'request.decision_refused',
+    ]);
+    expect((await auditRows(h.db, r.id)).at(-1)!.details).toMatchObject({
+      attempted: 'approve',
+      code: 'CONFLICT',
+    });
     const view = await h.core.getRequest(bob, { id: r.id });
     expect(view).toMatchObject({ state: 'PENDING', approved_by: [bob.identity] });
+  });
+
+  it('the same person approving twice at once: one approval, one refusal audited (under the lock or before it), an intact chain', async () => {
+    const { r } = await ask({ quorum: '3' });
+    const bob = human(uniq('bob'));
+    const results = await Promise.allSettled([
+      h.core.approveRequest(bob, { id: r.id }),
+      h.core.approveRequest(bob, { id: r.id }),
+    ]);
+    expect(results.map((x) => x.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const failed = results.find((x): x is PromiseRejectedResult => x.status === 'rejected')!;
+    expect(failed.reason).toMatchObject({ code: 'CONFLICT' });
+    expect(await approvalCount(h, r.id)).toBe(1);
+    expect(await auditActions(h.db, r.id)).toEqual([
+      'request.created',
+      'request.approval_recorded',
+      'request.decision_refused',
+    ]);
+    expect(await brokenAuditRow(h.db)).toBeNull();
   });
 
   it('a deny after one approval rejects the request', async () => {
