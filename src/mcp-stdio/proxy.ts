@@ -20,6 +20,7 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { createClient } from '../client/client.js';
+import { authorizedFetch, type BearerSession, type Fetch, sessionErrorIn } from './bearer.js';
 import {
   EXEC_DESCRIPTION,
   EXEC_TOOL_NAME,
@@ -32,14 +33,15 @@ import {
 export interface ProxyOptions {
   /** jitsudod base URL (the MCP endpoint is `<server>/mcp`). */
   server: string;
-  token: string;
+  /** An agent token (fixed), or a `jitsudo login` session asked before every upstream call. */
+  token: string | BearerSession;
   version: string;
   maxOutputBytes: number;
   /** The child's base environment; defaults to ours without JITSUDO_TOKEN. */
   baseEnv?: NodeJS.ProcessEnv;
   /** Diagnostics (stderr); never given a secret. */
   log?: (line: string) => void;
-  fetch?: (url: string | URL, init?: RequestInit) => Promise<Response>;
+  fetch?: Fetch;
   killGraceMs?: number;
 }
 
@@ -87,11 +89,21 @@ export async function createStdioProxy(opts: ProxyOptions): Promise<StdioProxy> 
   const log = opts.log ?? (() => {});
   const base = opts.server.replace(/\/+$/, '');
   const mcpUrl = new URL(`${base}/mcp`);
-  const api = createClient({ server: base, token: opts.token, fetch: opts.fetch as never });
+  const session = typeof opts.token !== 'string';
+  const bearer = authorizedFetch(opts.token, opts.fetch ?? ((url, init) => fetch(url, init)));
+  const api = createClient({ server: base, fetch: bearer.fetch });
   const exec: ExecDeps = {
-    fetchGrant: (id) => api.getCredentials(id),
+    // The client reports any fetch failure as "cannot reach"; a failed refresh says more than that.
+    fetchGrant: (id) =>
+      api.getCredentials(id).catch((e) => {
+        throw bearer.failure() ?? e;
+      }),
     baseEnv: opts.baseEnv ?? defaultBaseEnv(),
-    extraSecrets: { JITSUDO_TOKEN: opts.token },
+    // Our bearer is redacted from a command's output too: the one sent last (a session rotates it).
+    get extraSecrets(): Record<string, string> {
+      const t = bearer.lastToken();
+      return t ? { JITSUDO_TOKEN: t } : {};
+    },
     maxOutputBytes: opts.maxOutputBytes,
     killGraceMs: opts.killGraceMs,
   };
@@ -101,10 +113,8 @@ export async function createStdioProxy(opts: ProxyOptions): Promise<StdioProxy> 
   const connect = () => {
     remote ??= (async () => {
       const client = new Client({ name: 'jitsudo-mcp-stdio', version: opts.version });
-      const transport = new StreamableHTTPClientTransport(mcpUrl, {
-        requestInit: { headers: { authorization: `Bearer ${opts.token}` } },
-        fetch: opts.fetch,
-      });
+      // The bearer is set per HTTP request (not once at connect): a session's token changes.
+      const transport = new StreamableHTTPClientTransport(mcpUrl, { fetch: bearer.fetch });
       await client.connect(transport);
       return client;
     })().catch((e) => {
@@ -191,8 +201,9 @@ export async function createStdioProxy(opts: ProxyOptions): Promise<StdioProxy> 
         onprogress: (p) => void progress(p).catch(() => {}),
       })) as CallToolResult;
     } catch (e) {
-      // A JSON-RPC error from jitsudod goes back as it came; a transport failure becomes a tool error.
-      if (e instanceof McpError) throw unreachable(e);
+      // A JSON-RPC error from jitsudod goes back as it came; a transport failure (or a login that
+      // could not be refreshed) becomes a tool error.
+      if (e instanceof McpError && !sessionErrorIn(e)) throw unreachable(e);
       return errorResult(unreachable(e).message);
     }
   });
@@ -209,13 +220,17 @@ export async function createStdioProxy(opts: ProxyOptions): Promise<StdioProxy> 
   /** Any failure reaching jitsudod as an RpcError with an actionable message. */
   function unreachable(e: unknown): RpcError {
     if (e instanceof RpcError) return e;
+    const expired = sessionErrorIn(e);
+    if (expired) return new RpcError(ErrorCode.InvalidRequest, expired.message);
     // The SDK prefixes "MCP error <code>: " and would prefix again when we pass it on.
     if (e instanceof McpError)
       return new RpcError(e.code, e.message.replace(/^MCP error -?\d+: /, ''), e.data);
     if (e instanceof StreamableHTTPError && (e.code === 401 || e.code === 403))
       return new RpcError(
         ErrorCode.InvalidRequest,
-        `jitsudod at ${base} rejected this MCP server's token (HTTP ${e.code}); check JITSUDO_TOKEN or ask the agent's owner for a new one`,
+        session
+          ? `jitsudod at ${base} rejected your login (HTTP ${e.code}), even after a refresh; run \`jitsudo login\` again`
+          : `jitsudod at ${base} rejected this MCP server's token (HTTP ${e.code}); check JITSUDO_TOKEN or ask the agent's owner for a new one`,
       );
     // fetch hides the reason (ECONNREFUSED, ENOTFOUND…) a cause or two down.
     let cause: string | undefined;

@@ -4,6 +4,7 @@
  * credentials without the model ever seeing them. See src/mcp-stdio/README.md.
  */
 import { z } from 'zod';
+import type { BearerSession } from '../../mcp-stdio/bearer.js';
 import { leaf } from '../args.js';
 import { clientTls, normalizeServer, resolveServer } from '../context.js';
 import { loadCredentials } from '../credentials.js';
@@ -62,11 +63,14 @@ export const mcpCommand = leaf({
   },
 });
 
-/** --token, then $JITSUDO_TOKEN, then the credentials file (whose server is the default). */
+/**
+ * --token, then $JITSUDO_TOKEN, then the credentials file (whose server is the default). A login is
+ * a session the bridge asks before every call: it runs for hours, its access tokens live minutes.
+ */
 async function resolve(
   serverFlag: string | undefined,
   tokenFlag: string | undefined,
-): Promise<{ server: string; token: string }> {
+): Promise<{ server: string; token: string | BearerSession }> {
   const token = tokenFlag ?? envToken();
   if (token) return { server: resolveServer(serverFlag), token };
   const creds = loadCredentials();
@@ -75,7 +79,18 @@ async function resolve(
       'no token: set JITSUDO_TOKEN to an agent token (`jitsudo agent create`), or run `jitsudo login`',
       EXIT.UNAUTHENTICATED,
     );
-  // An OIDC session about to expire is refreshed once at start (the bridge keeps the token it gets).
-  const current = await sessionToken(creds, clientTls());
-  return { server: normalizeServer(serverFlag ?? envServer() ?? creds.server_url), token: current };
+  const tls = clientTls();
+  // The file is read again at each call: another jitsudo may have rotated the tokens meanwhile.
+  const saved = () => {
+    const c = loadCredentials();
+    if (!c) throw new CliError('not logged in any more; run `jitsudo login` again', EXIT.UNAUTHENTICATED);
+    return c;
+  };
+  const session: BearerSession = {
+    current: () => sessionToken(saved(), tls),
+    renew: (rejected) => sessionToken(saved(), tls, { rejected }),
+  };
+  // At start too, so that an expired login fails here with exit 3 rather than at the first tool call.
+  await sessionToken(creds, tls);
+  return { server: normalizeServer(serverFlag ?? envServer() ?? creds.server_url), token: session };
 }

@@ -20,11 +20,20 @@ import { discoverIdp, expiresAt, idpFailure } from './idp.js';
 
 const relogin = () => new CliError('your login has expired; run `jitsudo login` again', EXIT.UNAUTHENTICATED);
 
-/** The bearer to send now; refreshes an OIDC session that is about to expire. */
-export async function sessionToken(creds: StoredCredentials, tls?: ClientTls): Promise<string> {
-  if (secondsLeft(creds) > REFRESH_BEFORE_SECONDS) return creds.token;
+/**
+ * The bearer to send now; refreshes an OIDC session that is about to expire. `rejected`: jitsudod
+ * just refused that token (401), so refresh whatever its expiry says — unless another jitsudo
+ * already replaced it.
+ */
+export async function sessionToken(
+  creds: StoredCredentials,
+  tls?: ClientTls,
+  opts: { rejected?: string } = {},
+): Promise<string> {
+  const { rejected } = opts;
+  if (!rejected && secondsLeft(creds) > REFRESH_BEFORE_SECONDS) return creds.token;
   if (!refreshable(creds)) {
-    if (secondsLeft(creds) > 0) return creds.token;
+    if (!rejected && secondsLeft(creds) > 0) return creds.token;
     throw relogin();
   }
   return withCredentialsLock(async () => {
@@ -32,7 +41,7 @@ export async function sessionToken(creds: StoredCredentials, tls?: ClientTls): P
     const cur = loadCredentials();
     if (!cur || !refreshable(cur) || !cur.refresh_token || !cur.issuer || !cur.client_id)
       throw new CliError('not logged in; run `jitsudo login`', EXIT.UNAUTHENTICATED);
-    if (secondsLeft(cur) > REFRESH_BEFORE_SECONDS) return cur.token;
+    if (rejected ? cur.token !== rejected : secondsLeft(cur) > REFRESH_BEFORE_SECONDS) return cur.token;
     const audience = cur.audience ?? '';
     let tokens: Awaited<ReturnType<typeof oidc.refreshTokenGrant>>;
     try {
@@ -48,7 +57,7 @@ export async function sessionToken(creds: StoredCredentials, tls?: ClientTls): P
     } catch (e) {
       const failure = idpFailure(e, cur.issuer, 'refresh the login');
       // An IdP that is briefly unreachable must not stop a command whose token still works.
-      if (failure.exitCode === EXIT.UNAVAILABLE && secondsLeft(cur) > 0) return cur.token;
+      if (failure.exitCode === EXIT.UNAVAILABLE && !rejected && secondsLeft(cur) > 0) return cur.token;
       throw failure;
     }
     saveCredentials({
