@@ -23,6 +23,11 @@ describe('outbox event map', () => {
     expect(missing).toEqual([]);
   });
 
+  it('refused decisions tell no one: they are audit rows for the SIEM, not notifications (ADR 0047)', () => {
+    expect(EVENT_OF_ACTION['request.decision_refused']).toBeUndefined();
+    expect(EVENT_OF_ACTION['approval.denied_by_policy']).toBeUndefined();
+  });
+
   it('covers the events issue 11 lists', () => {
     for (const t of [
       'request.created',
