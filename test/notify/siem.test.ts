@@ -162,6 +162,25 @@ describe.each(testDatabases())('SIEM streaming on %s', (driver) => {
     });
   });
 
+  it('two replicas streaming the same sink never interleave: the receiver sees each row once, in order', async () => {
+    const rx = await startHttpsReceiver(files);
+    const a = streamerFor(h, files, [{ name: 'pair', url: rx.url }]);
+    const b = streamerFor(h, files, [{ name: 'pair', url: rx.url }]);
+    try {
+      a.start();
+      b.start();
+      for (let i = 0; i < 3; i++) await h.ask(human(uniq('carol'), ['sre']));
+      const head = await headId(h);
+      await until(() => rx.log.rows.at(-1)?.id === head);
+      expect(ids(rx.log.rows)).toEqual(range(1, head));
+      expect(rx.log.errors).toEqual([]);
+      expect(rx.log.duplicates).toBe(0);
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+      await rx.close();
+    }
+  });
+
   it('a syslog receiver that was not listening yet gets everything from the start once it is', async () => {
     const port = await freePort();
     const s = streamerFor(h, files, [{ name: 'late', url: `syslog+tcp://127.0.0.1:${port}` }]);

@@ -92,7 +92,9 @@ export async function auditRowsAfter(db: Executor, afterId: number, limit: numbe
     sql`select id::text as id, to_char(ts at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as ts,
           actor, actor_kind, on_behalf_of, action, request_id, provider, resource_scope, outcome, details,
           prev_hash, hash, mac_key_id, mac
-        from audit_events where id > ${afterId} order by id limit ${limit}`,
+        from audit_events where audit_events.id > ${afterId}
+        -- the table's bigint, not the text alias of the same name (which would sort 1, 10, 11, 2)
+        order by audit_events.id limit ${limit}`,
   );
   return rows.map((r) => {
     let details: Record<string, unknown>;
