@@ -60,7 +60,7 @@ export async function approveRequest(deps: CoreDeps, actor: Actor, input: unknow
 }
 
 /**
- * The locked step: refuses a party's second approval (nothing written), asks the policy again when
+ * The locked step: refuses a party's second approval (only its refusal audited), asks the policy again when
  * other approvals landed since it was asked, then records this approval — and the transition to
  * APPROVED when it completes the quorum.
  */

@@ -52,7 +52,7 @@ export function hasApproved(actor: Actor, approvals: readonly ApprovalRow[]): bo
   return approvals.some((a) => byApprover(a) && meets(approvalParty(a), mine));
 }
 
-/** The CONFLICT for a party's second approval of `r` (nothing is written), or undefined. */
+/** The CONFLICT for a party's second approval of `r` (callers audit it, ADR 0047), or undefined. */
 export function secondApproval(
   actor: Actor,
   r: Pick<RequestRow, 'id' | 'state' | 'approvalsRequired'>,
