@@ -4,6 +4,9 @@
  * the database: rows arrive in order with their chain verified by the receiver; a receiver that was
  * down gets everything it missed, in order, with no gap.
  */
+import { readFileSync } from 'node:fs';
+import type { AddressInfo, Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { siemCursors } from '../../src/core/audit/siem-feed.js';
@@ -199,6 +202,33 @@ describe.each(testDatabases())('SIEM streaming on %s', (driver) => {
     } finally {
       await s.stop();
       await late.close();
+    }
+  });
+
+  it('an HTTPS receiver that accepts and never answers is cut at timeout_ms and retried; the cursor stays', async () => {
+    const held: Socket[] = [];
+    const mute = createTlsServer(
+      { cert: readFileSync(files.certFile), key: readFileSync(files.keyFile) },
+      (sock) => {
+        held.push(sock); // reads the request, never answers
+        sock.on('error', () => {});
+      },
+    );
+    await new Promise<void>((r) => mute.listen(0, '127.0.0.1', r));
+    const port = (mute.address() as AddressInfo).port;
+    try {
+      const s = streamerFor(h, files, [
+        { name: 'mute', url: `https://127.0.0.1:${port}/in`, timeout_ms: 300 },
+      ]);
+      const t0 = Date.now();
+      await s.drain();
+      expect(Date.now() - t0).toBeLessThan(5000);
+      const [c] = (await siemCursors(h.core.deps)).filter((x) => x.sink === 'mute');
+      expect(c).toMatchObject({ last_id: 0, failures: 1, last_error: 'network error: ETIMEDOUT' });
+      await s.stop();
+    } finally {
+      for (const x of held) x.destroy();
+      await new Promise<void>((r) => mute.close(() => r()));
     }
   });
 
