@@ -6,7 +6,7 @@ import { EmailSink, emailPassword } from './email.js';
 import { SiemStreamer } from './siem/streamer.js';
 import { siemTransport } from './siem/transports.js';
 import type { Sink } from './sink.js';
-import { slackSinks } from './slack/index.js';
+import { SLACK_SINK_NAME, slackSinks } from './slack/index.js';
 import { WebhookSink, webhookSecrets } from './webhook.js';
 import { OutboxWorker } from './worker.js';
 
@@ -22,10 +22,10 @@ export function configuredSinks(deps: Pick<CoreDeps, 'config'>): Sink[] {
   const n = deps.config.notifications;
   const sinks: Sink[] = n.webhooks.map((w, i) => new WebhookSink(w, webhookSecrets(w, i)));
   if (n.email) {
-    if (sinks.some((s) => s.name === n.email!.name))
+    if (sinks.some((s) => s.name === n.email!.name) || (n.slack && n.email.name === SLACK_SINK_NAME))
       throw new AppError(
         'VALIDATION',
-        `invalid config key notifications.email.name: "${n.email.name}" is also a webhook's name`,
+        `invalid config key notifications.email.name: "${n.email.name}" is taken by another sink`,
       );
     sinks.push(new EmailSink(n.email, emailPassword(n.email)));
   }

@@ -221,5 +221,13 @@ describe.each(testDatabases())('email sink on %s', (driver) => {
         },
       }),
     ).toThrow(/password/);
+    // The sink name keys the delivery rows: it may not be another sink's.
+    const clash = parse({
+      notifications: {
+        webhooks: [{ name: 'email', url: 'https://x.example/h', secrets: ['0123456789abcdef0123'] }],
+        email: { ...base, smtp: { host: 'h' } },
+      },
+    });
+    expect(() => configuredSinks({ config: clash })).toThrow(/notifications\.email\.name/);
   });
 });
