@@ -3,6 +3,7 @@
  * behind a private CA or mTLS (the global fetch takes neither without an extra package).
  */
 import https from 'node:https';
+import { Readable } from 'node:stream';
 
 export interface ClientTls {
   /** PEM of the CA(s) that sign the server's certificate (in addition to nothing: only these). */
@@ -26,22 +27,23 @@ export function tlsFetch(tls: ClientTls): (url: string, init: RequestInit) => Pr
         u,
         {
           method: init.method ?? 'GET',
-          headers: init.headers as Record<string, string>,
+          // A Headers instance (the MCP SDK passes one), an array of pairs or a plain object.
+          headers: Object.fromEntries(new Headers(init.headers).entries()),
           agent,
           signal: init.signal ?? undefined,
         },
         (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('error', reject);
-          res.on('end', () => {
-            const headers = new Headers();
-            for (const [k, v] of Object.entries(res.headers))
-              if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
-            const status = res.statusCode ?? 502;
-            const body = status === 204 || status === 304 ? null : Buffer.concat(chunks);
-            resolve(new Response(body, { status, headers }));
-          });
+          // Streamed, not buffered: the MCP bridge reads server-sent events through this fetch.
+          const headers = new Headers();
+          for (const [k, v] of Object.entries(res.headers))
+            if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
+          const status = res.statusCode ?? 502;
+          if (status === 204 || status === 304) {
+            res.resume();
+            resolve(new Response(null, { status, headers }));
+            return;
+          }
+          resolve(new Response(Readable.toWeb(res) as ReadableStream<Uint8Array>, { status, headers }));
         },
       );
       req.on('error', reject);

@@ -7,13 +7,16 @@ import { mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConfigInput, parseConfig } from '../../src/core/config.js';
 import { createCa, issueCertificate } from '../../src/server/certificates.js';
 import { type RunningServer, startServer } from '../../src/server/start-server.js';
-import { jitsudo, tempHome } from '../e2e/support/processes.js';
+import { cleanEnv, jitsudo, tempHome } from '../e2e/support/processes.js';
 import { type OidcIdp, startOidcIdp } from '../helpers/oidc-idp.js';
 import { httpsRequest, serverTlsFiles, type TlsFiles, writePem } from '../helpers/tls-files.js';
+import { JITSUDO_BIN } from '../mcp-stdio/support.js';
 
 const home = mkdtempSync(join(tmpdir(), 'jitsudo-prod-'));
 afterAll(() => rmSync(home, { recursive: true, force: true }));
@@ -185,6 +188,51 @@ describe('a production server over TLS with mTLS (OIDC from the in-process IdP)'
     expect(noCert.stderr).toMatch(/cannot reach jitsudod/);
     const noCa = await jitsudo(['status'], { home, server: server.url, env: { JITSUDO_TOKEN: token } });
     expect(noCa.code).not.toBe(0);
+  });
+
+  it('jitsudo mcp (the stdio bridge) reaches it with JITSUDO_CA_FILE and a client certificate', {
+    timeout: 90_000,
+  }, async () => {
+    const token = await idp.mintUserToken('alice@example.com', ['sre']);
+    const files = writePem(tls.dir, 'bridge-client', client);
+    const bridge = (extra: Record<string, string>) =>
+      new StdioClientTransport({
+        command: process.execPath,
+        args: [JITSUDO_BIN, 'mcp', '--server', server.url],
+        env: cleanEnv({ JITSUDO_TOKEN: token, JITSUDO_HOME: tempHome('bridge-mtls'), ...extra }) as Record<
+          string,
+          string
+        >,
+        stderr: 'pipe',
+      });
+    const mcp = new Client({ name: 'bridge-tls-test', version: '1' });
+    await mcp.connect(
+      bridge({
+        JITSUDO_CA_FILE: tls.caFile,
+        JITSUDO_CLIENT_CERT_FILE: files.cert,
+        JITSUDO_CLIENT_KEY_FILE: files.key,
+      }),
+    );
+    try {
+      const tools = await mcp.listTools();
+      expect(tools.tools.map((t) => t.name)).toContain('list_eligible_access');
+      const r = await mcp.callTool({ name: 'list_eligible_access', arguments: {} });
+      expect(r.isError).toBeFalsy();
+      expect(JSON.stringify(r)).not.toContain(token);
+    } finally {
+      await mcp.close();
+    }
+    // Without the client certificate the handshake is refused: the bridge cannot list tools.
+    const refused = new Client({ name: 'bridge-tls-test', version: '1' });
+    const failed = await refused
+      .connect(bridge({ JITSUDO_CA_FILE: tls.caFile }))
+      .then(() => refused.listTools())
+      .then(
+        () => false,
+        () => true,
+      )
+      .finally(() => refused.close());
+    expect(failed).toBe(true);
   });
 
   it('refuses plain HTTP on the TLS port', async () => {

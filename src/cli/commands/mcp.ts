@@ -4,6 +4,7 @@
  * credentials without the model ever seeing them. See src/mcp-stdio/README.md.
  */
 import { z } from 'zod';
+import { tlsFetch } from '../../client/tls-fetch.js';
 import type { BearerSession } from '../../mcp-stdio/bearer.js';
 import { leaf } from '../args.js';
 import { clientTls, normalizeServer, resolveServer } from '../context.js';
@@ -51,6 +52,8 @@ export const mcpCommand = leaf({
     .strict(),
   async run(a) {
     const { server, token } = await resolve(a.server, a.token);
+    // $JITSUDO_CA_FILE / _CLIENT_CERT_FILE / _CLIENT_KEY_FILE: a jitsudod behind a private CA or mTLS.
+    const tls = clientTls();
     const { serveStdio } = await import('../../mcp-stdio/serve.js');
     const { PACKAGE_VERSION } = await import('../../mcp-stdio/version.js');
     await serveStdio({
@@ -58,6 +61,7 @@ export const mcpCommand = leaf({
       token,
       version: PACKAGE_VERSION,
       maxOutputBytes: a.maxOutputBytes,
+      ...(tls ? { fetch: withTls(tlsFetch(tls)) } : {}),
       log: (line) => process.stderr.write(`${visible(line)}\n`),
     });
   },
@@ -94,3 +98,9 @@ async function resolve(
   await sessionToken(creds, tls);
   return { server: normalizeServer(serverFlag ?? envServer() ?? creds.server_url), token: session };
 }
+
+/** The TLS fetch takes a string URL and an init; the SDK's transport may pass a URL and no init. */
+const withTls =
+  (f: ReturnType<typeof tlsFetch>) =>
+  (url: string | URL, init?: RequestInit): Promise<Response> =>
+    f(String(url), init ?? {});
