@@ -8,5 +8,5 @@ export { policies } from './policies.js';
 export { policyRevisions } from './policy-revisions.js';
 export { principals } from './principals.js';
 export { requests } from './requests.js';
-export { slackMessages } from './slack-messages.js';
 export { siemCursors } from './siem-cursors.js';
+export { slackMessages } from './slack-messages.js';
