@@ -62,17 +62,7 @@ export function parseCreateInput(input: unknown, config: Readonly<Config>): Pars
   const raw = v.duration ?? v.duration_seconds;
   const durationSeconds =
     raw === undefined ? Math.min(DEFAULT_DURATION_SECONDS, max) : parseDuration(raw, max);
-  const reason = v.reason.trim();
-  if (reason === '')
-    throw new AppError('VALIDATION', 'a reason is required: say why you need this access', {
-      details: { field: 'reason' },
-    });
-  if (reason.length > config.requests.max_reason_length)
-    throw new AppError(
-      'VALIDATION',
-      `reason is longer than ${config.requests.max_reason_length} characters`,
-      { details: { field: 'reason' } },
-    );
+  const reason = requiredReason(v.reason, config, 'say why you need this access');
   const role = v.role.trim();
   if (role === '') throw new AppError('VALIDATION', 'role must not be blank', { details: { field: 'role' } });
   return {
@@ -84,4 +74,18 @@ export function parseCreateInput(input: unknown, config: Readonly<Config>): Pars
     breakGlass: v.break_glass,
     metadata: v.metadata,
   };
+}
+
+/** A request's or an extension's reason, trimmed: required, and within requests.max_reason_length. */
+export function requiredReason(raw: string, config: Readonly<Config>, ask: string): string {
+  const reason = raw.trim();
+  if (reason === '')
+    throw new AppError('VALIDATION', `a reason is required: ${ask}`, { details: { field: 'reason' } });
+  if (reason.length > config.requests.max_reason_length)
+    throw new AppError(
+      'VALIDATION',
+      `reason is longer than ${config.requests.max_reason_length} characters`,
+      { details: { field: 'reason' } },
+    );
+  return reason;
 }

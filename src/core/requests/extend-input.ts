@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
 import { safeText } from '../validation/text.js';
-import { validationError } from './create-input.js';
+import { requiredReason, validationError } from './create-input.js';
 import { parseDuration } from './duration.js';
 
 export const ExtendRequestInput = z
@@ -38,16 +38,6 @@ export function parseExtendInput(input: unknown, config: Readonly<Config>): Pars
       details: { field: 'duration' },
     });
   const durationSeconds = parseDuration(raw, config.requests.max_duration_seconds);
-  const reason = v.reason.trim();
-  if (reason === '')
-    throw new AppError('VALIDATION', 'a reason is required: say why you need more time', {
-      details: { field: 'reason' },
-    });
-  if (reason.length > config.requests.max_reason_length)
-    throw new AppError(
-      'VALIDATION',
-      `reason is longer than ${config.requests.max_reason_length} characters`,
-      { details: { field: 'reason' } },
-    );
+  const reason = requiredReason(v.reason, config, 'say why you need more time');
   return { id: v.id, durationSeconds, reason };
 }
