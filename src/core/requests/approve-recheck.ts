@@ -15,10 +15,10 @@ import type { ApprovalDecision } from '../policy/types.js';
 import type { DecisionAuthorization } from './decide.js';
 import { Refusal } from './decision-lock.js';
 import { approvalInput } from './may-decide.js';
-import { logPolicyError, policyErrorEvent } from './policy-failure.js';
+import { decisionErrorBase, logPolicyError, policyErrorEvent } from './policy-failure.js';
 import { decideAt } from './policy-input.js';
 import { countedApprovals } from './quorum.js';
-import { actedBy, audit, auditRequest } from './tx.js';
+import { audit, auditRequest } from './tx.js';
 
 const ids = (rows: readonly ApprovalRow[]) =>
   countedApprovals(rows)
@@ -47,12 +47,7 @@ export async function recheckApproval(
   } catch (e) {
     const err = asPolicyError(e);
     if (!err) throw e;
-    const base = {
-      ...actedBy(actor),
-      requestId: cur.id,
-      provider: cur.provider,
-      resourceScope: cur.resourceScope,
-    };
+    const base = decisionErrorBase(actor, cur);
     await audit(tx, policyErrorEvent(err, 'approval', base, { attempted: 'approve' }));
     logPolicyError(deps, err, 'approval', { actor: actor.identity, request_id: cur.id });
     return new Refusal(err);

@@ -24,7 +24,7 @@ import { assertMayDecide, decidableTiers } from './access.js';
 import { loadVisible } from './load.js';
 import { approvalPolicyInput } from './may-decide.js';
 import { overdueAt } from './pending-deadlines.js';
-import { recordPolicyError } from './policy-failure.js';
+import { decisionErrorBase, recordPolicyError } from './policy-failure.js';
 import { decideAt } from './policy-input.js';
 import { secondApproval } from './quorum.js';
 import { refusedAudited } from './refusal-audit.js';
@@ -124,12 +124,7 @@ export async function authorizeDecision(
     // Fails closed: recorded like a denial (its own transaction, nothing else written), then refused.
     const err = asPolicyError(e);
     if (!err) throw e;
-    const base = {
-      ...actedBy(actor),
-      requestId: row.id,
-      provider: row.provider,
-      resourceScope: row.resourceScope,
-    };
+    const base = decisionErrorBase(actor, row);
     throw await recordPolicyError(deps, err, 'approval', base, { attempted: verb });
   }
   if (d.allow)

@@ -4,12 +4,23 @@
  * The event and the log line carry where the policy broke (module, rule, line, error kind) and the
  * request's identifying fields, never the input document (its reason and metadata may hold secrets).
  */
+
+import type { Actor } from '../actor.js';
 import type { AuditInput } from '../audit/append.js';
+import type { RequestRow } from '../db/requests-repo.js';
 import type { CoreDeps } from '../deps.js';
 import type { AppError } from '../errors.js';
-import { audit, transact } from './tx.js';
+import { actedBy, audit, transact } from './tx.js';
 
 export type PolicyStage = 'eligibility' | 'approval_routing' | 'approval';
+
+/** Who asked about which request: the `base` of a decision's policy.error event. */
+export function decisionErrorBase(
+  actor: Actor,
+  r: RequestRow,
+): Omit<AuditInput, 'action' | 'outcome' | 'details'> {
+  return { ...actedBy(actor), requestId: r.id, provider: r.provider, resourceScope: r.resourceScope };
+}
 
 /** The `policy.error` audit event for `e`; `base` says who asked and about what. */
 export function policyErrorEvent(
