@@ -7,6 +7,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { applyEnv } from './config-env.js';
 import { AppError } from './errors.js';
 import { NOTIFICATIONS_DEFAULTS, NotificationsConfig } from './outbox/config.js';
 
@@ -307,12 +308,6 @@ export type ConfigInput = z.input<typeof ConfigSchema>;
 
 type Env = Record<string, string | undefined>;
 
-function setPath(target: Record<string, any>, path: string[], value: unknown): void {
-  let cur = target;
-  for (const key of path.slice(0, -1)) cur = cur[key] ??= {};
-  cur[path.at(-1)!] = value;
-}
-
 function deepMerge(a: Record<string, any>, b: Record<string, any>): Record<string, any> {
   const out: Record<string, any> = { ...a };
   for (const [k, v] of Object.entries(b)) {
@@ -328,45 +323,6 @@ function deepMerge(a: Record<string, any>, b: Record<string, any>): Record<strin
   }
   return out;
 }
-
-/** Env variables that map onto config keys. Anything else starting with JITSUDOD_ is rejected. */
-const ENV_KEYS: Record<string, { path: string[]; parse?: (s: string) => unknown }> = {
-  JITSUDOD_HTTP_ADDR: { path: ['http', 'addr'] },
-  JITSUDOD_MODE: { path: ['mode'] },
-  JITSUDOD_TLS_CERT_FILE: { path: ['tls', 'cert_file'] },
-  JITSUDOD_TLS_KEY_FILE: { path: ['tls', 'key_file'] },
-  JITSUDOD_TLS_CA_FILE: { path: ['tls', 'client_ca_file'] },
-  JITSUDOD_TLS_CLIENT_AUTH: { path: ['tls', 'client_auth'] },
-  JITSUDOD_DATABASE_ALLOW_EMBEDDED: {
-    path: ['database', 'allow_embedded'],
-    parse: (s) => s === 'true' || s === '1',
-  },
-  JITSUDOD_DATABASE_URL: { path: ['database', 'url'] },
-  DATABASE_URL: { path: ['database', 'url'] },
-  JITSUDOD_LOG_LEVEL: { path: ['log', 'level'] },
-  JITSUDOD_ENCRYPTION_KEY: { path: ['encryption', 'key'] },
-  JITSUDOD_AUDIT_ANCHOR_FILE: { path: ['audit', 'anchor', 'file'] },
-  JITSUDOD_AUDIT_ANCHOR_URL: { path: ['audit', 'anchor', 'url'] },
-  JITSUDOD_AUTH_MODE: { path: ['auth', 'mode'] },
-  JITSUDOD_ADMIN_GROUP: { path: ['auth', 'admin_group'] },
-  JITSUDOD_OIDC_ISSUER: { path: ['auth', 'oidc', 'issuer'] },
-  JITSUDOD_OIDC_AUDIENCE: { path: ['auth', 'oidc', 'audience'] },
-  JITSUDOD_OIDC_CLIENT_ID: { path: ['auth', 'oidc', 'client_id'] },
-  JITSUDOD_POLICY_DIR: { path: ['policy', 'dir'] },
-  JITSUDOD_POLICY_ENGINE: { path: ['policy', 'engine'] },
-  JITSUDOD_SWEEPER_ENABLED: { path: ['sweeper', 'enabled'], parse: (s) => s === 'true' || s === '1' },
-  JITSUDOD_MCP_ALLOWED_ORIGINS: {
-    path: ['mcp', 'allowed_origins'],
-    parse: (s) =>
-      s
-        .split(',')
-        .map((o) => o.trim())
-        .filter(Boolean),
-  },
-  JITSUDOD_MCP_MAX_CONCURRENT_WAITS: { path: ['mcp', 'max_concurrent_waits'], parse: Number },
-  JITSUDOD_MCP_MAX_CONCURRENT_CALLS: { path: ['mcp', 'max_concurrent_calls'], parse: Number },
-};
-const IGNORED_ENV = new Set(['JITSUDOD_CONFIG']);
 
 export interface LoadConfigOptions {
   /** YAML config file; defaults to `$JITSUDOD_CONFIG` when set. */
@@ -396,13 +352,7 @@ export function loadConfig(opts: LoadConfigOptions = {}): Readonly<Config> {
       throw new AppError('VALIDATION', `config file ${file} must be a YAML mapping`);
     raw = deepMerge(raw, (parsed ?? {}) as Record<string, any>);
   }
-  for (const [name, value] of Object.entries(env)) {
-    if (value === undefined) continue;
-    const spec = ENV_KEYS[name];
-    if (spec) setPath(raw, spec.path, spec.parse ? spec.parse(value) : value);
-    else if (name.startsWith('JITSUDOD_') && !IGNORED_ENV.has(name))
-      throw new AppError('VALIDATION', `unknown environment variable ${name}`);
-  }
+  applyEnv(raw, env);
   if (opts.overrides) raw = deepMerge(raw, opts.overrides as Record<string, any>);
   return parseConfig(raw);
 }
