@@ -58,6 +58,16 @@ export function assertProductionSafe(config: Readonly<Config>): void {
         `production mode requires https:// or syslog+tls:// for SIEM sink "${c.name}" (clear text only to loopback)`,
       );
   });
+  // The bot token rides on every Web API call: never in clear text off this host (ADR 0048).
+  const slackApi = config.notifications.slack?.api_url;
+  if (slackApi) {
+    const u = new URL(slackApi);
+    if (u.protocol !== 'https:' && !isLoopback(u.hostname.replace(/^\[|\]$/g, '')))
+      refuse(
+        'notifications.slack.api_url',
+        'production mode requires https for the Slack Web API (plain http only to loopback)',
+      );
+  }
   const email = config.notifications.email;
   if (email?.smtp.security === 'none' && !isLoopback(email.smtp.host))
     refuse(

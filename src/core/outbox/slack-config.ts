@@ -35,6 +35,7 @@ export const SlackConfig = z
     api_url: z
       .string()
       .url()
+      .refine((u) => /^https?:$/.test(new URL(u).protocol), 'must be an http(s) URL')
       .refine((u) => u.endsWith('/'), 'must end with /')
       .optional(),
     /** How long a Slack user's email (users.info) is trusted before it is asked again. */
