@@ -4,9 +4,7 @@
  * to one stderr line and a documented exit code.
  */
 import { type CommandDef, renderUsage, runCommand } from 'citty';
-import { describeError } from './errors.js';
 import { EXIT } from './exit-codes.js';
-import { visible } from './output.js';
 
 async function resolve<T>(v: T | (() => T | Promise<T>) | Promise<T>): Promise<T> {
   return typeof v === 'function' ? await (v as () => T | Promise<T>)() : await v;
@@ -50,6 +48,12 @@ export async function runCli(root: CommandDef, argv: string[], version: string):
     await runCommand(root, { rawArgs: argv });
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.OK;
   } catch (e) {
+    // Loaded only on failure: the error mapper pulls in the client and core error types, and
+    // `visible` pulls in yaml and zod — `--version` must not pay for them (ADR 0051).
+    const [{ describeError }, { visible }] = await Promise.all([
+      import('./errors.js'),
+      import('./output.js'),
+    ]);
     const { line, exitCode } = describeError(e);
     // Server messages quote names and text of other people: no raw control or bidi character.
     process.stderr.write(`${visible(line)}\n`);
