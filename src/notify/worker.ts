@@ -14,9 +14,9 @@ import {
   fanOut,
   markDelivered,
   markFailed,
-  pruneDelivered,
 } from '../core/outbox/deliveries.js';
 import { warnExpiringGrants } from '../core/outbox/expiring.js';
+import { pruneNotifications } from '../core/outbox/prune.js';
 import type { OutboxEvent, Sink, SinkResult } from './sink.js';
 
 const FAN_OUT_BATCH = 500;
@@ -89,7 +89,7 @@ export class OutboxWorker {
     }
     if (now - this.#lastPrune > PRUNE_EVERY_MS) {
       this.#lastPrune = now;
-      await pruneDelivered(this.#deps);
+      await pruneNotifications(this.#deps, { signal: this.#stop.signal });
     }
   }
 

@@ -245,17 +245,6 @@ export async function insertKeyedEvents(
   );
 }
 
-/** Deletes dispatched events older than `before` with no pending delivery; returns how many. */
-export async function pruneOutbox(db: Executor, before: Date): Promise<number> {
-  const rows = await sqlRows(
-    db,
-    sql`delete from outbox_events e where e.dispatched and e.created_at < ${before.toISOString()}::timestamptz
-      and not exists (select 1 from outbox_deliveries d where d.event_id = e.id and d.state = 'pending')
-      returning e.id`,
-  );
-  return rows.length;
-}
-
 /** The request rows of `ids` (no lock: the worker only reads them to describe an event). */
 export function requestsByIds(db: Executor, ids: readonly string[]): Promise<RequestRow[]> {
   if (ids.length === 0) return Promise.resolve([]);

@@ -93,23 +93,35 @@ export async function touchPrincipalRow(
     identity: string;
     kind: 'human' | 'agent' | 'service';
     agentId: string | null;
+    /** The groups the call carried, sorted (ADR 0057: candidates to notify, never authority). */
+    groups: readonly string[];
     now: Date;
     minIntervalSeconds: number;
   },
 ): Promise<boolean> {
   const stale = new Date(p.now.getTime() - p.minIntervalSeconds * 1000);
+  const groups = [...p.groups];
   const rows = await exec
     .insert(principals)
-    .values({ identity: p.identity, kind: p.kind, agentId: p.agentId, enrolledAt: p.now, lastSeenAt: p.now })
+    .values({
+      identity: p.identity,
+      kind: p.kind,
+      agentId: p.agentId,
+      groups,
+      enrolledAt: p.now,
+      lastSeenAt: p.now,
+    })
     .onConflictDoUpdate({
       target: principals.identity,
       set: {
         lastSeenAt: p.now,
         kind: p.kind,
         agentId: p.agentId,
+        // A call that carried no groups (a Slack click: Slack cannot vouch for them) leaves the last ones.
+        groups: sql`case when excluded.groups = '[]'::jsonb then ${principals.groups} else excluded.groups end`,
         trustTier: sql`case when ${principals.agentId} is distinct from excluded.agent_id then 0 else ${principals.trustTier} end`,
       },
-      setWhere: sql`${principals.lastSeenAt} < ${stale.toISOString()}::timestamptz or ${principals.kind} <> ${p.kind} or ${principals.agentId} is distinct from excluded.agent_id`,
+      setWhere: sql`${principals.lastSeenAt} < ${stale.toISOString()}::timestamptz or ${principals.kind} <> ${p.kind} or ${principals.agentId} is distinct from excluded.agent_id or (excluded.groups <> '[]'::jsonb and ${principals.groups} <> excluded.groups)`,
     })
     .returning({ identity: principals.identity });
   return rows.length > 0;

@@ -144,8 +144,11 @@ export const NotificationsConfig = z
     concurrency: z.number().int().min(1).max(256).default(16),
     /** "About to expire" is told this long before a grant's expiry. */
     expiry_warning_seconds: z.number().int().min(0).default(300),
-    /** Delivered events older than this are deleted. */
-    retention_days: z.number().int().min(1).default(7),
+    /**
+     * Settled outbox events older than this, and the Slack message refs of requests that ended
+     * longer ago, are deleted (ADR 0057; the audit log keeps the record).
+     */
+    retention_days: z.number().int().min(1).max(3650).default(30),
     webhooks: z
       .array(WebhookConfig)
       .default([])

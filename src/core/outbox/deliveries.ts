@@ -10,7 +10,6 @@ import {
   type DeliveryOutcome,
   type FanOutSink,
   fanOutEvents,
-  pruneOutbox,
   recordDelivered,
   recordDelivery,
   requestsByIds,
@@ -85,10 +84,4 @@ export function markFailed(
   outcome: Exclude<DeliveryOutcome, { kind: 'delivered' }>,
 ): Promise<void> {
   return recordDelivery(deps.db, sink, r.id, r.attempts, outcome, deps.now());
-}
-
-/** Deletes delivered events older than notifications.retention_days. */
-export function pruneDelivered(deps: CoreDeps): Promise<number> {
-  const days = deps.config.notifications.retention_days;
-  return pruneOutbox(deps.db, new Date(deps.now().getTime() - days * 86400_000));
 }

@@ -36,7 +36,7 @@ export class Sightings {
 /** Records that `actor` was active (see above). */
 export async function noteSeen(
   deps: { db: Executor; now: () => Date; log: Logger; sightings: Sightings },
-  actor: Pick<Actor, 'identity' | 'kind' | 'agent'>,
+  actor: Pick<Actor, 'identity' | 'kind' | 'agent'> & Partial<Pick<Actor, 'groups'>>,
 ): Promise<void> {
   if (actor.kind === 'system') return;
   const now = deps.now();

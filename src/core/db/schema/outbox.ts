@@ -33,6 +33,7 @@ export const outboxEvents = pgTable(
   (t) => [
     index('outbox_events_undispatched_idx').on(t.id).where(sql`${t.dispatched} = false`),
     uniqueIndex('outbox_events_dedupe_key_idx').on(t.dedupeKey),
+    index('outbox_events_dispatched_created_idx').on(t.createdAt).where(sql`${t.dispatched} = true`),
   ],
 );
 
@@ -53,6 +54,8 @@ export const outboxDeliveries = pgTable(
     lastError: text('last_error'),
     createdAt: ts('created_at').notNull().defaultNow(),
     deliveredAt: ts('delivered_at'),
+    /** What the sink said about a success (e.g. a capped approver fan-out, ADR 0057); never a secret. */
+    note: text('note'),
   },
   (t) => [
     primaryKey({ columns: [t.eventId, t.sink] }),

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { check, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import { agents } from './agents.js';
 
 /**
@@ -23,6 +23,8 @@ export const principals = pgTable(
     enrolledAt: timestamp('enrolled_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     notes: text('notes').notNull().default(''),
+    /** Groups the last authenticated call carried: whom to *notify* as an approver, never authority (ADR 0057). */
+    groups: jsonb('groups').$type<string[]>().notNull().default([]),
   },
   (t) => [
     check('principals_trust_tier_check', sql`${t.trustTier} between 0 and 4`),
