@@ -3,11 +3,13 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // The CLIs run compiled code (bin/ → dist/, ADR 0051): rebuild dist/ first when src/ is newer.
+    globalSetup: ['test/setup/build-dist.ts'],
     pool: 'forks',
     // PGlite instances are ~360 MB each and these machines have 2 cores.
     maxWorkers: 2,
-    // Generous but bounded: every CLI call loads TypeScript through tsx (seconds when the two cores
-    // are busy), and a PGlite set-up takes tens of seconds under load. A hang still fails.
+    // Generous but bounded: a CLI call takes seconds when the two cores are busy, and a PGlite
+    // set-up takes tens of seconds under load. A hang still fails.
     testTimeout: 120_000,
     hookTimeout: 180_000,
     env: {

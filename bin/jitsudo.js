@@ -1,6 +1,10 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly (no build step): tsx's ESM loader, then the CLI entry.
-import { register } from 'tsx/esm/api';
-
-register();
-await import('../src/cli/main.ts');
+// Runs the compiled CLI in dist/ (ADR 0051). In a checkout, `npm ci` builds it (the `prepare`
+// script), and `npm test` / `npm start` rebuild it when src/ is newer.
+try {
+  await import('../dist/cli/main.js');
+} catch (e) {
+  if (e?.code !== 'ERR_MODULE_NOT_FOUND' || !String(e.message).includes('dist/cli/main.js')) throw e;
+  process.stderr.write('jitsudo: dist/ is missing; in a checkout run `npm run build` first\n');
+  process.exitCode = 1;
+}
