@@ -30,11 +30,24 @@ export interface SlackRouteOptions {
   actions: Readonly<Record<string, SlackAction['kind']>>;
   /** Runs after Slack got its 200; failures are its own to report (never thrown here). */
   onAction(a: SlackAction): Promise<void>;
+  /**
+   * Runs after a signature refusal was answered (ADR 0056: audited under a bound); failures are
+   * logged here, never thrown to the sender.
+   */
+  onRefused?(reason: SignatureRefusal): Promise<unknown>;
   /** Wall clock in seconds (Slack's timestamps are wall-clock). */
   nowSeconds?: () => number;
   maxBodyBytes?: number;
   log?: Logger;
 }
+
+/** Why a request failed Slack's signature check (the reasons core audits, ADR 0056). */
+export type SignatureRefusal = 'missing_signature' | 'bad_signature' | 'stale_timestamp' | 'replayed';
+const PROBLEM: Record<'missing' | 'stale' | 'bad_signature', SignatureRefusal> = {
+  missing: 'missing_signature',
+  stale: 'stale_timestamp',
+  bad_signature: 'bad_signature',
+};
 
 const Id = z.string().min(1).max(64);
 const BlockActions = z.object({
@@ -64,6 +77,16 @@ export function registerSlackRoutes(app: Hono<HonoEnv>, opts: SlackRouteOptions)
       return refuse(415, 'expected application/x-www-form-urlencoded');
     const raw = await c.req.text();
     if (Buffer.byteLength(raw) > max) return refuse(413, 'payload too large');
+    const refuseSigned = (reason: SignatureRefusal, why: string) => {
+      // After the answer, like the clicks: the sender waits for no database write.
+      if (opts.onRefused)
+        setImmediate(() =>
+          opts.onRefused!(reason).catch((e) =>
+            log?.error({ err_name: (e as Error)?.name, slack_refused: reason }, 'slack refusal not audited'),
+          ),
+        );
+      return refuse(401, why);
+    };
     const t = now();
     const sig = c.req.header('x-slack-signature');
     const problem = slackSignatureProblem(
@@ -73,8 +96,9 @@ export function registerSlackRoutes(app: Hono<HonoEnv>, opts: SlackRouteOptions)
       raw,
       t,
     );
-    if (problem) return refuse(401, problem === 'stale' ? 'stale timestamp' : 'invalid signature');
-    if (!replays.firstSeen(`sig:${sig}`, t)) return refuse(401, 'replayed request');
+    if (problem)
+      return refuseSigned(PROBLEM[problem], problem === 'stale' ? 'stale timestamp' : 'invalid signature');
+    if (!replays.firstSeen(`sig:${sig}`, t)) return refuseSigned('replayed', 'replayed request');
     let json: unknown;
     try {
       const field = new URLSearchParams(raw).getAll('payload');
@@ -89,7 +113,7 @@ export function registerSlackRoutes(app: Hono<HonoEnv>, opts: SlackRouteOptions)
     if (!p.success) return refuse(400, 'malformed block_actions payload');
     const v = p.data;
     if (v.trigger_id && !replays.firstSeen(`trigger:${v.trigger_id}`, t))
-      return refuse(401, 'replayed request');
+      return refuseSigned('replayed', 'replayed request');
     const known = v.actions.find((a) => opts.actions[a.action_id] !== undefined);
     if (!known) return c.body(null, 200);
     const id = Id.safeParse(known.value);

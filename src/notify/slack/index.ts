@@ -1,6 +1,8 @@
 /** Slack (ADR 0048): the sink for the outbox worker and the interactivity options for createApp. */
 import type { Logger } from 'pino';
 import type { Actor } from '../../core/actor.js';
+import { recordSlackRefusal, type SlackRefusal } from '../../core/audit/record-slack-refusal.js';
+import { RefusalLimiter, type RefusalLimits } from '../../core/audit/refusal-limiter.js';
 import type { CoreDeps } from '../../core/deps.js';
 import { AppError } from '../../core/errors.js';
 import type { SlackRouteOptions } from '../../http/routes/slack.js';
@@ -26,21 +28,34 @@ export function slackSinks(deps: Pick<CoreDeps, 'db' | 'now' | 'config'>): Sink[
 
 type Decide = (actor: Actor, input: unknown) => Promise<unknown>;
 
-/** What createApp needs to mount POST /slack/interactions; undefined when Slack is not configured. */
+/**
+ * What createApp needs to mount POST /slack/interactions; undefined when Slack is not configured.
+ * Refusals nobody else audits go through core's recordSlackRefusal under this process's bound.
+ */
 export function slackRoute(
-  deps: Pick<CoreDeps, 'db' | 'config'>,
+  deps: CoreDeps,
   verbs: { approveRequest: Decide; denyRequest: Decide },
   log: Logger,
+  limits?: Partial<RefusalLimits>,
 ): SlackRouteOptions | undefined {
   const s = deps.config.notifications.slack;
   if (!s) return undefined;
   const { token, signingSecret } = slackSecrets(s);
+  const limiter = new RefusalLimiter(limits);
+  const refused = (r: SlackRefusal) => recordSlackRefusal(deps, limiter, r);
   const handler = new SlackInteractions({
     deps,
     client: slackClient(token, s.api_url),
     verbs,
     log,
     cacheSeconds: s.user_cache_seconds,
+    refused,
   });
-  return { signingSecret, actions: SLACK_ACTIONS, onAction: (a) => handler.handle(a), log };
+  return {
+    signingSecret,
+    actions: SLACK_ACTIONS,
+    onAction: (a) => handler.handle(a),
+    onRefused: (reason) => refused({ reason }),
+    log,
+  };
 }

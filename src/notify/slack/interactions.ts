@@ -9,6 +9,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { Actor } from '../../core/actor.js';
+import type { SlackRefusal } from '../../core/audit/record-slack-refusal.js';
 import type { CoreDeps } from '../../core/deps.js';
 import { AppError } from '../../core/errors.js';
 import { knownHumanByEmail } from '../../core/identity/known-human.js';
@@ -29,6 +30,8 @@ export interface SlackInteractionDeps {
   cacheSeconds: number;
   /** Wall clock (ms) for the cache. */
   nowMs?: () => number;
+  /** Audits a click by a Slack user who names no jitsudo person (bounded, ADR 0056). */
+  refused?: (r: SlackRefusal) => Promise<unknown>;
 }
 
 export class SlackInteractions {
@@ -57,6 +60,14 @@ export class SlackInteractions {
         { slack_user: a.slackUserId, request_id: a.requestId },
         'slack user has no jitsudo identity',
       );
+      await this.#d
+        .refused?.({
+          reason: 'unknown_user',
+          slackUserId: a.slackUserId,
+          requestId: a.requestId,
+          attempted: a.kind,
+        })
+        .catch((e) => this.#d.log.error({ err_name: (e as Error)?.name }, 'slack refusal not audited'));
       return this.#tell(
         a,
         'jitsudo does not know you: your Slack email must be that of a person who has signed in to jitsudo. Nothing was recorded.',
