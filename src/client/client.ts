@@ -103,6 +103,9 @@ export function createClient(opts: ClientOptions) {
     evalPolicy: (body: T.EvalPolicyInput) => call<T.EvalResult>('POST', `${PREFIX}/policies:eval`, body),
     reloadPolicies: () => call<T.ReloadResult>('POST', `${PREFIX}/admin/reload-policies`),
     outboxStatus: () => call<T.OutboxStatus>('GET', `${PREFIX}/admin/outbox`),
+    /** Puts dead deliveries back in the queue (admin): `{ sink?, event_id? }` or `{ all: true }`. */
+    requeueDeadDeliveries: (body: T.RequeueInput) =>
+      call<T.RequeueResult>('POST', `${PREFIX}/admin/outbox/requeue`, body),
 
     queryAudit: (query: T.AuditQueryInput = {}) =>
       call<T.AuditList>('GET', `${PREFIX}/audit`, undefined, query),

@@ -27,6 +27,7 @@ export const VERB_NAMES = [
   'evalPolicy',
   'reloadPolicies',
   'getOutboxStatus',
+  'requeueDeadDeliveries',
   'queryAudit',
   'verifyAudit',
   'exportAudit',

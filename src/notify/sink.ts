@@ -7,7 +7,8 @@ import type { OutboxEvent } from '../core/outbox/deliveries.js';
 export type { OutboxEvent };
 
 export type SinkResult =
-  | { ok: true }
+  /** `note`: something the status should show about a success (e.g. a capped approver fan-out); never a secret. */
+  | { ok: true; note?: string }
   /** `retryable: false` sends the delivery to the dead state now; `retryAfterMs` is a floor for the next try. */
   | { ok: false; retryable: boolean; error: string; retryAfterMs?: number };
 

@@ -14,6 +14,7 @@ import {
   fanOut,
   markDelivered,
   markFailed,
+  noteDelivery,
 } from '../core/outbox/deliveries.js';
 import { warnExpiringGrants } from '../core/outbox/expiring.js';
 import { pruneNotifications } from '../core/outbox/prune.js';
@@ -120,7 +121,11 @@ export class OutboxWorker {
       result = { ok: false, retryable: true, error: `sink error: ${(e as Error).message}`.slice(0, 200) };
     }
     const outcome = this.#outcome(r.attempts, result);
-    if (outcome.kind === 'delivered') return r.id;
+    if (outcome.kind === 'delivered') {
+      // Rare (a capped fan-out): its own statement; the batch's successes still go in one.
+      if (result.ok && result.note) await noteDelivery(this.#deps, sink.name, r.id, result.note);
+      return r.id;
+    }
     if (this.#stop.signal.aborted) return; // the lease brings it back
     if (outcome.kind === 'dead')
       this.#deps.log.warn(

@@ -9,6 +9,7 @@ import { queryAudit } from '../core/audit/query.js';
 import { verifyAudit } from '../core/audit/verify.js';
 import type { Core } from '../core/create-core.js';
 import { AppError } from '../core/errors.js';
+import { requeueDeadDeliveries } from '../core/outbox/requeue.js';
 import { getOutboxStatus } from '../core/outbox/status.js';
 import {
   applyPolicy,
@@ -42,6 +43,7 @@ export function httpVerbs(core: Core, overrides: Partial<HttpVerbs> = {}): HttpV
     evalPolicy: (actor, input) => evalPolicy(d, actor, input),
     reloadPolicies: (actor, input) => reloadPolicies(d, actor, input),
     getOutboxStatus: (actor, input) => getOutboxStatus(d, actor, input),
+    requeueDeadDeliveries: (actor, input) => requeueDeadDeliveries(d, actor, input),
     getPrincipal: (actor, input) => getPrincipal(d, actor, input),
     listPrincipals: (actor, input) => listPrincipals(d, actor, input),
     setTrustTier: (actor, input) => setTrustTier(d, actor, input),

@@ -134,6 +134,13 @@ export async function recordDelivered(
   );
 }
 
+/** Keeps what a sink said about a success (a capped fan-out…), shown by the status; never a secret. */
+export async function recordNote(db: Executor, sink: string, eventId: string, note: string): Promise<void> {
+  await db.execute(
+    sql`update outbox_deliveries set note = ${note.slice(0, 500)} where sink = ${sink} and event_id = ${eventId}`,
+  );
+}
+
 /** What became of one claimed delivery. */
 export type DeliveryOutcome =
   | { kind: 'delivered' }
@@ -173,6 +180,7 @@ export interface SinkDeliveryStats {
   dead: number;
   oldest_pending_at: string | null;
   last_error: string | null;
+  last_note: string | null;
 }
 
 /** Delivery counts per sink, for `jitsudo server status`. */
@@ -190,6 +198,7 @@ export async function deliveryStats(
     dead: number | string;
     oldest: string | Date | null;
     last_error: string | null;
+    last_note: string | null;
   }>(
     db,
     sql`select sink,
@@ -197,7 +206,8 @@ export async function deliveryStats(
       count(*) filter (where state = 'delivered') as delivered,
       count(*) filter (where state = 'dead') as dead,
       min(created_at) filter (where state = 'pending') as oldest,
-      (array_agg(last_error order by next_attempt_at desc) filter (where last_error is not null and state <> 'delivered'))[1] as last_error
+      (array_agg(last_error order by next_attempt_at desc) filter (where last_error is not null and state <> 'delivered'))[1] as last_error,
+      (array_agg(note order by delivered_at desc) filter (where note is not null and state = 'delivered'))[1] as last_note
       from outbox_deliveries group by sink order by sink`,
   );
   return {
@@ -209,6 +219,7 @@ export async function deliveryStats(
       dead: Number(r.dead),
       oldest_pending_at: r.oldest ? new Date(r.oldest).toISOString() : null,
       last_error: r.last_error,
+      last_note: r.last_note,
     })),
   };
 }

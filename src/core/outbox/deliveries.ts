@@ -12,6 +12,7 @@ import {
   fanOutEvents,
   recordDelivered,
   recordDelivery,
+  recordNote,
   requestsByIds,
 } from '../db/outbox-repo.js';
 import type { CoreDeps } from '../deps.js';
@@ -84,4 +85,9 @@ export function markFailed(
   outcome: Exclude<DeliveryOutcome, { kind: 'delivered' }>,
 ): Promise<void> {
   return recordDelivery(deps.db, sink, r.id, r.attempts, outcome, deps.now());
+}
+
+/** Keeps a sink's note about a delivered event (shown by the status as the sink's last note). */
+export function noteDelivery(deps: CoreDeps, sink: string, eventId: string, note: string): Promise<void> {
+  return recordNote(deps.db, sink, eventId, note);
 }

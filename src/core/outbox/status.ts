@@ -4,6 +4,7 @@ import { type SiemSinkStatus, siemStatus } from '../audit/siem-feed.js';
 import { deliveryStats, type SinkDeliveryStats } from '../db/outbox-repo.js';
 import type { CoreDeps } from '../deps.js';
 import { AppError } from '../errors.js';
+import { configuredSinkNames } from './sink-names.js';
 
 export interface OutboxStatus {
   /** Events not yet fanned out into per-sink deliveries. */
@@ -18,8 +19,7 @@ export async function outboxStatus(deps: CoreDeps): Promise<OutboxStatus> {
   const [stats, siem] = await Promise.all([deliveryStats(deps.db), siemStatus(deps)]);
   const now = deps.now().getTime();
   const byName = new Map(stats.sinks.map((s) => [s.sink, s]));
-  const configured = deps.config.notifications.webhooks.map((w) => w.name);
-  if (deps.config.notifications.slack) configured.push('slack');
+  const configured = configuredSinkNames(deps.config);
   const names = [...new Set([...configured, ...byName.keys()])];
   return {
     undispatched: stats.undispatched,
@@ -35,6 +35,7 @@ export async function outboxStatus(deps: CoreDeps): Promise<OutboxStatus> {
           ? Math.max(0, Math.round((now - Date.parse(s.oldest_pending_at)) / 1000))
           : null,
         last_error: s?.last_error ?? null,
+        last_note: s?.last_note ?? null,
       };
     }),
   };

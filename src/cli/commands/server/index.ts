@@ -6,6 +6,7 @@ import { anonymousClient, authedClient } from '../../context.js';
 import { CliError } from '../../errors.js';
 import { EXIT } from '../../exit-codes.js';
 import { columns, emit } from '../../output.js';
+import { outboxCommand } from './outbox.js';
 
 const statusCommand = leaf({
   name: 'status',
@@ -73,8 +74,13 @@ const reloadCommand = leaf({
 });
 
 export const serverCommand = defineCommand({
-  meta: { name: 'server', description: 'Talk to jitsudod itself: status, version, reload-policies' },
-  subCommands: { status: statusCommand, version: versionCommand, 'reload-policies': reloadCommand },
+  meta: { name: 'server', description: 'Talk to jitsudod itself: status, version, reload-policies, outbox' },
+  subCommands: {
+    status: statusCommand,
+    version: versionCommand,
+    'reload-policies': reloadCommand,
+    outbox: outboxCommand,
+  },
 });
 
 /**
@@ -98,10 +104,11 @@ async function notificationRows(
     const age =
       s.oldest_pending_age_seconds === null ? '' : `, oldest pending ${s.oldest_pending_age_seconds}s`;
     const err = s.last_error ? `, last error: ${s.last_error}` : '';
+    const note = s.last_note ? `, note: ${s.last_note}` : '';
     rows.push({
       component: `notify:${s.sink}`,
       status: s.dead > 0 || (s.pending > 0 && s.last_error) ? 'DEGRADED' : 'UP',
-      detail: `${s.pending} pending, ${s.delivered} delivered, ${s.dead} failed${age}${err}`,
+      detail: `${s.pending} pending, ${s.delivered} delivered, ${s.dead} failed${age}${err}${note}`,
     });
   }
   for (const s of st.siem ?? []) {
