@@ -18,6 +18,7 @@ export function requestDetail(r: ElevationRequest): string {
     ['Approval', r.approver_tier ?? undefined],
     ['Approvals', quorumLine(r)],
     ['Approver groups', r.approver_groups?.length ? r.approver_groups.join(', ') : undefined],
+    ['Step-up', r.step_up ? 'required (approve after a fresh `jitsudo login`)' : undefined],
     ['Decided by', last ? `${last.approver} (${last.decision})` : undefined],
     ['Comment', last?.comment],
     ['Expires', r.state === 'ACTIVE' ? (r.expires_at ?? undefined) : undefined],

@@ -14,6 +14,12 @@ export interface Actor {
   scopes: string[];
   /** Derived from config (admin group / admin emails) at authentication time. */
   isAdmin: boolean;
+  /**
+   * When the IdP last authenticated this person (seconds since the epoch), as the credential vouches
+   * for it: an OIDC token's `auth_time`, a dev token's `iat`. Absent when nothing says (a Slack
+   * click, an agent, a certificate, an OIDC token without auth_time): then never fresh (ADR 0050).
+   */
+  authTime?: number;
 }
 
 /** The actor for work the server does on its own (sweeper expiries, auto-escalation). */

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { applyEnv } from './config-env.js';
 import { AppError } from './errors.js';
 import { NOTIFICATIONS_DEFAULTS, NotificationsConfig } from './outbox/config.js';
+import { APPROVALS_DEFAULTS, ApprovalsConfig } from './step-up/config.js';
 
 const AgentLimits = z
   .object({
@@ -61,6 +62,12 @@ export const ConfigSchema = z
         behind_tls_proxy: z.boolean().default(false),
         /** Addresses of that proxy (required with behind_tls_proxy). */
         trusted_proxies: z.array(z.string().min(1)).default([]),
+        /** The URL people reach jitsudod at (step-up pages and their IdP redirect URI, ADR 0050). */
+        public_url: z
+          .string()
+          .url()
+          .refine((u) => /^https?:$/.test(new URL(u).protocol), 'must be an http(s) URL')
+          .optional(),
       })
       .strict()
       .default({ addr: '127.0.0.1:8080', behind_tls_proxy: false, trusted_proxies: [] }),
@@ -109,6 +116,14 @@ export const ConfigSchema = z
             audience: z.string().min(1),
             /** Public client `jitsudo login` uses (served by GET /auth/config). */
             client_id: z.string().min(1).optional(),
+            /**
+             * Confidential web client for the step-up confirmation page (authorization code + PKCE,
+             * redirect URI `<http.public_url>/step-up/callback`; ADR 0050).
+             */
+            web_client_id: z.string().min(1).optional(),
+            web_client_secret: z.string().min(1).optional(),
+            /** Scopes the step-up sign-in asks for (add the one that puts groups in the ID token). */
+            web_scopes: z.array(z.string().min(1)).max(16).optional(),
             /** Claim naming a person (falls back to email_claim; `sub` never names a person: ADR 0040). */
             identity_claim: z.string().min(1).default('email'),
             email_claim: z.string().min(1).default('email'),
@@ -298,6 +313,8 @@ export const ConfigSchema = z
       .default({ limits: { max_open_requests: 5, max_requests_per_hour: 30, max_active_grants: 3 } }),
     /** Roles agents and humans may ask for; `list_eligible_access` filters it through policy. */
     catalog: z.array(CatalogEntry).default([]),
+    /** Step-up approvals (ADR 0050). */
+    approvals: ApprovalsConfig.default(APPROVALS_DEFAULTS),
     /** The outbox's delivery worker and sinks (ADR 0046). */
     notifications: NotificationsConfig.default(NOTIFICATIONS_DEFAULTS),
   })

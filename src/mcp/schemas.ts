@@ -41,6 +41,10 @@ export const RequestOut = z.looseObject({
     .number()
     .describe('N of M: distinct approvers needed; PENDING until that many have approved'),
   approver_groups: z.array(z.string()).describe('an approver must be in one of these groups; empty: any'),
+  step_up: z
+    .boolean()
+    .optional()
+    .describe('approving needs a person who signed in to the IdP just now (not an agent, not a Slack click)'),
   approved_by: z.array(z.string()).describe('who has approved so far, one per person, oldest first'),
   approvals: z.array(ApprovalOut),
   created_at: z.string(),

@@ -40,6 +40,8 @@ export async function verifyToken(
     groups: claims.data.groups,
     kind: claims.data.kind,
   });
+  // A dev token is minted at sign-in (`jitsudo login --dev`): its iat is that sign-in (ADR 0050).
+  if (typeof payload.iat === 'number') actor.authTime = payload.iat;
   cache?.remember(token, actor, payload.exp as number);
   return actor;
 }

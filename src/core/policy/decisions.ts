@@ -6,7 +6,7 @@
  * `__name` call) and no work beyond reading the few rules the broker uses.
  */
 import type { PackageRules, PolicyKind, RuleIndex } from './policy-set.js';
-import { quorumOf } from './quorum.js';
+import { quorumOf, stepUpOf } from './quorum.js';
 import type { ApprovalDecision, ApproverTier, Decision } from './types.js';
 
 /** The rules a decision reads, as plain JSON data (`undefined` = the rule is not defined). */
@@ -22,6 +22,8 @@ export interface DecisionFields {
   approvals_required: unknown;
   /** The groups an approver must be in (one of) to decide. */
   approver_groups: unknown;
+  /** An approval needs a fresh IdP sign-in (ADR 0050). */
+  step_up: unknown;
 }
 
 const TIERS: ReadonlySet<string> = new Set<ApproverTier>(['auto', 'ai_review', 'human']);
@@ -108,6 +110,7 @@ export function toApprovalDecision(f: DecisionFields, index?: RuleIndex): Approv
   const q = quorumOf(f.approvals_required, f.approver_groups, index);
   d.approvalsRequired = q.approvalsRequired;
   d.approverGroups = q.approverGroups;
+  d.stepUp = stepUpOf(f.step_up, index);
   return d;
 }
 
@@ -123,6 +126,7 @@ export function fieldsOf(doc: unknown): DecisionFields {
       max_total_duration_seconds: undefined,
       approvals_required: undefined,
       approver_groups: undefined,
+      step_up: undefined,
     };
   const d = doc as Record<string, unknown>;
   return {
@@ -134,6 +138,7 @@ export function fieldsOf(doc: unknown): DecisionFields {
     max_total_duration_seconds: d.max_total_duration_seconds,
     approvals_required: d.approvals_required,
     approver_groups: d.approver_groups,
+    step_up: d.step_up,
   };
 }
 

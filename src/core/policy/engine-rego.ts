@@ -90,6 +90,7 @@ function fieldsOfValue(doc: Value | undefined): DecisionFields {
       max_total_duration_seconds: undefined,
       approvals_required: undefined,
       approver_groups: undefined,
+      step_up: undefined,
     };
   return {
     allow: field(doc, 'allow'),
@@ -100,6 +101,7 @@ function fieldsOfValue(doc: Value | undefined): DecisionFields {
     max_total_duration_seconds: field(doc, 'max_total_duration_seconds'),
     approvals_required: field(doc, 'approvals_required'),
     approver_groups: field(doc, 'approver_groups'),
+    step_up: field(doc, 'step_up'),
   };
 }
 

@@ -23,6 +23,7 @@ export const DECISION_RULES = [
   'max_total_duration_seconds',
   'approvals_required',
   'approver_groups',
+  'step_up',
 ] as const;
 export type DecisionRule = (typeof DECISION_RULES)[number];
 

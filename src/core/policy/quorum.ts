@@ -14,6 +14,8 @@ export interface Quorum {
   approvalsRequired: number;
   /** Empty: no group restriction. */
   approverGroups: string[];
+  /** An approval needs a fresh IdP sign-in (ADR 0050); read by stepUpOf, fixed with the quorum. */
+  stepUp?: boolean;
 }
 
 function invalid(rule: string, what: string, index: RuleIndex | undefined): AppError {
@@ -68,4 +70,14 @@ export function quorumOf(required: unknown, groups: unknown, index?: RuleIndex):
     for (const g of list as string[]) if (!approverGroups.includes(g)) approverGroups.push(g);
   }
   return { approvalsRequired, approverGroups };
+}
+
+/**
+ * Reads `step_up` (ADR 0050): undefined is false; anything but a boolean is a POLICY_ERROR, since
+ * reading `"true"` or `1` as false would quietly let a Slack click approve a high-risk request.
+ */
+export function stepUpOf(v: unknown, index?: RuleIndex): boolean {
+  if (v === undefined) return false;
+  if (typeof v !== 'boolean') throw invalid('step_up', 'step_up must be true or false', index);
+  return v;
 }

@@ -81,6 +81,8 @@ export interface ApprovalDecision extends Decision {
   approvalsRequired?: number;
   /** An approver must be in one of these groups to decide a new request; empty: any group. */
   approverGroups?: string[];
+  /** An approval needs an approver whose IdP sign-in is fresh (ADR 0050); false when the policy does not say. */
+  stepUp?: boolean;
 }
 
 /** One policy module as stored (a row of `policies`, or a file in `policies/`). */

@@ -20,7 +20,7 @@ import {
   decisionReasoning,
   recordDecision,
 } from './decide.js';
-import { decideUnderLock, Refusal } from './decision-lock.js';
+import { type DecideOptions, decideUnderLock, Refusal } from './decision-lock.js';
 import { issueGrants } from './grant-flow.js';
 import { parseInput } from './load.js';
 import { countedApprovals, secondApproval } from './quorum.js';
@@ -41,15 +41,21 @@ export const ApproveRequestInput = z
  * Approves a PENDING request; invariant: under any concurrency each party approves at most once,
  * and exactly one approval — the one reaching the quorum — transitions the request and grants.
  */
-export async function approveRequest(deps: CoreDeps, actor: Actor, input: unknown): Promise<RequestView> {
+export async function approveRequest(
+  deps: CoreDeps,
+  actor: Actor,
+  input: unknown,
+  opts: DecideOptions = {},
+): Promise<RequestView> {
   if (decidableTiers(actor).length === 0)
     throw new AppError('FORBIDDEN', 'this identity may not approve requests');
   const v = parseInput(ApproveRequestInput, input);
   const auth = await authorizeDecision(deps, actor, v.id, 'approve');
   const reasoning = decisionReasoning(actor, v.reasoning, v.comment);
-  const out = await decideUnderLock(deps, actor, v.id, 'approve', auth.checkedTier, (tx, cur, now) =>
-    approveLocked(deps, tx, actor, cur, now, { comment: v.comment, reasoning, auth }),
-  );
+  const out = await decideUnderLock(deps, actor, v.id, 'approve', auth.checkedTier, async (tx, cur, now) => {
+    const refused = await opts.locked?.(tx, cur, now);
+    return refused ?? approveLocked(deps, tx, actor, cur, now, { comment: v.comment, reasoning, auth });
+  });
   if (!out.reached) return decidedView(deps, out.row);
   const [after] = await issueGrants(deps, [out.row], {
     actor: actor.identity,

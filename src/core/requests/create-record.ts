@@ -77,6 +77,7 @@ export async function recordCreation(
         ? { approvals_required: base.approvalsRequired }
         : {}),
       ...(base.approverGroups?.length ? { approver_groups: base.approverGroups } : {}),
+      ...(base.stepUp ? { step_up: true } : {}),
       reason: base.reason,
       trust_tier: a.trustTier,
       ...(base.targetFacts ? { target: base.targetFacts } : {}),

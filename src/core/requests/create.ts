@@ -133,6 +133,7 @@ export async function createRequest(deps: CoreDeps, actor: Actor, input: unknown
         quorum = {
           approvalsRequired: approval.approvalsRequired ?? 1,
           approverGroups: approval.approverGroups ?? [],
+          stepUp: approval.stepUp ?? false,
         };
       }
       // The quorum is fixed now: a later policy change does not move the goalposts (ADR 0044).
@@ -141,6 +142,7 @@ export async function createRequest(deps: CoreDeps, actor: Actor, input: unknown
         ...(target ? { targetFacts: target } : {}),
         approvalsRequired: quorum.approvalsRequired,
         approverGroups: quorum.approverGroups,
+        stepUp: quorum.stepUp ?? false,
       };
       const created = await recordCreation(deps, tx, { base: row, actor, tier, decidedBy, trustTier, now });
       return { kind: 'created', ...created } as const;

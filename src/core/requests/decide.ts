@@ -20,6 +20,7 @@ import { AppError } from '../errors.js';
 import { newId } from '../ids.js';
 import { asPolicyError } from '../policy/policy-error.js';
 import type { ApprovalDecision } from '../policy/types.js';
+import { staleSignIn } from '../step-up/fresh-sign-in.js';
 import { assertMayDecide, decidableTiers } from './access.js';
 import { loadVisible } from './load.js';
 import { approvalPolicyInput } from './may-decide.js';
@@ -97,6 +98,9 @@ export async function authorizeDecision(
   // policy: a second approval is refused as such, with only its refusal written (ADR 0044).
   await refusedAudited(deps, actor, row, verb, () => {
     assertMayDecide(actor, row, verb);
+    // Step-up (ADR 0050): approving needs a fresh IdP sign-in; a denial fails closed and needs none.
+    const stale = verb === 'approve' && row.stepUp ? staleSignIn(deps, actor, 'approval') : undefined;
+    if (stale) return stale;
     return verb === 'approve' && row.state === 'PENDING' ? secondApproval(actor, row, approvals) : undefined;
   });
   if (row.state !== 'PENDING')

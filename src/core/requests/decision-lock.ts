@@ -24,6 +24,17 @@ export class Refusal {
   constructor(readonly error: AppError) {}
 }
 
+/**
+ * A caller's own step under the row lock, in the decision's transaction, before anything is written
+ * (a step-up link is consumed here: ADR 0050). A Refusal keeps what it wrote (its audit row).
+ */
+export type LockedStep = (tx: Transaction, cur: RequestRow, now: Date) => Promise<Refusal | undefined>;
+
+/** Options of the deciding verbs that only core callers pass (never a surface's input). */
+export interface DecideOptions {
+  locked?: LockedStep;
+}
+
 const DONE: Readonly<Record<DecisionVerb, string>> = {
   approve: 'approved',
   deny: 'denied',

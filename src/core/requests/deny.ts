@@ -7,7 +7,7 @@ import { AppError } from '../errors.js';
 import { safeJsonObject, safeText } from '../validation/text.js';
 import { decidableTiers } from './access.js';
 import { authorizeDecision, decidedView, decisionReasoning, recordDecision } from './decide.js';
-import { decideUnderLock } from './decision-lock.js';
+import { type DecideOptions, decideUnderLock } from './decision-lock.js';
 import { parseInput } from './load.js';
 import { assertTransition } from './states.js';
 import type { RequestView } from './view.js';
@@ -21,13 +21,20 @@ export const DenyRequestInput = z
   .strict();
 
 /** Denies a PENDING request; invariant: only someone who could approve it may deny it. */
-export async function denyRequest(deps: CoreDeps, actor: Actor, input: unknown): Promise<RequestView> {
+export async function denyRequest(
+  deps: CoreDeps,
+  actor: Actor,
+  input: unknown,
+  opts: DecideOptions = {},
+): Promise<RequestView> {
   if (decidableTiers(actor).length === 0)
     throw new AppError('FORBIDDEN', 'this identity may not deny requests');
   const v = parseInput(DenyRequestInput, input);
   const { decidedBy, checkedTier } = await authorizeDecision(deps, actor, v.id, 'deny');
   const reasoning = decisionReasoning(actor, v.reasoning, v.reason);
   const row = await decideUnderLock(deps, actor, v.id, 'deny', checkedTier, async (tx, cur, now) => {
+    const refused = await opts.locked?.(tx, cur, now);
+    if (refused) return refused;
     assertTransition(cur.state, 'REJECTED', cur.id);
     const r = await updateRequest(
       tx,

@@ -172,6 +172,7 @@ async function decide(
       quorum: {
         approvalsRequired: approval.approvalsRequired ?? 1,
         approverGroups: approval.approverGroups ?? [],
+        stepUp: approval.stepUp ?? false,
       },
       ceilingSeconds: ceiling.seconds,
       decidedBy: [...new Set([...eligibility.decidedBy, ...approval.decidedBy])],

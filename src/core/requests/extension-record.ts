@@ -64,6 +64,7 @@ export async function recordExtension(
     approverTier: tier,
     approvalsRequired: a.quorum.approvalsRequired,
     approverGroups: a.quorum.approverGroups,
+    stepUp: a.quorum.stepUp ?? false,
     createdAt: now,
     updatedAt: now,
     pendingExpiresAt: immediate ? null : pendingUntil,
@@ -108,6 +109,7 @@ export async function recordExtension(
       approver_tier: tier,
       ...(a.quorum.approvalsRequired > 1 ? { approvals_required: a.quorum.approvalsRequired } : {}),
       ...(a.quorum.approverGroups.length ? { approver_groups: a.quorum.approverGroups } : {}),
+      ...(a.quorum.stepUp ? { step_up: true } : {}),
       reason: a.v.reason,
     },
   });

@@ -38,6 +38,8 @@ export interface RequestView {
   approvals_required: number;
   /** An approver must be in one of these groups; empty: no group restriction. */
   approver_groups: string[];
+  /** Approving needs a fresh IdP sign-in, not a Slack click (ADR 0050); fixed at creation. */
+  step_up: boolean;
   /** Who has approved so far, counting toward approvals_required (one per person, oldest first). */
   approved_by: string[];
   approvals: ApprovalView[];
@@ -96,6 +98,7 @@ export function toRequestView(r: RequestRow, approvals: readonly ApprovalRow[] =
     approver_tier: r.approverTier,
     approvals_required: r.approvalsRequired,
     approver_groups: [...r.approverGroups],
+    step_up: r.stepUp,
     approved_by: countedApprovals(approvals).map((a) => a.actorIdentity),
     approvals: approvals.map((a) => ({
       approver: a.actorIdentity,

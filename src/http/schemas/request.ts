@@ -40,6 +40,10 @@ export const ElevationRequest = z
     approver_groups: z.array(z.string()).openapi({
       description: 'an approver must be in one of these groups to decide; empty: no group restriction',
     }),
+    step_up: z.boolean().optional().openapi({
+      description:
+        'approving needs a fresh IdP sign-in (auth_time within approvals.step_up_max_age_seconds); a Slack click gets a sign-in link instead (ADR 0050)',
+    }),
     approved_by: z.array(z.string()).openapi({
       description: 'who has approved so far, one per person (an agent counts for its owner), oldest first',
       example: ['alice@example.com'],

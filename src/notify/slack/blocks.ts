@@ -54,7 +54,8 @@ export function progress(v: RequestView): string {
 
 function routing(v: RequestView): string {
   const groups = v.approver_groups.length ? `, approvers in ${v.approver_groups.join(' or ')}` : '';
-  return `Routing: ${v.approver_tier} approval${groups} · ${progress(v)}`;
+  const stepUp = v.step_up ? ' · step-up: Approve asks for a fresh sign-in' : '';
+  return `Routing: ${v.approver_tier} approval${groups} · ${progress(v)}${stepUp}`;
 }
 
 /** An escalating AI reviewer's comment and the string fields of its reasoning (first few). */

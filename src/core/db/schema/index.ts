@@ -10,3 +10,4 @@ export { principals } from './principals.js';
 export { requests } from './requests.js';
 export { siemCursors } from './siem-cursors.js';
 export { slackMessages } from './slack-messages.js';
+export { stepUpLinks } from './step-up-links.js';

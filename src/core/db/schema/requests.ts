@@ -46,6 +46,8 @@ export const requests = pgTable(
     approvalsRequired: integer('approvals_required').notNull().default(1),
     /** Groups an approver must be in (one of) to decide; empty: no group restriction. Fixed at creation. */
     approverGroups: jsonb('approver_groups').$type<string[]>().notNull().default([]),
+    /** An approval needs a fresh IdP sign-in (ADR 0050); fixed by the approval policy at creation. */
+    stepUp: boolean('step_up').notNull().default(false),
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
     pendingExpiresAt: ts('pending_expires_at'),

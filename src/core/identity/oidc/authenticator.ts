@@ -87,6 +87,10 @@ export function createOidcVerifier(
         throw classify(e, unavailable);
       }
       const actor = oidcActor(config, oidc, payload);
+      // Only auth_time says when the person signed in: iat of an access token refreshed an hour
+      // after sign-in is fresh while the sign-in is not (ADR 0050).
+      if (typeof payload.auth_time === 'number' && Number.isFinite(payload.auth_time))
+        actor.authTime = payload.auth_time;
       // After the identity: a token that names nobody is a 401, one that names someone but lacks
       // the scope is that person's 403 (and, like every refused token, never cached).
       assertScopes(payload, oidc.required_scopes ?? []);
