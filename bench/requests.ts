@@ -15,8 +15,10 @@
  * production settings: bearer tokens from an OIDC issuer (the in-process oidc-provider, JWKS over
  * HTTP), a TLS listener (a private CA's server certificate, as `jitsudod init --tls` makes) and
  * PostgreSQL — once with TLS and once on plain loopback HTTP, so TLS's own cost is the ratio of the two.
- * Usage: npx tsx bench/requests.ts [requests per level] [concurrency levels, e.g. 8,32] [--production]
- * (`--production`: PostgreSQL only, dev mode beside the production runs; no PGlite, no replicas.)
+ * Usage: npx tsx bench/requests.ts [requests per level] [concurrency levels, e.g. 8,32] [--production | --replicas=1,2,3]
+ * (`--production`: PostgreSQL only, dev mode beside the production runs; no PGlite, no replicas.
+ * `--replicas=1,2,3`: PostgreSQL only, N jitsudod processes on one database at each concurrency
+ * level, for each N given; nothing else.)
  */
 
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -33,12 +35,18 @@ import { percentile, pgliteDb, pgServerUrl } from './support/databases.js';
 import { BenchClient } from './support/http-client.js';
 
 const ONLY_PRODUCTION = process.argv.includes('--production');
+/** `--replicas=1,2,3`: PostgreSQL only, just the replica runs at those counts (docs/scaling.md). */
+const REPLICAS = process.argv
+  .find((a) => a.startsWith('--replicas='))
+  ?.slice('--replicas='.length)
+  .split(',')
+  .map(Number);
 const positional = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const N = Number(positional[0] ?? 3000);
 const LEVELS = (positional[1] ?? '8,32').split(',').map(Number);
-if (!(N > 0) || LEVELS.some((c) => !(c > 0))) {
+if (!(N > 0) || LEVELS.some((c) => !(c > 0)) || REPLICAS?.some((r) => !(r > 0 && r <= 16))) {
   console.error(
-    'usage: npx tsx bench/requests.ts [requests per level] [concurrency levels, e.g. 8,32] [--production]',
+    'usage: npx tsx bench/requests.ts [requests per level] [concurrency levels, e.g. 8,32] [--production | --replicas=1,2,3]',
   );
   process.exit(2);
 }
@@ -254,11 +262,13 @@ async function stop(child: ChildProcess): Promise<void> {
 }
 
 /**
- * Two jitsudod processes on one PostgreSQL database (how platform teams run it), the client's
- * workers split between them: both append to the one audit chain. On this 2-core machine the two
- * servers also compete for the same cores, so this is a floor for what replicas achieve.
+ * `count` jitsudod processes on one PostgreSQL database (how platform teams run it), the client's
+ * workers split between them: all append to the one audit chain. On a 2-core machine the servers
+ * also compete for the same cores with the database and this client, so this is a floor for what
+ * replicas achieve. Prints one line per concurrency level, with the audit chain lock's share.
  */
-async function replicas(databaseUrl: string, count: number, c: number): Promise<void> {
+async function replicas(databaseUrl: string, count: number, levels: readonly number[]): Promise<void> {
+  const c = Math.max(...levels);
   const started = await Promise.all(Array.from({ length: count }, () => startServer(databaseUrl)));
   const targets: Target[] = [];
   try {
@@ -271,16 +281,70 @@ async function replicas(databaseUrl: string, count: number, c: number): Promise<
       });
     }
     await load(targets, Math.min(500, N), c);
-    const r = await load(targets, N, c, 'postgres');
-    const audit = await verifyAudit(started[0]!, targets[0]!.client);
-    console.log(
-      `postgres ×${count} replicas C=${c} ${Math.round(r.rps)} req/s, p50 ${percentile(r.lat, 50).toFixed(1)} ms, ` +
-        `p99 ${percentile(r.lat, 99).toFixed(1)} ms; CPU per request: servers ${ms(r.cpu.server)} ms, database ${ms(r.cpu.db)} ms; ${audit}`,
-    );
+    for (const level of levels) {
+      const watch = await watchChainLock(databaseUrl);
+      const r = await load(targets, N, level, 'postgres');
+      const lock = await watch.stop();
+      const elapsedMs = (N / r.rps) * 1000;
+      const hold = (lock.heldShare * elapsedMs) / Math.max(1, lock.batches);
+      console.log(
+        `postgres ×${count} replicas C=${level} ${Math.round(r.rps)} req/s, p50 ${percentile(r.lat, 50).toFixed(1)} ms, ` +
+          `p99 ${percentile(r.lat, 99).toFixed(1)} ms; CPU per request: servers ${ms(r.cpu.server)} ms, database ${ms(r.cpu.db)} ms; ` +
+          `chain lock held ${(lock.heldShare * 100).toFixed(0)} % of ${lock.samples} samples, ${lock.waiters.toFixed(2)} waiting on average, ` +
+          `${lock.batches} appends of ${(lock.rows / Math.max(1, lock.batches)).toFixed(1)} rows, ~${hold.toFixed(2)} ms held per append; ` +
+          `load ${loadAverage()}`,
+      );
+    }
+    console.log(`postgres ×${count} replicas ${await verifyAudit(started[0]!, targets[0]!.client)}`);
   } finally {
     for (const t of targets) t.client.close();
     await Promise.all(started.map((s) => stop(s.child)));
   }
+}
+
+/** The audit chain's advisory lock (AUDIT_LOCK_KEY = 7_244_315_001) as pg_locks shows a bigint key. */
+const CHAIN_LOCK = `locktype = 'advisory' and classid = ${Math.floor(7_244_315_001 / 2 ** 32)} and objid = ${7_244_315_001 % 2 ** 32} and objsubid = 1`;
+
+/**
+ * Samples pg_locks every few ms while a load runs: the share of samples in which a transaction holds
+ * the audit chain lock (its utilisation: at 100 % the chain is the bottleneck whatever else scales)
+ * and how many wait for it; afterwards, from the rows appended meanwhile, how many appends (distinct
+ * inserting transactions, xmin) carried them. Held share × elapsed ÷ appends ≈ hold time per append.
+ */
+async function watchChainLock(databaseUrl: string) {
+  const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+  const [top] = await sql<{ head: string }[]>`select coalesce(max(id), 0)::text as head from audit_events`;
+  const head = top!.head;
+  let samples = 0;
+  let held = 0;
+  let waiting = 0;
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const [r] = await sql.unsafe<{ g: number; w: number }[]>(
+        `select count(*) filter (where granted)::int as g, count(*) filter (where not granted)::int as w from pg_locks where ${CHAIN_LOCK}`,
+      );
+      samples++;
+      if (r!.g > 0) held++;
+      waiting += r!.w;
+      await new Promise((res) => setTimeout(res, 5));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      const [b] = await sql<{ batches: number; rows: number }[]>`
+        select count(distinct xmin::text)::int as batches, count(*)::int as rows from audit_events where id > ${head}::bigint`;
+      await sql.end();
+      return {
+        samples,
+        heldShare: held / Math.max(1, samples),
+        waiters: waiting / Math.max(1, samples),
+        ...b!,
+      };
+    },
+  };
 }
 
 const FLOOR_DDL = [
@@ -398,7 +462,7 @@ async function production(databaseUrl: string, floorRps: (c: number) => Promise<
 console.log(
   `requests benchmark: auto-approved create over HTTP, ${N} requests at each concurrency (${LEVELS.join(', ')}); load ${loadAverage()}`,
 );
-if (!ONLY_PRODUCTION)
+if (!ONLY_PRODUCTION && !REPLICAS)
   await run('pglite', undefined, async (c) => {
     const b = await pgliteDb({ onDisk: true }); // like the server's data dir; migrated, so the floor tables copy the real ones
     const pg = b.pglite!;
@@ -438,9 +502,19 @@ if (server) {
     return rps;
   };
   try {
-    await run('postgres', u.toString(), pgFloor); // dev mode: the figures the production ones sit beside
-    if (!ONLY_PRODUCTION) await replicas(u.toString(), 2, Math.max(...LEVELS));
-    await production(u.toString(), pgFloor);
+    if (REPLICAS) {
+      // Migrate once (a single server start), then each count on the same database, then the floor.
+      await stop((await startServer(u.toString())).child);
+      for (const count of REPLICAS) await replicas(u.toString(), count, LEVELS);
+      for (const c of LEVELS)
+        console.log(
+          `postgres floor C=${c} ${Math.round(await pgFloor(c))} req/s (the same SQL, driver direct)`,
+        );
+    } else {
+      await run('postgres', u.toString(), pgFloor); // dev mode: the figures the production ones sit beside
+      if (!ONLY_PRODUCTION) await replicas(u.toString(), 2, [Math.max(...LEVELS)]);
+      await production(u.toString(), pgFloor);
+    }
   } finally {
     await admin.unsafe(`drop database if exists ${name} with (force)`);
     await admin.end();
