@@ -1,7 +1,7 @@
 /**
  * The `jitsudo` package: embed the broker in your own service (`createJitsudo`) — the typed HTTP
- * client is the separate entry `jitsudo/client`. Consumed as TypeScript through tsx (no build
- * step; docs/adr/0006-package-consumed-as-typescript.md).
+ * client is the separate entry `jitsudo/client`. Shipped as JavaScript built by tsc into dist/, with
+ * declarations (docs/adr/0051-package-built-to-dist.md).
  */
 export type { Actor } from './core/actor.js';
 export { type Config, type ConfigInput, loadConfig, parseConfig } from './core/config.js';
