@@ -4,8 +4,8 @@
  * values (NUL, unpaired surrogates, bidi, huge strings, odd numbers, extreme dates, forged ids and
  * page tokens, wrong types) in every parameter and field. Invariants: no 5xx and no MCP INTERNAL;
  * a refused call changes nothing (row counts of requests/agents/policies, audit chain head) — a
- * policy denial may only add its audit event; and no PostgreSQL data exception reaches the error
- * mappers' fallback (the boundary schemas refuse first). FUZZ_RUNS and FUZZ_SEED replay a run.
+ * policy denial may only add its audit event, a refused decision its `request.decision_refused`;
+ * and no PostgreSQL data exception reaches the error mappers' fallback (the boundary schemas refuse first). FUZZ_RUNS and FUZZ_SEED replay a run.
  */
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import fc from 'fast-check';
@@ -79,16 +79,23 @@ describe.each(testDatabases())('input fuzz on %s', (driver) => {
   const snap = async () => {
     const [r] = await h.sql(`select (select count(*) from requests) as requests,
       (select count(*) from agents) as agents, (select count(*) from policies) as policies,
-      (select count(*) from audit_events) as audit, (select hash from audit_events order by id desc limit 1) as head`);
+      (select count(*) from audit_events) as audit, (select coalesce(max(id), 0) from audit_events) as audit_max, (select hash from audit_events order by id desc limit 1) as head`);
     return Object.fromEntries(Object.entries(r!).map(([k, v]) => [k, String(v)]));
   };
-  /** Unchanged, except that a policy denial adds its audit event. */
-  const unchanged = (before: Json, after: Json, code: string | undefined, label: string) => {
-    if (code === 'POLICY_DENIED') {
-      const { audit: _a, head: _h, ...rest } = before;
-      const { audit: _b, head: _i, ...restAfter } = after;
-      expect(restAfter, label).toEqual(rest);
-    } else expect(after, label).toEqual(before);
+  /**
+   * Unchanged, except for the audit rows a refusal writes on purpose: a policy denial's event, and
+   * `request.decision_refused` for a refused approve/deny/escalate (ADR 0047) — nothing else.
+   */
+  const unchanged = async (before: Json, after: Json, code: string | undefined, label: string) => {
+    const { audit: _a, audit_max: _m, head: _h, ...rest } = before;
+    const { audit: _b, audit_max: _n, head: _i, ...restAfter } = after;
+    expect(restAfter, label).toEqual(rest);
+    if (after.head === before.head) return;
+    const added = await h.sql(
+      `select action from audit_events where id > ${Number(before.audit_max)} order by id`,
+    );
+    const allowed = code === 'POLICY_DENIED' ? null : ['request.decision_refused'];
+    if (allowed) for (const a of added) expect(allowed, `${label}: audit ${a.action}`).toContain(a.action);
   };
 
   /** Fresh requests to aim at: one PENDING for a person, one PENDING AI review, one ACTIVE each. */
@@ -251,7 +258,7 @@ describe.each(testDatabases())('input fuzz on %s', (driver) => {
           });
           count(`http ${r.status}`);
           expect(r.status, `${label} → ${r.text.slice(0, 300)}`).toBeLessThan(500);
-          if (r.status >= 400) unchanged(before, await snap(), r.body?.error?.code, label);
+          if (r.status >= 400) await unchanged(before, await snap(), r.body?.error?.code, label);
         },
         // The fixed hostile values go in as admin, who gets furthest.
         (s) => ({ ...s, token: 'admin' as const }),
@@ -292,7 +299,7 @@ describe.each(testDatabases())('input fuzz on %s', (driver) => {
             const code = r.isError ? errorOf(r).code : 'ok';
             count(`mcp ${code}`);
             expect(code, label).not.toBe('INTERNAL');
-            if (r.isError) unchanged(before, await snap(), code, label);
+            if (r.isError) await unchanged(before, await snap(), code, label);
           },
         );
       }
