@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import pino, { type Logger } from 'pino';
+import type { Actor } from '../../src/core/actor.js';
 import { parseConfig } from '../../src/core/config.js';
 import { type Core, createCore } from '../../src/core/create-core.js';
 import { deriveServerKeys } from '../../src/core/crypto/secrets.js';
@@ -34,7 +35,7 @@ export interface Jitsudod {
   rows(q: string): Promise<Record<string, unknown>[]>;
   humanToken(email: string, groups?: string[]): Promise<string>;
   /** A registered agent (by `registrar(name)`) and its token. */
-  agent(name: string, owner: string): Promise<{ token: string; identity: string }>;
+  agent(name: string, owner: string): Promise<{ token: string; actor: Actor }>;
   close(): Promise<void>;
 }
 
@@ -95,7 +96,15 @@ export async function startJitsudod(
         owner,
         scopes: ['requester'],
       });
-      return { token, identity: agent.identity };
+      const actor: Actor = {
+        identity: agent.identity,
+        kind: 'agent',
+        groups: [],
+        agent: { id: agent.id, name: agent.name, owner: agent.owner, createdBy: agent.created_by },
+        scopes: agent.scopes,
+        isAdmin: false,
+      };
+      return { token, actor };
     },
     async close() {
       await served.close();

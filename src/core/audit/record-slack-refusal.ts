@@ -13,13 +13,18 @@ import type { RefusalLimiter } from './refusal-limiter.js';
 
 export const SLACK_INTERACTION_REFUSED = 'slack.interaction_refused';
 
-/** Why Slack's request was refused; the first four come before anyone is identified. */
+/**
+ * Why Slack's request was refused: the first four before anyone is identified; `unknown_user` a
+ * Slack user naming no jitsudo person; `may_not_decide` a person core answered NOT_FOUND (a request
+ * they may not decide is hidden from them, and core audits no hidden request: ADR 0047).
+ */
 export const SlackRefusalReason = z.enum([
   'missing_signature',
   'bad_signature',
   'stale_timestamp',
   'replayed',
   'unknown_user',
+  'may_not_decide',
 ]);
 export type SlackRefusalReason = z.infer<typeof SlackRefusalReason>;
 
@@ -36,6 +41,8 @@ export const SlackRefusal = z
       .regex(/^[A-Za-z0-9_]{1,64}$/)
       .optional(),
     attempted: z.enum(['approve', 'deny']).optional(),
+    /** The jitsudo person the Slack user is (may_not_decide). */
+    identity: z.string().min(1).max(320).optional(),
   })
   .strict();
 export type SlackRefusal = z.infer<typeof SlackRefusal>;
@@ -53,21 +60,23 @@ export async function recordSlackRefusal(
 ): Promise<boolean> {
   const r = SlackRefusal.parse(input);
   // Signature failures carry nothing trustworthy: who and what are recorded only once Slack vouched.
-  const verified = r.reason === 'unknown_user';
+  const verified = r.reason === 'unknown_user' || r.reason === 'may_not_decide';
+  const person = r.reason === 'may_not_decide' ? r.identity : undefined;
   const admitted = limiter.admit(r.reason, deps.now().getTime());
   if (!admitted.write) return false;
   const { windowMs, perWindow } = limiter.limits;
   try {
     await transact(deps, (tx) =>
       audit(tx, {
-        actor: verified && r.slackUserId ? `slack:${r.slackUserId}` : 'slack:unverified',
-        actorKind: verified ? 'slack_user' : 'unauthenticated',
+        actor: person ?? (verified && r.slackUserId ? `slack:${r.slackUserId}` : 'slack:unverified'),
+        actorKind: person ? 'human' : verified ? 'slack_user' : 'unauthenticated',
         action: SLACK_INTERACTION_REFUSED,
         outcome: 'denied',
         ...(verified && r.requestId ? { requestId: r.requestId } : {}),
         details: {
           reason: r.reason,
           ...(verified && r.attempted ? { attempted: r.attempted } : {}),
+          ...(person && r.slackUserId ? { slack_user: r.slackUserId } : {}),
           // Refusals of this reason not written as rows since the last one (the bound).
           suppressed: admitted.suppressed,
           bound: { rows: perWindow, window_seconds: windowMs / 1000 },

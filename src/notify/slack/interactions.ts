@@ -78,6 +78,18 @@ export class SlackInteractions {
         await this.#d.verbs.approveRequest(actor, { id: a.requestId, comment: 'approved in Slack' });
       else await this.#d.verbs.denyRequest(actor, { id: a.requestId, reason: 'denied in Slack' });
     } catch (e) {
+      // Core hides a request this person may not decide (NOT_FOUND) and audits nothing for it; the
+      // click came from our own message, so the attempt is audited here, bounded (ADR 0056).
+      if (e instanceof AppError && e.code === 'NOT_FOUND')
+        await this.#d
+          .refused?.({
+            reason: 'may_not_decide',
+            identity: actor.identity,
+            slackUserId: a.slackUserId,
+            requestId: a.requestId,
+            attempted: a.kind,
+          })
+          .catch((err) => this.#d.log.error({ err_name: (err as Error)?.name }, 'slack refusal not audited'));
       // AppError messages are written to be shown to the caller; anything else is not.
       const why = e instanceof AppError ? e.message : 'jitsudo could not record it; try again or use the CLI';
       if (!(e instanceof AppError) || e.code === 'INTERNAL')
