@@ -38,6 +38,7 @@ import { registerPrincipalRoutes } from './routes/principals.js';
 import { registerProtectedResourceRoutes } from './routes/protected-resource.js';
 import { registerRequestRoutes } from './routes/requests.js';
 import { registerSlackRoutes, type SlackRouteOptions } from './routes/slack.js';
+import { registerStepUpRoutes, type StepUpRouteOptions } from './routes/step-up.js';
 import { createRouter } from './validation.js';
 
 export const API_PREFIX = '/api/v1alpha1';
@@ -64,6 +65,8 @@ export interface AppOptions {
   bodyLimitBytes?: number;
   /** Slack's interactivity endpoint, POST /slack/interactions (ADR 0048); absent: not mounted. */
   slack?: SlackRouteOptions;
+  /** The step-up confirmation pages under /step-up (ADR 0050); absent: not mounted. */
+  stepUp?: StepUpRouteOptions;
   /** The MCP endpoint at /mcp (on by default); `wait` tunes wait_for_request (tests shorten it). */
   mcp?: false | McpAppOptions;
 }
@@ -126,6 +129,8 @@ export function createApp(opts: AppOptions): OpenAPIHono<HonoEnv> {
   if (opts.protectedResource) registerProtectedResourceRoutes(app, opts.protectedResource);
   // Authenticated by Slack's signature, not a bearer token: outside the API router.
   if (opts.slack) registerSlackRoutes(app, opts.slack);
+  // A browser's pages, authenticated by a fresh IdP sign-in: outside the API router too.
+  if (opts.stepUp) registerStepUpRoutes(app, opts.stepUp);
   // Registered before the bearer check: the dev-token endpoint is how a token is obtained at all.
   const pub = createRouter();
   if (opts.devTokens) registerDevTokenRoute(pub, opts.devTokens);

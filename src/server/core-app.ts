@@ -10,6 +10,7 @@ import { createAuthenticator, protectedResource } from '../core/identity/index.j
 import { createApp } from '../http/app.js';
 import { clientCertificateActor } from '../http/middleware/client-certificate.js';
 import { slackRoute } from '../notify/slack/index.js';
+import { stepUpLinks, stepUpRoute } from './step-up-route.js';
 import { httpVerbs } from './verbs.js';
 
 /** The app for `core`; invariant: every route calls this core's verbs with this core's keys. */
@@ -23,7 +24,8 @@ export function coreApp(core: Core, log: Logger): ReturnType<typeof createApp> {
       'auth.oidc.audience is not an https URL: MCP clients cannot discover how to sign in (ADR 0043)',
     );
   const verbs = httpVerbs(core);
-  const slack = slackRoute(core.deps, verbs, log);
+  const slack = slackRoute(core.deps, verbs, log, undefined, stepUpLinks(core.deps));
+  const stepUp = stepUpRoute(core.deps);
   return createApp({
     verbs,
     authenticator: createAuthenticator({
@@ -42,6 +44,7 @@ export function coreApp(core: Core, log: Logger): ReturnType<typeof createApp> {
       : undefined,
     protectedResource: resource,
     ...(slack ? { slack } : {}),
+    ...(stepUp ? { stepUp } : {}),
     authConfig: {
       mode: config.auth.mode,
       issuer: config.auth.oidc?.issuer,

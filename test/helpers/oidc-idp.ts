@@ -27,6 +27,9 @@ export const CLI_CLIENT_ID = 'jitsudo-cli';
 export const MACHINE_CLIENT_ID = 'jitsudo-machine';
 export const MACHINE_CLIENT_SECRET = 'machine-secret-for-tests-only-0123456789';
 export const DEFAULT_AUDIENCE = 'https://jitsudo.test/api';
+/** The confidential web client of `StartIdpOptions.webRedirectUris` (jitsudod's step-up pages). */
+export const WEB_CLIENT_ID = 'jitsudo-web';
+export const WEB_CLIENT_SECRET = 'web-secret-for-tests-only-0123456789abcdef';
 
 export interface IdpAccount {
   email?: string;
@@ -131,6 +134,11 @@ export interface StartIdpOptions {
   deviceInterval?: number;
   /** Lifetime (s) of a device code (its `expires_in`); oidc-provider's default is 600. */
   deviceCodeTtl?: number;
+  /**
+   * Registers `jitsudo-web` (confidential, authorization_code + PKCE, client_secret_basic) with these
+   * redirect URIs, and puts scope claims (email, groups) into ID tokens as jitsudod's step-up reads them.
+   */
+  webRedirectUris?: string[];
 }
 
 /** Starts the IdP; call `stop()` in afterAll. */
@@ -172,6 +180,18 @@ export async function startOidcIdp(opts: StartIdpOptions = {}): Promise<OidcIdp>
           response_types: ['code'],
           redirect_uris: ['http://127.0.0.1/callback'],
         },
+        ...(opts.webRedirectUris
+          ? [
+              {
+                client_id: WEB_CLIENT_ID,
+                client_secret: WEB_CLIENT_SECRET,
+                token_endpoint_auth_method: 'client_secret_basic' as const,
+                grant_types: ['authorization_code'],
+                response_types: ['code' as const],
+                redirect_uris: opts.webRedirectUris,
+              },
+            ]
+          : []),
         {
           client_id: MACHINE_CLIENT_ID,
           client_secret: MACHINE_CLIENT_SECRET,
@@ -182,6 +202,7 @@ export async function startOidcIdp(opts: StartIdpOptions = {}): Promise<OidcIdp>
         },
       ],
       claims: { openid: ['sub'], email: ['email', 'email_verified'], groups: ['groups'] },
+      ...(opts.webRedirectUris ? { conformIdTokenClaims: false } : {}),
       scopes: ['openid', 'offline_access', 'email', 'groups', 'jitsudo'],
       findAccount: async (_ctx, id) => {
         const a = accounts.get(id);

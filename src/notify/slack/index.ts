@@ -8,7 +8,7 @@ import { AppError } from '../../core/errors.js';
 import type { SlackRouteOptions } from '../../http/routes/slack.js';
 import type { Sink } from '../sink.js';
 import { slackClient, slackSecrets } from './client.js';
-import { SLACK_ACTIONS, SlackInteractions } from './interactions.js';
+import { SLACK_ACTIONS, type SlackInteractionDeps, SlackInteractions } from './interactions.js';
 import { SLACK_SINK_NAME, SlackSink } from './sink.js';
 
 export { SLACK_ACTIONS, SlackInteractions } from './interactions.js';
@@ -37,6 +37,8 @@ export function slackRoute(
   verbs: { approveRequest: Decide; denyRequest: Decide },
   log: Logger,
   limits?: Partial<RefusalLimits>,
+  /** Step-up links for Approve on step_up requests (ADR 0050; src/server/step-up-route.ts). */
+  stepUp?: SlackInteractionDeps['stepUp'],
 ): SlackRouteOptions | undefined {
   const s = deps.config.notifications.slack;
   if (!s) return undefined;
@@ -50,6 +52,7 @@ export function slackRoute(
     log,
     cacheSeconds: s.user_cache_seconds,
     refused,
+    ...(stepUp ? { stepUp } : {}),
   });
   return {
     signingSecret,

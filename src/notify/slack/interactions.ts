@@ -4,7 +4,8 @@
  * then approves or denies through the same core verb as every surface, as a human with no groups
  * (Slack cannot vouch for IdP groups: an approval that needs a group fails closed). A refusal is
  * told to the clicker alone (chat.postEphemeral); a decision updates the message through its
- * outbox event, like any other surface's decision.
+ * outbox event, like any other surface's decision. Approve on a step_up request decides nothing
+ * (a Slack click is no fresh sign-in, ADR 0050): the clicker gets a single-use link to sign in again.
  */
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
@@ -28,6 +29,14 @@ export interface SlackInteractionDeps {
   verbs: { approveRequest: Decide; denyRequest: Decide };
   log: Logger;
   cacheSeconds: number;
+  /** Step-up links (ADR 0050); absent: the pages are not configured and core refuses such clicks. */
+  stepUp?: {
+    issue(
+      actor: Actor,
+      input: { id: string; decision: 'approve' | 'review' },
+    ): Promise<{ token: string; expiresAt: Date } | null>;
+    url(token: string): string;
+  };
   /** Wall clock (ms) for the cache. */
   nowMs?: () => number;
   /** Audits a click by a Slack user who names no jitsudo person (bounded, ADR 0056). */
@@ -74,6 +83,11 @@ export class SlackInteractions {
       );
     }
     try {
+      if (a.kind === 'approve' && this.#d.stepUp) {
+        const link = await this.#d.stepUp.issue(actor, { id: a.requestId, decision: 'approve' });
+        if (link)
+          return this.#tell(a, stepUpText(this.#d.stepUp.url(link.token), link.expiresAt, a.requestId));
+      }
       if (a.kind === 'approve')
         await this.#d.verbs.approveRequest(actor, { id: a.requestId, comment: 'approved in Slack' });
       else await this.#d.verbs.denyRequest(actor, { id: a.requestId, reason: 'denied in Slack' });
@@ -121,4 +135,12 @@ export class SlackInteractions {
       this.#d.log.warn({ slack_error: slackErrorCode(e) }, 'slack chat.postEphemeral failed');
     }
   }
+}
+
+/** The private answer to an Approve click on a step_up request: the link, for the clicker only. */
+function stepUpText(url: string, expiresAt: Date, id: string): string {
+  return (
+    `Request ${id} needs a fresh sign-in to approve; nothing was recorded yet. ` +
+    `<${url}|Sign in and decide> — the link works once, only for you, until ${expiresAt.toISOString()}.`
+  );
 }

@@ -1,0 +1,85 @@
+/**
+ * The step-up pages (ADR 0050): minimal server-rendered HTML, no script, no style, every value
+ * escaped. Served with a CSP that allows nothing but posting forms back here, never framed, never
+ * cached.
+ */
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { AppErrorCode } from '../../core/errors.js';
+import type { RequestView } from '../../core/requests/view.js';
+import type { HonoEnv } from '../env.js';
+
+export const PAGE_CSP = "default-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+const esc = (s: string) =>
+  s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+
+/** The headers every step-up response carries (pages and redirects alike). */
+export function pageHeaders(c: Context<HonoEnv>): void {
+  c.header('Content-Security-Policy', PAGE_CSP);
+  c.header('X-Frame-Options', 'DENY');
+  c.header('Cache-Control', 'no-store');
+}
+
+function doc(title: string, body: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><meta name="referrer" content="no-referrer"><title>${esc(title)}</title></head><body><h1>${esc(title)}</h1>${body}</body></html>`;
+}
+
+export function page(
+  c: Context<HonoEnv>,
+  status: ContentfulStatusCode,
+  title: string,
+  text: string,
+): Response {
+  pageHeaders(c);
+  return c.html(doc(title, `<p>${esc(text)}</p>`), status);
+}
+
+const STATUS: Partial<Record<AppErrorCode, ContentfulStatusCode>> = {
+  VALIDATION: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  POLICY_DENIED: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  RATE_LIMITED: 429,
+  POLICY_ERROR: 503,
+  UNAVAILABLE: 503,
+  PROVIDER_ERROR: 502,
+};
+
+/** A refusal as a page: the AppError's message (written to be shown), its status. */
+export function errorPage(c: Context<HonoEnv>, code: AppErrorCode, message: string): Response {
+  const status = STATUS[code] ?? 500;
+  return page(c, status, status >= 500 ? 'Not available' : 'Not done', message);
+}
+
+const row = (k: string, v: string) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`;
+
+/** The request and the two decisions, each a POST carrying the CSRF token. */
+export function decisionPage(c: Context<HonoEnv>, v: RequestView, who: string, csrf: string): Response {
+  pageHeaders(c);
+  const table = `<table>${[
+    row('Request', v.id),
+    row('State', v.state),
+    row(
+      'Requester',
+      v.requester.agent
+        ? `agent ${v.requester.agent.name} (owner ${v.requester.agent.owner})`
+        : v.requester.identity,
+    ),
+    row('Provider', v.provider),
+    row('Role', v.role),
+    row('Scope', v.resource_scope || '-'),
+    row('Duration (s)', String(v.duration_seconds)),
+    row('Reason', v.reason),
+    row('Approvals', `${v.approved_by.length} of ${v.approvals_required}`),
+  ].join('')}</table>`;
+  const form = `<form method="post" action="/step-up/decide"><input type="hidden" name="csrf" value="${esc(csrf)}"><p><label>Comment <input type="text" name="comment" maxlength="1000"></label></p><p><button type="submit" name="decision" value="approve">Approve</button> <button type="submit" name="decision" value="deny">Deny</button></p></form>`;
+  return c.html(doc('Confirm your decision', `<p>Signed in as ${esc(who)}.</p>${table}${form}`), 200);
+}
