@@ -11,7 +11,7 @@ function setPath(target: Record<string, any>, path: string[], value: unknown): v
 }
 
 /** Env variables that map onto config keys. Anything else starting with JITSUDOD_ is rejected. */
-const ENV_KEYS: Record<string, { path: string[]; parse?: (s: string) => unknown }> = {
+export const ENV_KEYS: Record<string, { path: string[]; parse?: (s: string) => unknown }> = {
   JITSUDOD_HTTP_ADDR: { path: ['http', 'addr'] },
   JITSUDOD_MODE: { path: ['mode'] },
   JITSUDOD_TLS_CERT_FILE: { path: ['tls', 'cert_file'] },
@@ -49,6 +49,10 @@ const ENV_KEYS: Record<string, { path: string[]; parse?: (s: string) => unknown 
   },
   JITSUDOD_MCP_MAX_CONCURRENT_WAITS: { path: ['mcp', 'max_concurrent_waits'], parse: Number },
   JITSUDOD_MCP_MAX_CONCURRENT_CALLS: { path: ['mcp', 'max_concurrent_calls'], parse: Number },
+  JITSUDOD_SHUTDOWN_TIMEOUT_SECONDS: { path: ['http', 'shutdown_timeout_seconds'], parse: Number },
+  JITSUDOD_METRICS_ENABLED: { path: ['metrics', 'enabled'], parse: (s) => s === 'true' || s === '1' },
+  JITSUDOD_METRICS_ADDR: { path: ['metrics', 'addr'] },
+  JITSUDOD_METRICS_BEARER_TOKEN_FILE: { path: ['metrics', 'bearer_token_file'] },
 };
 const IGNORED_ENV = new Set(['JITSUDOD_CONFIG']);
 

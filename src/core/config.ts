@@ -9,6 +9,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { applyEnv } from './config-env.js';
 import { AppError } from './errors.js';
+import { METRICS_DEFAULTS, MetricsConfig } from './metrics/config.js';
 import { NOTIFICATIONS_DEFAULTS, NotificationsConfig } from './outbox/config.js';
 import { APPROVALS_DEFAULTS, ApprovalsConfig } from './step-up/config.js';
 
@@ -68,9 +69,23 @@ export const ConfigSchema = z
           .url()
           .refine((u) => /^https?:$/.test(new URL(u).protocol), 'must be an http(s) URL')
           .optional(),
+        shutdown_timeout_seconds: z
+          .number()
+          .int()
+          .min(0)
+          .max(600)
+          .default(10)
+          .describe(
+            'On SIGTERM: how long requests in flight and background work may take to finish before they are cut.',
+          ),
       })
       .strict()
-      .default({ addr: '127.0.0.1:8080', behind_tls_proxy: false, trusted_proxies: [] }),
+      .default({
+        addr: '127.0.0.1:8080',
+        behind_tls_proxy: false,
+        trusted_proxies: [],
+        shutdown_timeout_seconds: 10,
+      }),
     /** TLS on the listener; files are re-read when they change. */
     tls: z
       .object({
@@ -317,6 +332,8 @@ export const ConfigSchema = z
     approvals: ApprovalsConfig.default(APPROVALS_DEFAULTS),
     /** The outbox's delivery worker and sinks (ADR 0046). */
     notifications: NotificationsConfig.default(NOTIFICATIONS_DEFAULTS),
+    /** Prometheus metrics (ADR 0053). */
+    metrics: MetricsConfig.default(METRICS_DEFAULTS),
   })
   .strict();
 

@@ -20,6 +20,7 @@ import { type Database, type Driver, migrate, openDatabase } from './db/client.j
 import { GroupCommit } from './db/group-commit.js';
 import type { CoreDeps, PolicyHolder } from './deps.js';
 import { listEligibleAccess } from './eligible/list-eligible-access.js';
+import { type CoreObserver, observedPolicies, observedProviders } from './metrics/observer.js';
 import {
   applyPolicy,
   createPolicyStore,
@@ -65,6 +66,8 @@ export interface CreateCoreOptions {
   log?: Logger;
   /** Merge concurrent transactions into shared commits (default true; see db/group-commit.ts). */
   groupCommit?: boolean;
+  /** Told of policy evaluations and provider calls (metrics, ADR 0053). */
+  observer?: CoreObserver;
   /** Background factories, e.g. `sweeperBackground()` from src/sweeper. Started by start(). */
   background?: ReadonlyArray<(deps: CoreDeps) => Background>;
 }
@@ -145,8 +148,9 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
     if (ownsDb) await opened.close?.();
     throw e;
   }
-  const providers =
+  const registry =
     opts.providers instanceof ProviderRegistry ? opts.providers : new ProviderRegistry(opts.providers ?? []);
+  const providers = opts.observer ? observedProviders(registry, opts.observer) : registry;
   const now = opts.now ?? (() => new Date());
   const keys = opts.keys ?? loadOrCreateKeys(config);
   // Before anything appends (the policy store seeds with audit rows): every row gets the server MAC.
@@ -160,12 +164,13 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
       throw e;
     }
   }
+  const holder = store ?? holderOf(opts.policies!);
   const deps: CoreDeps = {
     db: opened.db,
     driver: opened.driver,
     config,
     keys,
-    policies: store ?? holderOf(opts.policies!),
+    policies: opts.observer ? observedPolicies(holder, opts.observer) : holder,
     providers,
     now,
     log,

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { ServerKeys } from './crypto/secrets.js';
 import type { Database, Driver, Transaction } from './db/client.js';
+import type { ClaimLedger } from './leases.js';
 import type { PolicySet } from './policy/types.js';
 import type { ProviderRegistry } from './providers/registry.js';
 
@@ -31,4 +32,6 @@ export interface CoreDeps {
    * (db/group-commit.ts); `keys` name the rows it locks. Absent: a plain transaction per call.
    */
   transact?: <T>(fn: (tx: Transaction) => Promise<T>, keys?: readonly string[]) => Promise<T>;
+  /** Notes the sweeper's claims so a stopping process can hand back what it did not finish (leases.ts). */
+  claims?: ClaimLedger;
 }

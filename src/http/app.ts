@@ -16,12 +16,14 @@ import { MCP_PATH, registerMcpRoute } from '../mcp/route.js';
 import type { HttpVerbs } from './core-port.js';
 import type { HonoEnv } from './env.js';
 import { errorResponse, mapError } from './errors.js';
+import type { HttpMetrics, MetricsEndpoint } from './metrics-port.js';
 import { authenticate } from './middleware/authenticate.js';
 import { bodyLimit } from './middleware/body-limit.js';
 import { loopbackHostOnly } from './middleware/loopback-host.js';
 import { allowedOrigin } from './middleware/origin.js';
 import { requestId } from './middleware/request-id.js';
 import { requestLog } from './middleware/request-log.js';
+import { requestMetrics } from './middleware/request-metrics.js';
 import { noStore, securityHeaders } from './middleware/security-headers.js';
 import { registerAdminRoutes } from './routes/admin.js';
 import { registerAgentRoutes } from './routes/agents.js';
@@ -33,6 +35,7 @@ import {
   registerWhoamiRoute,
 } from './routes/auth.js';
 import { registerHealthRoutes } from './routes/health.js';
+import { registerMetricsRoute } from './routes/metrics.js';
 import { registerPolicyRoutes } from './routes/policies.js';
 import { registerPrincipalRoutes } from './routes/principals.js';
 import { registerProtectedResourceRoutes } from './routes/protected-resource.js';
@@ -69,6 +72,10 @@ export interface AppOptions {
   stepUp?: StepUpRouteOptions;
   /** The MCP endpoint at /mcp (on by default); `wait` tunes wait_for_request (tests shorten it). */
   mcp?: false | McpAppOptions;
+  /** Request and MCP tool latencies go here (ADR 0053). */
+  metrics?: HttpMetrics;
+  /** Mounts GET /metrics on this app (absent: served elsewhere or not at all). */
+  metricsEndpoint?: MetricsEndpoint;
 }
 
 export interface McpAppOptions {
@@ -104,6 +111,7 @@ export function createApp(opts: AppOptions): OpenAPIHono<HonoEnv> {
       return next();
     });
   app.use('*', requestLog(log));
+  if (opts.metrics) app.use('*', requestMetrics(opts.metrics));
   if (opts.devTokens) app.use('*', loopbackHostOnly());
   app.use(
     '*',
@@ -120,6 +128,7 @@ export function createApp(opts: AppOptions): OpenAPIHono<HonoEnv> {
     version: opts.version ?? PACKAGE_VERSION,
     ready: opts.ready ?? (async () => {}),
   });
+  if (opts.metricsEndpoint) registerMetricsRoute(app, opts.metricsEndpoint);
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
@@ -161,6 +170,7 @@ export function createApp(opts: AppOptions): OpenAPIHono<HonoEnv> {
       log,
       wait: opts.mcp?.wait,
       limits: opts.mcp?.limits,
+      observeTool: opts.metrics?.observeTool,
     });
   }
   return app;

@@ -44,4 +44,6 @@ export interface McpContext {
   limiter: CallLimiter;
   /** Aborted when the HTTP client goes away; long waits stop early. */
   signal?: AbortSignal;
+  /** Told how long each tool call took and whether it failed (metrics; labels: the tool name only). */
+  observeTool?: (tool: string, seconds: number, ok: boolean) => void;
 }

@@ -63,9 +63,12 @@ export function registerTools(
       },
       async (args: unknown, extra: ToolExtra) => {
         let release: (() => void) | undefined;
+        const started = performance.now();
+        let ok = false;
         try {
           release = ctx.limiter.acquire(ctx.actor.identity, spec.waits === true);
           const r = await spec.run(ctx, args, extra);
+          ok = true;
           return {
             content: [{ type: 'text' as const, text: `${r.summary}\n${JSON.stringify(r.structured)}` }],
             structuredContent: r.structured as Record<string, unknown>,
@@ -74,6 +77,7 @@ export function registerTools(
           return toolError(e, ctx.log, spec.name);
         } finally {
           release?.();
+          ctx.observeTool?.(spec.name, (performance.now() - started) / 1000, ok);
         }
       },
     );

@@ -29,6 +29,8 @@ export interface McpRouteOptions {
   wait?: Partial<WaitOptions>;
   /** Per-principal caps on calls in flight (config `mcp.max_concurrent_*`). */
   limits?: Partial<McpLimits>;
+  /** Tool call latency and outcome, for metrics. */
+  observeTool?: (tool: string, seconds: number, ok: boolean) => void;
 }
 
 /** The bearer token of the request; throws UNAUTHENTICATED (→ 401 with WWW-Authenticate). */
@@ -80,8 +82,18 @@ export function registerMcpRoute(app: Hono<any>, opts: McpRouteOptions): void {
         -32600,
         'Invalid Request: JSON-RPC batches are not supported; send one message per POST',
       );
+    // The request's logger (it carries the request id) when the app set one.
+    const reqLog: Logger = c.get('log') ?? log;
     const server = createMcpServer(
-      { actor, verbs: opts.verbs, log, wait, limiter, signal: raw.signal },
+      {
+        actor,
+        verbs: opts.verbs,
+        log: reqLog,
+        wait,
+        limiter,
+        signal: raw.signal,
+        observeTool: opts.observeTool,
+      },
       opts.version,
     );
     const transport = new WebStandardStreamableHTTPServerTransport({

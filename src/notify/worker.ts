@@ -6,6 +6,7 @@
  */
 import { loggableError } from '../core/db/loggable-error.js';
 import type { CoreDeps } from '../core/deps.js';
+import { type DeliveryClaim, releaseDeliveryLeases } from '../core/leases.js';
 import {
   type ClaimedDelivery,
   claimForSink,
@@ -33,6 +34,8 @@ export class OutboxWorker {
   #loop: Promise<void> | undefined;
   #lastPrune = 0;
   #lastWarn = -Infinity;
+  /** Deliveries cut by stop() before their outcome was recorded, per sink: released at the end of stop(). */
+  readonly #unfinished = new Map<string, DeliveryClaim[]>();
 
   constructor(deps: CoreDeps, sinks: readonly Sink[]) {
     this.#deps = deps;
@@ -55,12 +58,25 @@ export class OutboxWorker {
     this.#loop = run();
   }
 
-  /** Stops polling, aborts deliveries in flight (their leases run out; nothing is lost) and waits. */
+  /**
+   * Stops polling, aborts deliveries in flight and waits; the deliveries it cut are made due again
+   * at once (ADR 0053), so another worker sends them now rather than after the lease. Nothing is lost
+   * either way: at least once.
+   */
   async stop(): Promise<void> {
     this.#stop.abort();
     clearTimeout(this.#timer);
     await this.#loop;
     await Promise.all(this.#pumps.values());
+    for (const [sink, claims] of this.#unfinished) {
+      this.#unfinished.delete(sink);
+      await releaseDeliveryLeases(this.#deps, sink, claims).catch((e) =>
+        this.#deps.log.warn(
+          { sink, err: loggableError(e) },
+          'outbox: releasing leases failed; they run out instead',
+        ),
+      );
+    }
   }
 
   /** One pass (tests and benches): fan out, then drain what each sink has due; waits for the sinks. */
@@ -126,7 +142,13 @@ export class OutboxWorker {
       if (result.ok && result.note) await noteDelivery(this.#deps, sink.name, r.id, result.note);
       return r.id;
     }
-    if (this.#stop.signal.aborted) return; // the lease brings it back
+    if (this.#stop.signal.aborted) {
+      // Cut by stop(): no outcome to record; stop() hands the claim back.
+      const list = this.#unfinished.get(sink.name) ?? [];
+      list.push({ eventId: r.id, attempts: r.attempts });
+      this.#unfinished.set(sink.name, list);
+      return;
+    }
     if (outcome.kind === 'dead')
       this.#deps.log.warn(
         { sink: sink.name, event_id: r.id, error: outcome.error },

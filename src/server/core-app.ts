@@ -8,14 +8,23 @@ import { agentTokenResolver } from '../core/agents/authenticate.js';
 import type { Core } from '../core/create-core.js';
 import { createAuthenticator, protectedResource } from '../core/identity/index.js';
 import { createApp } from '../http/app.js';
+import type { HttpMetrics, MetricsEndpoint } from '../http/metrics-port.js';
 import { clientCertificateActor } from '../http/middleware/client-certificate.js';
 import { slackRoute } from '../notify/slack/index.js';
+import { readiness } from './readiness.js';
 import { stepUpLinks, stepUpRoute } from './step-up-route.js';
 import { httpVerbs } from './verbs.js';
 
+export interface CoreAppOptions {
+  /** Latencies go here; `endpoint` also mounts GET /metrics on this app. */
+  metrics?: { http: HttpMetrics; endpoint?: MetricsEndpoint };
+  /** True once shutdown began: /readyz then fails, so load balancers stop sending traffic. */
+  closing?: () => boolean;
+}
+
 /** The app for `core`; invariant: every route calls this core's verbs with this core's keys. */
-export function coreApp(core: Core, log: Logger): ReturnType<typeof createApp> {
-  const { config, keys, db } = core.deps;
+export function coreApp(core: Core, log: Logger, opts: CoreAppOptions = {}): ReturnType<typeof createApp> {
+  const { config, keys } = core.deps;
   const identity = { config, keys };
   const resource = protectedResource(config);
   if (config.auth.mode === 'oidc' && !resource)
@@ -34,9 +43,13 @@ export function coreApp(core: Core, log: Logger): ReturnType<typeof createApp> {
       onIdpUnavailable: (reason) => log.error({ idp_error: reason }, 'identity provider unavailable'),
     }),
     log,
-    ready: async () => {
-      await db.execute('select 1');
-    },
+    ready: readiness(core.deps, opts.closing),
+    ...(opts.metrics
+      ? {
+          metrics: opts.metrics.http,
+          ...(opts.metrics.endpoint ? { metricsEndpoint: opts.metrics.endpoint } : {}),
+        }
+      : {}),
     // Production mode refuses auth.mode dev at start; this keeps the endpoint away even for embedders.
     devTokens: config.auth.mode === 'dev' && config.mode !== 'production' ? identity : undefined,
     clientCertificates: config.tls.client_identity.enabled

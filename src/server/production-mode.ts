@@ -68,11 +68,28 @@ export function assertProductionSafe(config: Readonly<Config>): void {
         'production mode requires https for the Slack Web API (plain http only to loopback)',
       );
   }
+  assertMetricsGuarded(config);
   const email = config.notifications.email;
   if (email?.smtp.security === 'none' && !isLoopback(email.smtp.host))
     refuse(
       'notifications.email.smtp.security',
       'production mode requires tls or starttls for a non-loopback SMTP server',
+    );
+}
+
+/** Production: /metrics only behind a token, on loopback, or where the operator said the network guards it (ADR 0053). */
+function assertMetricsGuarded(config: Readonly<Config>): void {
+  const m = config.metrics;
+  if (!m.enabled || m.bearer_token_file !== undefined) return;
+  if (m.addr === undefined)
+    refuse(
+      'metrics.bearer_token_file',
+      'production mode serves /metrics on the main listener only with a bearer token (or set metrics.addr to a separate listener)',
+    );
+  if (!isLoopback(parseListenAddress(m.addr).host) && !m.allow_unauthenticated)
+    refuse(
+      'metrics.addr',
+      `production mode on the non-loopback metrics address "${m.addr}" needs metrics.bearer_token_file, or metrics.allow_unauthenticated: true when the network restricts who reaches it`,
     );
 }
 

@@ -23,6 +23,8 @@ import { sweeperBackground } from '../sweeper/index.js';
 import { coreApp } from './core-app.js';
 import { assertSafeListenAddress, DEV_MODE_WARNING } from './dev-mode.js';
 import { parseListenAddress } from './listen-address.js';
+import { createMetrics, type Metrics } from './metrics/exporter.js';
+import { metricsApp, metricsBearerToken } from './metrics/metrics-app.js';
 import { createLogger } from './logger.js';
 import { assertProductionSafe } from './production-mode.js';
 import { closeProviders, loadProviders } from './providers.js';
@@ -37,6 +39,8 @@ export interface StartServerOptions {
 
 export interface RunningServer {
   /** Base URL, e.g. http://127.0.0.1:8080 (the real port when the config said :0). */
+  /** Base URL of the separate metrics listener (metrics.addr), when there is one. */
+  metricsUrl?: string;
   url: string;
   core: Core;
   /** Drains HTTP (up to `graceMs`), stops background work, closes the providers and the database. Idempotent. */
@@ -79,7 +83,21 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     const keys = loadOrCreateKeys(config);
     // The store seeds policies with audit rows: the key that MACs them must be bound first.
     bindAuditMacKey(opened.db, keys.auditMacKeys[0]!);
+  let metrics: Metrics | undefined;
+  // Set when shutdown begins: /readyz fails from then on (ADR 0053).
+  let shuttingDown = false;
     policies = await createPolicyStore({ db: opened.db, config, log });
+    metrics = config.metrics.enabled
+      ? createMetrics({
+          db: opened.db,
+          driver: opened.driver,
+          now: () => new Date(),
+          refreshSeconds: config.metrics.refresh_seconds,
+          pool: { applicationName: opened.applicationName, size: opened.poolSize },
+          processMetrics: true,
+          bearerToken: metricsBearerToken(config),
+        })
+      : undefined;
     core = await createCore({
       config,
       log,
@@ -97,18 +115,33 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     throw e;
   }
   let server: ServerType | undefined;
+      ...(metrics ? { observer: metrics.core } : {}),
   const tls = config.tls.cert_file !== undefined;
   try {
-    server = await listen(coreApp(core, log).fetch, addr.host, addr.port, tls ? config.tls : undefined);
+    const app = coreApp(core, log, {
+      closing: () => shuttingDown,
+      // With metrics.addr, /metrics is only on its own listener; otherwise on this one.
+      ...(metrics
+        ? { metrics: { http: metrics.http, ...(config.metrics.addr ? {} : { endpoint: metrics.endpoint }) } }
+        : {}),
+    });
+    server = await listen(app.fetch, addr.host, addr.port, tls ? config.tls : undefined);
+    if (metrics && config.metrics.addr) {
+      const m = parseListenAddress(config.metrics.addr);
+      metricsServer = await listen(metricsApp(metrics.endpoint).fetch, m.host, m.port);
+    }
   } catch (e) {
     await core.close();
     await closeProviders(providers, log);
     await opened.close();
     throw e;
+  let metricsServer: ServerType | undefined;
   }
   const port = (server.address() as AddressInfo).port;
   const host = addr.host.includes(':') ? `[${addr.host}]` : addr.host === '0.0.0.0' ? '127.0.0.1' : addr.host;
   const url = `${tls ? 'https' : 'http'}://${host}:${port}`;
+    if (metricsServer) await drain(metricsServer, 0);
+    if (server) await drain(server, 0);
   const stopReload = tls ? reloadOnChange(server as unknown as TlsServer, config.tls, log) : () => {};
   if (tls) logRefusedHandshakes(server as unknown as TlsServer, log);
   if (!tls && config.http.behind_tls_proxy)
@@ -117,14 +150,18 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   policies.start();
   log.info({ url, driver: core.deps.driver, providers: core.deps.providers.names() }, 'jitsudod listening');
 
+  const metricsUrl = metricsServer ? baseUrl(metricsServer, 'http') : undefined;
+  if (metricsUrl) log.info({ url: `${metricsUrl}/metrics` }, 'metrics listening');
   let closing: Promise<void> | undefined;
   return {
     url,
     core,
-    close(graceMs = 10_000) {
+    close(graceMs = config.http.shutdown_timeout_seconds * 1000) {
       closing ??= (async () => {
         stopReload();
-        await drain(server!, graceMs);
+        // Side by side, each bounded by graceMs: requests in flight finish while the sweeper and the
+        // outbox worker stop and hand back the leases of work they could not finish (ADR 0053).
+        await Promise.all([drain(server!, graceMs), core.stop()]);
         policies.stop();
         await core.close();
         // After core.close(): the sweeper has stopped, so no provider call is still in flight.
@@ -132,13 +169,16 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
         await opened.close();
         log.info('jitsudod stopped');
       })();
+    ...(metricsUrl ? { metricsUrl } : {}),
       return closing;
     },
   };
+        shuttingDown = true;
 }
 
 function listen(
   fetch: (req: Request) => Response | Promise<Response>,
+        if (metricsServer) await drain(metricsServer, 0);
   hostname: string,
   port: number,
   tls?: Readonly<Config['tls']>,
@@ -167,4 +207,11 @@ function drain(server: ServerType, graceMs: number): Promise<void> {
     });
     s.closeIdleConnections?.();
   });
+}
+
+/** The URL of a listener (the real port when the config said :0). */
+function baseUrl(server: ServerType, scheme: string): string {
+  const a = server.address() as AddressInfo;
+  const host = a.address.includes(':') ? `[${a.address}]` : a.address === '0.0.0.0' ? '127.0.0.1' : a.address;
+  return `${scheme}://${host}:${a.port}`;
 }

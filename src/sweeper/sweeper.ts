@@ -9,6 +9,7 @@
  */
 import { loggableError } from '../core/db/loggable-error.js';
 import type { CoreDeps } from '../core/deps.js';
+import { type RequestClaim, releaseRequestLeases } from '../core/leases.js';
 import { retryDueCleanups } from '../core/requests/sweep-cleanup.js';
 import { checkEndedGrants, reconcileActiveGrants } from '../core/requests/sweep-drift.js';
 import {
@@ -77,6 +78,10 @@ export class Sweeper {
   #running: Promise<unknown> | undefined;
   #expiring: Promise<unknown> | undefined;
   #stopped = true;
+  /** Claims of the batches in flight, by batch: what a stop that cannot wait hands back. */
+  readonly #held = new Set<Map<string, RequestClaim>>();
+  /** Set by stop(): batches in flight finish, no further batch starts (tick() alone runs with it unset). */
+  #halting = false;
 
   constructor(deps: CoreDeps, opts: SweeperOptions = {}) {
     this.#deps = deps;
@@ -106,11 +111,22 @@ export class Sweeper {
     let batches = 0;
     let exhausted = false;
     const worker = async () => {
-      while (!exhausted && batches < this.#maxBatches) {
+      while (!exhausted && batches < this.#maxBatches && !this.#halting) {
         batches++;
-        const n = await run(this.#deps, this.#batch);
-        total += n;
-        if (n < this.#batch) exhausted = true;
+        const held = new Map<string, RequestClaim>();
+        const claims = {
+          claimed: (rows: readonly { id: string; version: number }[], leaseUntil: Date) => {
+            for (const r of rows) held.set(r.id, { id: r.id, version: r.version, leaseUntil });
+          },
+        };
+        this.#held.add(held);
+        try {
+          const n = await run({ ...this.#deps, claims }, this.#batch);
+          total += n;
+          if (n < this.#batch) exhausted = true;
+        } finally {
+          this.#held.delete(held);
+        }
       }
     };
     // Only provider-calling jobs benefit from overlap; the others are one transaction per batch.
@@ -123,6 +139,7 @@ export class Sweeper {
   start(): void {
     if (!this.#stopped) return;
     this.#stopped = false;
+    this.#halting = false;
     const loop = async () => {
       if (this.#stopped) return;
       this.#running = this.tick();
@@ -160,13 +177,40 @@ export class Sweeper {
     this.#expiryTimer.unref?.();
   }
 
-  /** Stops the loop and waits for the work in flight. */
-  async stop(): Promise<void> {
+  /**
+   * Stops the loop and waits for the work in flight, at most `graceMs` (default
+   * http.shutdown_timeout_seconds). Batches still running then are left to finish or fail on their
+   * own, and their claims are handed back now (ADR 0053): another replica retries them at once
+   * instead of after sweeper.lease_seconds. Provider grants and revokes are idempotent, so a call
+   * that still lands is harmless; its late outcome only records if the row was not claimed since.
+   */
+  async stop(graceMs = this.#deps.config.http.shutdown_timeout_seconds * 1000): Promise<void> {
     this.#stopped = true;
+    this.#halting = true;
     if (this.#timer) clearTimeout(this.#timer);
     if (this.#expiryTimer) clearTimeout(this.#expiryTimer);
     this.#timer = undefined;
     this.#expiryTimer = undefined;
-    await Promise.all([this.#running, this.#expiring]);
+    let timer: NodeJS.Timeout | undefined;
+    const finished = await Promise.race([
+      Promise.all([this.#running, this.#expiring]).then(() => true),
+      new Promise<false>((res) => {
+        timer = setTimeout(() => res(false), graceMs);
+      }),
+    ]).finally(() => clearTimeout(timer));
+    if (finished) return;
+    const held = [...this.#held].flatMap((m) => [...m.values()]);
+    try {
+      const released = await releaseRequestLeases(this.#deps, held);
+      this.#deps.log.info(
+        { released, held: held.length },
+        'sweeper stopped with work in flight; leases released',
+      );
+    } catch (e) {
+      this.#deps.log.warn(
+        { err: loggableError(e) },
+        'sweeper: releasing leases failed; they run out instead',
+      );
+    }
   }
 }

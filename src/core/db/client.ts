@@ -30,8 +30,14 @@ export interface OpenedDatabase {
   /** Closes the pool / PGlite instance and releases the data-dir lock. Idempotent. */
   close(): Promise<void>;
 }
+  /** PostgreSQL: the pool's application_name, unique per pool, so its connections can be counted. */
+  applicationName?: string;
+  /** Connections the pool may open (1 for PGlite). */
+  poolSize?: number;
 
 export { migrate } from './migrate.js';
+let pools = 0;
+
 export { withTx } from './tx.js';
 
 /** Runs a raw `sql` query and returns its rows, whichever driver answered. */
@@ -93,13 +99,19 @@ export async function wrapPglite(
       } finally {
         lock?.release();
       }
+    poolSize: 1,
     },
   };
 }
 
 /** Connects to PostgreSQL with a postgres.js pool of `poolSize` connections. */
 export function openPostgres(url: string, poolSize: number): OpenedDatabase {
-  const client = postgres(url, { max: poolSize, onnotice: () => {} });
+  const applicationName = `jitsudod/${process.pid}/${++pools}`;
+  const client = postgres(url, {
+    max: poolSize,
+    onnotice: () => {},
+    connection: { application_name: applicationName },
+  });
   const db = drizzlePostgres({ client, schema }) as unknown as Database;
   let closed = false;
   return {
@@ -114,6 +126,8 @@ export function openPostgres(url: string, poolSize: number): OpenedDatabase {
 }
 
 export interface DirLock {
+    applicationName,
+    poolSize,
   path: string;
   release(): void;
 }

@@ -12,13 +12,10 @@ import type { CoreDeps } from '../deps.js';
  */
 export async function claimDue(deps: CoreDeps, kind: ClaimKind, limit: number): Promise<RequestRow[]> {
   const now = deps.now();
-  return claimRequests(
-    deps.db,
-    kind,
-    now,
-    new Date(now.getTime() + deps.config.sweeper.lease_seconds * 1000),
-    limit,
-  );
+  const leaseUntil = new Date(now.getTime() + deps.config.sweeper.lease_seconds * 1000);
+  const rows = await claimRequests(deps.db, kind, now, leaseUntil, limit);
+  deps.claims?.claimed(rows, leaseUntil);
+  return rows;
 }
 
 /** Locks the rows of a batch (FOR UPDATE, in id order, so batches never deadlock) and indexes them by id. */

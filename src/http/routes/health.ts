@@ -19,7 +19,7 @@ const readyz = createRoute({
   method: 'get',
   path: '/readyz',
   tags: ['health'],
-  summary: 'Readiness: the database answers',
+  summary: 'Readiness: the database answers and the policy set can decide',
   responses: { 200: jsonOk(Status, 'Ready'), 503: jsonOk(Status, 'Not ready') },
 });
 const version = createRoute({
@@ -32,9 +32,12 @@ const version = createRoute({
 
 export interface HealthOptions {
   version: string;
-  /** Resolves when the database answers; rejects otherwise. */
+  /** Resolves when the server can serve; rejects otherwise (a NotReadyError names why). */
   ready: () => Promise<void>;
 }
+
+/** A readiness failure whose message may be shown to anyone (it goes out unauthenticated). */
+export class NotReadyError extends Error {}
 
 /** Unauthenticated liveness, readiness and version endpoints. */
 export function registerHealthRoutes(app: OpenAPIHono<HonoEnv>, opts: HealthOptions): void {
@@ -44,8 +47,9 @@ export function registerHealthRoutes(app: OpenAPIHono<HonoEnv>, opts: HealthOpti
       await withTimeout(opts.ready(), 2000);
       return c.json({ status: 'ok' }, 200);
     } catch (e) {
-      c.get('log')?.warn({ err: loggableError(e) }, 'readiness check failed');
-      return c.json({ status: 'unavailable', error: 'database unavailable' }, 503);
+      const reason = e instanceof NotReadyError ? e.message : 'database unavailable';
+      c.get('log')?.warn({ reason, err: loggableError(e) }, 'readiness check failed');
+      return c.json({ status: 'unavailable', error: reason }, 503);
     }
   });
   app.openapi(version, (c) => c.json({ version: opts.version, api_versions: ['v1alpha1'] }, 200));
