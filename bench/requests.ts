@@ -347,6 +347,31 @@ async function watchChainLock(databaseUrl: string) {
   };
 }
 
+/**
+ * What one auto-approved request leaves on disk (tables with their indexes and TOAST, after VACUUM
+ * so dead versions of updated rows do not count): for sizing a database over a year (docs/scaling.md).
+ */
+async function storagePerRequest(databaseUrl: string): Promise<void> {
+  const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+  try {
+    await sql.unsafe('vacuum (analyze) requests, approvals, audit_events, outbox_events');
+    const [n] = await sql<{ n: number }[]>`select count(*)::int as n from requests`;
+    const parts: string[] = [];
+    let total = 0;
+    for (const t of ['requests', 'approvals', 'audit_events', 'outbox_events']) {
+      const [r] = await sql.unsafe<{ bytes: string; rows: number }[]>(
+        `select pg_total_relation_size('${t}')::text as bytes, (select count(*)::int from ${t}) as rows`,
+      );
+      const per = Number(r!.bytes) / Math.max(1, n!.n);
+      total += per;
+      parts.push(`${t} ${Math.round(per)} B (${(r!.rows / Math.max(1, n!.n)).toFixed(2)} rows)`);
+    }
+    console.log(`storage per request (${n!.n} requests): ${parts.join(', ')}; total ${Math.round(total)} B`);
+  } finally {
+    await sql.end();
+  }
+}
+
 const FLOOR_DDL = [
   'create table floor_requests (like requests including all)',
   'create table floor_approvals (like approvals including all)',
@@ -506,6 +531,7 @@ if (server) {
       // Migrate once (a single server start), then each count on the same database, then the floor.
       await stop((await startServer(u.toString())).child);
       for (const count of REPLICAS) await replicas(u.toString(), count, LEVELS);
+      await storagePerRequest(u.toString());
       for (const c of LEVELS)
         console.log(
           `postgres floor C=${c} ${Math.round(await pgFloor(c))} req/s (the same SQL, driver direct)`,
