@@ -12,6 +12,9 @@ export default defineConfig({
     // set-up takes tens of seconds under load. A hang still fails.
     testTimeout: 120_000,
     hookTimeout: 180_000,
+    // CI only (.ci/run sets it): transformed modules cached on disk under node_modules/, which
+    // `npm ci` wipes, so the Node 24 run reuses the Node 20 run's transforms. Isolation unchanged.
+    experimental: { fsModuleCache: process.env.JITSUDO_CI_VITEST_FS_CACHE === '1' },
     env: {
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       NO_COLOR: '1',
