@@ -23,8 +23,9 @@ export function migrationsFolder(): string {
  * Applies pending migrations (drizzle's journal and `drizzle.__drizzle_migrations` bookkeeping),
  * in one transaction under an advisory lock so replicas starting together migrate once.
  */
-export async function migrate(db: Database): Promise<{ applied: number }> {
-  const migrations = readMigrationFiles({ migrationsFolder: migrationsFolder() });
+export async function migrate(db: Database, opts: { upTo?: number } = {}): Promise<{ applied: number }> {
+  // upTo: only the first N migrations (a data-dir snapshot as an older build wrote it, ADR 0052).
+  const migrations = readMigrationFiles({ migrationsFolder: migrationsFolder() }).slice(0, opts.upTo);
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${MIGRATE_LOCK})`);
     await tx.execute(sql`create schema if not exists drizzle`);
