@@ -5,6 +5,7 @@
  */
 import { type CommandDef, renderUsage, runCommand } from 'citty';
 import { EXIT } from './exit-codes.js';
+import { colorWanted, stripAnsi, unknownCommandLine } from './suggest.js';
 
 async function resolve<T>(v: T | (() => T | Promise<T>) | Promise<T>): Promise<T> {
   return typeof v === 'function' ? await (v as () => T | Promise<T>)() : await v;
@@ -38,7 +39,10 @@ export async function runCli(root: CommandDef, argv: string[], version: string):
     const bare = argv.length === 0 && !root.default;
     if (head.includes('--help') || head.includes('-h') || bare) {
       const [cmd, parent] = await subcommandFor(root, head);
-      process.stdout.write(`${await renderUsage(cmd, parent)}\n`);
+      // citty colours unless NO_COLOR is exactly "1"; a pipe or a file gets plain text.
+      const usage = await renderUsage(cmd, parent);
+      const text = colorWanted(process.stdout) ? usage : stripAnsi(usage);
+      process.stdout.write(`${text.replace(/[ \t]+$/gm, '')}\n`);
       return bare ? EXIT.USAGE : EXIT.OK;
     }
     if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
@@ -54,6 +58,14 @@ export async function runCli(root: CommandDef, argv: string[], version: string):
       import('./errors.js'),
       import('./output.js'),
     ]);
+    // A mistyped command: name the closest one (issue 12).
+    if ((e as { code?: unknown }).code === 'E_UNKNOWN_COMMAND') {
+      const unknown = await unknownCommandLine(root, head).catch(() => undefined);
+      if (unknown) {
+        process.stderr.write(`error: ${visible(unknown)}\n`);
+        return EXIT.USAGE;
+      }
+    }
     const { line, exitCode } = describeError(e);
     // Server messages quote names and text of other people: no raw control or bidi character.
     process.stderr.write(`${visible(line)}\n`);

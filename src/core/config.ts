@@ -365,6 +365,24 @@ export interface LoadConfigOptions {
   /** Beneath the file and env: what a command assumes unless told (serve: production mode). */
   defaults?: Record<string, unknown>;
   overrides?: ConfigInput | Record<string, unknown>;
+  /** Told of each scalar key an override replaces where the file or env said otherwise (serve --dev warns). */
+  onOverride?: (key: string, was: unknown, now: unknown) => void;
+}
+
+/** Calls `tell` for each scalar of `o` that replaces a different value of `raw` not from `defaults`. */
+function reportOverrides(
+  raw: Record<string, any> | undefined,
+  o: Record<string, any>,
+  defaults: Record<string, any> | undefined,
+  tell: NonNullable<LoadConfigOptions['onOverride']>,
+  at = '',
+): void {
+  for (const [k, v] of Object.entries(o)) {
+    const was = raw?.[k];
+    if (v && typeof v === 'object' && !Array.isArray(v))
+      reportOverrides(was, v, defaults?.[k], tell, `${at}${k}.`);
+    else if (was !== undefined && was !== v && was !== defaults?.[k]) tell(`${at}${k}`, was, v);
+  }
 }
 
 /** Builds the frozen config; throws AppError VALIDATION naming the first bad key. */
@@ -387,7 +405,11 @@ export function loadConfig(opts: LoadConfigOptions = {}): Readonly<Config> {
     raw = deepMerge(raw, (parsed ?? {}) as Record<string, any>);
   }
   applyEnv(raw, env);
-  if (opts.overrides) raw = deepMerge(raw, opts.overrides as Record<string, any>);
+  if (opts.overrides) {
+    if (opts.onOverride)
+      reportOverrides(raw, opts.overrides as Record<string, any>, opts.defaults, opts.onOverride);
+    raw = deepMerge(raw, opts.overrides as Record<string, any>);
+  }
   return parseConfig(raw);
 }
 

@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { AppError } from '../core/errors.js';
 
 export interface ListenAddress {
@@ -30,4 +31,28 @@ export function parseListenAddress(addr: string): ListenAddress {
 /** True for addresses only this machine can reach. */
 export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+/** The refusal for a taken port; names what changes it (the `serve` flag, the variable, the key). */
+export function addressInUse(host: string, port: number): AppError {
+  return new AppError(
+    'VALIDATION',
+    `cannot listen on ${host}:${port}: address already in use (another jitsudod?); choose another with --addr host:port, JITSUDOD_HTTP_ADDR or http.addr in the config file`,
+  );
+}
+
+/**
+ * Throws addressInUse when `addr` cannot be bound right now: checked before the database is opened,
+ * so a taken port is reported in a moment rather than after start-up work. (The real listen later
+ * reports the same if the port is taken in between.)
+ */
+export function assertAddressFree(addr: ListenAddress): Promise<void> {
+  if (addr.port === 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', (e: NodeJS.ErrnoException) =>
+      reject(e.code === 'EADDRINUSE' ? addressInUse(addr.host, addr.port) : e),
+    );
+    probe.listen({ host: addr.host, port: addr.port, exclusive: true }, () => probe.close(() => resolve()));
+  });
 }

@@ -7,6 +7,11 @@ import { emit } from '../output.js';
 import { quorumLine } from '../render.js';
 
 const Id = z.string().min(1).max(64);
+/** approve and deny take the same words: --comment and --reason are one field (issue 12). */
+const Because = (nonEmpty: boolean) => {
+  const text = nonEmpty ? z.string().min(1, 'must not be empty').max(4096) : z.string().max(4096);
+  return { comment: text.optional(), reason: text.optional() };
+};
 const show = (format: 'table' | 'json' | 'yaml', r: ElevationRequest) =>
   emit(format, r, () => `Request ${r.id} → ${r.state}`);
 
@@ -24,10 +29,18 @@ export const approveCommand = leaf({
   args: {
     id: { type: 'positional', description: 'request id', required: true },
     comment: { type: 'string', description: 'why you approve' },
+    reason: { type: 'string', description: 'the same as --comment (deny takes either too)' },
   },
-  schema: z.object({ id: Id, comment: z.string().max(4096).optional(), ...globalFields }).strict(),
+  schema: z
+    .object({ id: Id, ...Because(false), ...globalFields })
+    .strict()
+    .refine((a) => !(a.comment && a.reason), {
+      message: 'give --comment or --reason, not both',
+      path: ['reason'],
+    }),
   async run(a) {
-    showApproval(a.output, await authedClient(a.server).approveRequest(a.id, { comment: a.comment }));
+    const comment = a.comment ?? a.reason;
+    showApproval(a.output, await authedClient(a.server).approveRequest(a.id, { comment }));
   },
 });
 
@@ -36,13 +49,23 @@ export const denyCommand = leaf({
   description: 'Deny a pending request',
   args: {
     id: { type: 'positional', description: 'request id', required: true },
-    reason: { type: 'string', description: 'why (required)', required: true },
+    reason: { type: 'string', description: 'why you deny (required: this or --comment)' },
+    comment: { type: 'string', description: 'the same as --reason (as on approve)' },
   },
   schema: z
-    .object({ id: Id, reason: z.string().min(1, 'a reason is required').max(4096), ...globalFields })
-    .strict(),
+    .object({ id: Id, ...Because(true), ...globalFields })
+    .strict()
+    .refine((a) => !(a.comment && a.reason), {
+      message: 'give --reason or --comment, not both',
+      path: ['reason'],
+    })
+    .refine((a) => a.reason || a.comment, {
+      message: 'a reason is required (--reason "…")',
+      path: ['reason'],
+    }),
   async run(a) {
-    show(a.output, await authedClient(a.server).denyRequest(a.id, { reason: a.reason }));
+    const reason = (a.reason ?? a.comment)!;
+    show(a.output, await authedClient(a.server).denyRequest(a.id, { reason }));
   },
 });
 

@@ -27,7 +27,7 @@ export const extendCommand = leaf({
   args: {
     id: { type: 'positional', description: 'request id of the ACTIVE grant', required: true },
     duration: { type: 'string', description: 'time to add: 30m, 1h, 1d or seconds', required: true },
-    reason: { type: 'string', description: 'why you need more time (required)', required: true },
+    reason: { type: 'string', description: 'why you need more time', required: true },
   },
   schema: z
     .object({

@@ -24,7 +24,7 @@ export const requestCommand = leaf({
     role: { type: 'string', description: 'role to assume', required: true },
     scope: { type: 'string', description: 'resource scope (account, project, namespace…)', required: true },
     duration: { type: 'string', description: 'how long: 30m, 2h30m, 1d', default: '1h' },
-    reason: { type: 'string', description: 'why you need it (required)', required: true },
+    reason: { type: 'string', description: 'why you need it', required: true },
     'break-glass': {
       type: 'boolean',
       description: 'emergency: skip approval (still needs eligibility; loudly audited)',

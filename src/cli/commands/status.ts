@@ -43,14 +43,33 @@ export const statusCommand = leaf({
       emit(a.output, r, () => requestDetail(r));
       return;
     }
-    const page = await client.listRequests({
-      pending: a.pending || undefined,
-      mine: a.mine || undefined,
-      state: a.state,
-      page_size: a.limit,
-      page_token: a.pageToken,
-    });
-    emit(a.output, page, () => requestRows(page.requests));
+    const plain = !a.pending && !a.mine && !a.state && !a.pageToken;
+    // A plain `status` also asks what waits for the caller's decision: an approver's own list is
+    // often empty while requests wait for them (issue 12).
+    const [page, waiting] = await Promise.all([
+      client.listRequests({
+        pending: a.pending || undefined,
+        mine: a.mine || undefined,
+        state: a.state,
+        page_size: a.limit,
+        page_token: a.pageToken,
+      }),
+      plain ? client.listRequests({ pending: true, page_size: a.limit }) : undefined,
+    ]);
+    const toDecide = waiting?.requests ?? [];
+    if (a.output !== 'table' || toDecide.length === 0) emit(a.output, page, () => requestRows(page.requests));
+    else
+      emit(a.output, page, () =>
+        [
+          `Waiting for your decision (${toDecide.length}${waiting?.next_page_token ? '+' : ''}): jitsudo approve <id> / jitsudo deny <id> --reason "…"`,
+          requestRows(toDecide),
+          '',
+          'Your requests (admins: everyone’s):',
+          requestRows(page.requests),
+        ].join('\n'),
+      );
+    if (toDecide.length && a.output !== 'table')
+      note(`${toDecide.length} request(s) wait for your decision: jitsudo status --pending`);
     if (page.next_page_token && a.output === 'table')
       note(`More: jitsudo status --page-token ${page.next_page_token}`);
   },

@@ -4,10 +4,16 @@ import { z } from 'zod';
 import { leaf } from '../args.js';
 import { usageError } from '../errors.js';
 import { write } from '../output.js';
+import { PROVIDER_NAMES, PROVIDER_TEMPLATES } from './provider-templates.js';
 import { type TlsMaterial, writeTlsMaterial } from './tls-material.js';
 
 /** A starter config: every section the server reads, commented, nothing secret unless given. */
-function starterConfig(o: { addr: string; databaseUrl?: string; tls?: TlsMaterial }): string {
+function starterConfig(o: {
+  addr: string;
+  databaseUrl?: string;
+  tls?: TlsMaterial;
+  providers: string[];
+}): string {
   return `# jitsudod configuration. Environment variables JITSUDOD_* override these keys; see README.md.
 # \`jitsudod serve\` runs in production mode (OIDC, PostgreSQL, TLS off loopback) unless --dev is given.
 http:
@@ -41,10 +47,10 @@ requests:
 # encryption:
 #   key: "<64 hex chars>"
 
+# The clouds jitsudo grants access in. Each section says what it needs; keys marked REQUIRED must be
+# set before \`jitsudod serve\` starts (it names a missing one). Details: docs/providers.md.
 providers:
-  # The mock provider hands out fake credentials; useful to try jitsudo. Remove in production.
-  mock: {}
-
+${o.providers.map((p) => PROVIDER_TEMPLATES[p]).join('\n')}
 log:
   level: info
 `;
@@ -70,6 +76,11 @@ export const initCommand = leaf({
     addr: { type: 'string', description: 'listen address', default: '127.0.0.1:8080' },
     'database-url': { type: 'string', description: 'PostgreSQL URL (default: embedded PGlite)' },
     force: { type: 'boolean', description: 'overwrite an existing file' },
+    provider: {
+      type: 'string',
+      multiple: true,
+      description: `a provider section to write (repeatable): ${PROVIDER_NAMES.join(', ')} (default: mock)`,
+    },
     tls: { type: 'boolean', description: 'also generate a private CA, a server and a client certificate' },
     'tls-dir': { type: 'string', description: 'where the TLS files go (default: tls/ beside --out)' },
     'tls-names': {
@@ -87,6 +98,13 @@ export const initCommand = leaf({
         .regex(/^postgres(ql)?:\/\//, 'must start with postgres://')
         .optional(),
       force: z.boolean().default(false),
+      provider: z
+        .array(
+          z.string().refine((p) => PROVIDER_NAMES.includes(p), {
+            error: (i) => `unknown provider "${String(i.input)}"; built in: ${PROVIDER_NAMES.join(', ')}`,
+          }),
+        )
+        .default(['mock']),
       tls: z.boolean().default(false),
       tlsDir: z.string().min(1).optional(),
       tlsNames: z.string().default('localhost,127.0.0.1'),
@@ -103,12 +121,15 @@ export const initCommand = leaf({
     const tls = a.tls
       ? await writeTlsMaterial(resolve(a.tlsDir ?? join(dirname(a.out), 'tls')), names, a.force)
       : undefined;
-    writeFileSync(a.out, starterConfig({ addr: a.addr, databaseUrl: a.databaseUrl, tls }), { mode: 0o600 });
+    const providers = [...new Set(a.provider)];
+    writeFileSync(a.out, starterConfig({ addr: a.addr, databaseUrl: a.databaseUrl, tls, providers }), {
+      mode: 0o600,
+    });
     if (tls) write(`TLS files written to ${tls.dir} (private CA, server and client certificates; 0600)`);
     write(`Configuration written to ${a.out}
 
 Next steps:
-  1. Edit ${a.out} (database, auth, providers).
+  1. Edit ${a.out} (database, auth, and the REQUIRED keys of providers: ${providers.join(', ')}).
   2. Start the server:   jitsudod serve --config ${a.out}
   3. Log in:             jitsudo login --dev --user you@example.com --server http://${a.addr}`);
   },

@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { type Config, loadConfig } from '../../core/config.js';
 import { assertSafeListenAddress, DEV_MODE_WARNING } from '../../server/dev-mode.js';
+import { assertAddressFree, parseListenAddress } from '../../server/listen-address.js';
 import { assertProductionSafe } from '../../server/production-mode.js';
 import { leaf } from '../args.js';
 import { note } from '../output.js';
+import { quickstartLines } from './quickstart.js';
 
 /** What `--dev` (and `npm start`) adds: the mock provider. Dev identity and policies/ are defaults anyway. */
 const EMBEDDED_DEFAULTS = { mode: 'dev', providers: { mock: {} }, auth: { mode: 'dev' } } as const;
@@ -33,13 +35,24 @@ export const serveCommand = leaf({
     if (a.addr) overrides.http = { addr: a.addr };
     // Without --dev the server is in production mode unless the config file or JITSUDOD_MODE says
     // `mode: dev` in so many words; production refuses every dev setting, naming the key.
+    const overridden: string[] = [];
     const config: Readonly<Config> = loadConfig({
       file: a.config,
       defaults: { mode: 'production' },
       overrides,
+      // `JITSUDOD_AUTH_MODE=oidc jitsudod serve --dev` runs dev identity: say so rather than ignore it.
+      onOverride: (key, was, now) => {
+        if (a.dev && key !== 'http.addr') overridden.push(`${key} "${String(was)}" → "${String(now)}"`);
+      },
     });
+    if (overridden.length)
+      note(
+        `jitsudod: warning: --dev overrides ${overridden.join(', ')} (from the config file or JITSUDOD_* variables); run without --dev to use them`,
+      );
     assertSafeListenAddress(config);
     assertProductionSafe(config);
+    // A taken port is told at once, before the server's modules load and the database opens.
+    await assertAddressFree(parseListenAddress(config.http.addr));
     // Loaded only now: a bad configuration is reported without loading the server's dependencies.
     const { startServer } = await import('../../server/start-server.js');
     const server = await startServer({ config });
@@ -61,19 +74,14 @@ export const serveCommand = leaf({
 
 function banner(url: string, config: Readonly<Config>): void {
   const dev = config.auth.mode === 'dev';
-  const server = url === 'http://127.0.0.1:8080' ? '' : ` --server ${url}`;
+  const server = url === 'http://127.0.0.1:8080' ? '' : url;
   if (config.mode === 'production') note(`jitsudod: production mode (auth: ${config.auth.mode})`);
   const lines = [
     `jitsudod listening on ${url}  (home: ${config.home}; database: ${config.database.url ? 'postgresql' : 'embedded PGlite'})`,
   ];
   if (dev) {
     lines.push('', `!!! ${DEV_MODE_WARNING} !!!`, '', 'Try it (in another terminal):');
-    lines.push(`  npx jitsudo login --dev --user alice@example.com --groups sre${server}`);
-    if ('mock' in config.providers)
-      lines.push(
-        `  npx jitsudo request --provider mock --role admin --scope sandbox --duration 30m --reason "trying jitsudo"`,
-      );
-    lines.push('  npx jitsudo status        # then, once approved: npx jitsudo exec <id> -- env');
+    lines.push(...quickstartLines(server, 'mock' in config.providers).map((l) => (l ? `  ${l}` : l)));
   }
   note(lines.join('\n'));
 }
