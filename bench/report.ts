@@ -36,6 +36,8 @@ const QUICK: Record<string, { args?: string[]; env?: Record<string, string>; ski
   'bench:outbox': { args: ['600', '200'] },
   'bench:outbox:durability': { args: ['600'] },
   'bench:mcp': { env: { BENCH_N: '150', BENCH_WARMUP: '30' } },
+  'bench:cli': { args: ['8'] },
+  'bench:startup': { args: ['2'] },
   'bench:report': { skip: 'this report' },
 };
 const LIMIT_MS = 4 * 60_000;
