@@ -42,6 +42,9 @@ export async function seedPolicies(
   deps: { db: Executor; config: PolicyDeps['config']; now?: () => Date },
   dir: string,
 ): Promise<number> {
+  // Every start after the first finds the store written: skip reading and compiling the seed set
+  // (the store's own set is compiled next anyway). Checked again under the lock below.
+  if (await policyStoreUsed(deps.db)) return 0;
   const sources = readPolicyDir(dir);
   if (sources.length === 0) return 0;
   compileSet(sources, deps.config);
