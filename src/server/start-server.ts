@@ -21,10 +21,10 @@ import { createPolicyStore, type PolicyStore } from '../core/policies/index.js';
 import { notifyBackground } from '../notify/index.js';
 import { sweeperBackground } from '../sweeper/index.js';
 import { coreApp } from './core-app.js';
-import { assertSafeListenAddress, DEV_MODE_WARNING } from './dev-mode.js';
-import { parseListenAddress } from './listen-address.js';
 import { createMetrics, type Metrics } from './metrics/exporter.js';
 import { metricsApp, metricsBearerToken } from './metrics/metrics-app.js';
+import { assertSafeListenAddress, DEV_MODE_WARNING } from './dev-mode.js';
+import { parseListenAddress } from './listen-address.js';
 import { createLogger } from './logger.js';
 import { assertProductionSafe } from './production-mode.js';
 import { closeProviders, loadProviders } from './providers.js';
@@ -39,9 +39,9 @@ export interface StartServerOptions {
 
 export interface RunningServer {
   /** Base URL, e.g. http://127.0.0.1:8080 (the real port when the config said :0). */
+  url: string;
   /** Base URL of the separate metrics listener (metrics.addr), when there is one. */
   metricsUrl?: string;
-  url: string;
   core: Core;
   /** Drains HTTP (up to `graceMs`), stops background work, closes the providers and the database. Idempotent. */
   close(graceMs?: number): Promise<void>;
@@ -77,16 +77,10 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   ]);
   let core: Core;
   let policies: PolicyStore;
-  try {
-    // The store seeds itself from policy.dir (default policies/) the first time, then serves the
-    // stored set and follows other replicas' changes every policy.reload_interval_seconds.
-    const keys = loadOrCreateKeys(config);
-    // The store seeds policies with audit rows: the key that MACs them must be bound first.
-    bindAuditMacKey(opened.db, keys.auditMacKeys[0]!);
   let metrics: Metrics | undefined;
   // Set when shutdown begins: /readyz fails from then on (ADR 0053).
   let shuttingDown = false;
-    policies = await createPolicyStore({ db: opened.db, config, log });
+  try {
     metrics = config.metrics.enabled
       ? createMetrics({
           db: opened.db,
@@ -98,6 +92,12 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
           bearerToken: metricsBearerToken(config),
         })
       : undefined;
+    // The store seeds itself from policy.dir (default policies/) the first time, then serves the
+    // stored set and follows other replicas' changes every policy.reload_interval_seconds.
+    const keys = loadOrCreateKeys(config);
+    // The store seeds policies with audit rows: the key that MACs them must be bound first.
+    bindAuditMacKey(opened.db, keys.auditMacKeys[0]!);
+    policies = await createPolicyStore({ db: opened.db, config, log });
     core = await createCore({
       config,
       log,
@@ -108,6 +108,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
       // The checkpointer signs the audit head each minute so tail truncation is detectable.
       // The outbox worker delivers notifications (ADR 0046).
       background: [sweeperBackground(), (deps) => auditCheckpointer(deps), notifyBackground()],
+      ...(metrics ? { observer: metrics.core } : {}),
     });
   } catch (e) {
     await closeProviders(providers, log);
@@ -115,7 +116,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     throw e;
   }
   let server: ServerType | undefined;
-      ...(metrics ? { observer: metrics.core } : {}),
+  let metricsServer: ServerType | undefined;
   const tls = config.tls.cert_file !== undefined;
   try {
     const app = coreApp(core, log, {
@@ -131,17 +132,18 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
       metricsServer = await listen(metricsApp(metrics.endpoint).fetch, m.host, m.port);
     }
   } catch (e) {
+    if (metricsServer) await drain(metricsServer, 0);
+    if (server) await drain(server, 0);
     await core.close();
     await closeProviders(providers, log);
     await opened.close();
     throw e;
-  let metricsServer: ServerType | undefined;
   }
   const port = (server.address() as AddressInfo).port;
   const host = addr.host.includes(':') ? `[${addr.host}]` : addr.host === '0.0.0.0' ? '127.0.0.1' : addr.host;
   const url = `${tls ? 'https' : 'http'}://${host}:${port}`;
-    if (metricsServer) await drain(metricsServer, 0);
-    if (server) await drain(server, 0);
+  const metricsUrl = metricsServer ? baseUrl(metricsServer, 'http') : undefined;
+  if (metricsUrl) log.info({ url: `${metricsUrl}/metrics` }, 'metrics listening');
   const stopReload = tls ? reloadOnChange(server as unknown as TlsServer, config.tls, log) : () => {};
   if (tls) logRefusedHandshakes(server as unknown as TlsServer, log);
   if (!tls && config.http.behind_tls_proxy)
@@ -150,35 +152,33 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   policies.start();
   log.info({ url, driver: core.deps.driver, providers: core.deps.providers.names() }, 'jitsudod listening');
 
-  const metricsUrl = metricsServer ? baseUrl(metricsServer, 'http') : undefined;
-  if (metricsUrl) log.info({ url: `${metricsUrl}/metrics` }, 'metrics listening');
   let closing: Promise<void> | undefined;
   return {
     url,
+    ...(metricsUrl ? { metricsUrl } : {}),
     core,
     close(graceMs = config.http.shutdown_timeout_seconds * 1000) {
       closing ??= (async () => {
+        shuttingDown = true;
         stopReload();
         // Side by side, each bounded by graceMs: requests in flight finish while the sweeper and the
         // outbox worker stop and hand back the leases of work they could not finish (ADR 0053).
         await Promise.all([drain(server!, graceMs), core.stop()]);
         policies.stop();
         await core.close();
+        if (metricsServer) await drain(metricsServer, 0);
         // After core.close(): the sweeper has stopped, so no provider call is still in flight.
         await closeProviders(providers, log);
         await opened.close();
         log.info('jitsudod stopped');
       })();
-    ...(metricsUrl ? { metricsUrl } : {}),
       return closing;
     },
   };
-        shuttingDown = true;
 }
 
 function listen(
   fetch: (req: Request) => Response | Promise<Response>,
-        if (metricsServer) await drain(metricsServer, 0);
   hostname: string,
   port: number,
   tls?: Readonly<Config['tls']>,

@@ -3,7 +3,7 @@
  * dir enforced by a lock file) and PostgreSQL via postgres.js (pooled). Everything above this folder
  * sees only `Database` / `Executor` and the repo functions.
  */
-import { closeSync, openSync, readdirSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { ExtractTablesWithRelations, SQL } from 'drizzle-orm';
@@ -14,7 +14,6 @@ import postgres from 'postgres';
 import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
 import { ensurePrivateDir, tightenTree, withPrivateUmask } from '../private-files.js';
-import { restoreSnapshot, usableSnapshot } from './pgdata-snapshot.js';
 import * as schema from './schema/index.js';
 
 export type Schema = typeof schema;
@@ -30,15 +29,15 @@ export interface OpenedDatabase {
   driver: Driver;
   /** Closes the pool / PGlite instance and releases the data-dir lock. Idempotent. */
   close(): Promise<void>;
-}
   /** PostgreSQL: the pool's application_name, unique per pool, so its connections can be counted. */
   applicationName?: string;
   /** Connections the pool may open (1 for PGlite). */
   poolSize?: number;
+}
 
-export { migrate } from './migrate.js';
 let pools = 0;
 
+export { migrate } from './migrate.js';
 export { withTx } from './tx.js';
 
 /** Runs a raw `sql` query and returns its rows, whichever driver answered. */
@@ -49,10 +48,7 @@ export async function sqlRows<T = Record<string, unknown>>(exec: Executor, query
 }
 
 /** Opens the configured database: `database.url` (postgres:// or memory://) or PGlite in `<home>/data`. */
-export async function openDatabase(
-  config: Pick<Config, 'home' | 'database'>,
-  opts: { pgdataSnapshot?: string } = {},
-): Promise<OpenedDatabase> {
+export async function openDatabase(config: Pick<Config, 'home' | 'database'>): Promise<OpenedDatabase> {
   const url = config.database.url;
   if (url && /^postgres(ql)?:\/\//.test(url)) return openPostgres(url, config.database.pool_size);
   if (url && url !== 'memory://' && !url.startsWith('memory:'))
@@ -63,11 +59,6 @@ export async function openDatabase(
   const dataDir = join(config.home, 'data');
   try {
     ensurePrivateDir(dataDir);
-    // A new home starts from the shipped, pre-migrated cluster instead of initdb (ADR 0052).
-    if (readdirSync(dataDir).length === 0) {
-      const snapshot = usableSnapshot(opts.pgdataSnapshot);
-      if (snapshot) restoreSnapshot(snapshot.tarGz, dataDir);
-    }
     // PGlite unpacks its initial cluster 0666 whatever the umask; the umask covers what PostgreSQL
     // writes while it starts, the walks cover the rest (again at close, for files written since).
     const opened = await withPrivateUmask(() => wrapPglite(new PGlite(dataDir), lock, dataDir));
@@ -99,6 +90,7 @@ export async function wrapPglite(
   return {
     db,
     driver: 'pglite',
+    poolSize: 1,
     async close() {
       if (closed) return;
       closed = true;
@@ -108,7 +100,6 @@ export async function wrapPglite(
       } finally {
         lock?.release();
       }
-    poolSize: 1,
     },
   };
 }
@@ -126,6 +117,8 @@ export function openPostgres(url: string, poolSize: number): OpenedDatabase {
   return {
     db,
     driver: 'postgres',
+    applicationName,
+    poolSize,
     async close() {
       if (closed) return;
       closed = true;
@@ -135,8 +128,6 @@ export function openPostgres(url: string, poolSize: number): OpenedDatabase {
 }
 
 export interface DirLock {
-    applicationName,
-    poolSize,
   path: string;
   release(): void;
 }
