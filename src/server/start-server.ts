@@ -15,17 +15,16 @@ import { type Core, createCore } from '../core/create-core.js';
 import { loadOrCreateKeys } from '../core/crypto/secrets.js';
 import { bindAuditMacKey } from '../core/db/audit-key.js';
 import { migrate, openDatabase } from '../core/db/client.js';
-import { AppError } from '../core/errors.js';
 import { createAuthenticator } from '../core/identity/index.js';
 import { createPolicyStore, type PolicyStore } from '../core/policies/index.js';
 import { notifyBackground } from '../notify/index.js';
 import { sweeperBackground } from '../sweeper/index.js';
 import { coreApp } from './core-app.js';
+import { assertSafeListenAddress, DEV_MODE_WARNING } from './dev-mode.js';
+import { addressInUse, assertAddressFree, parseListenAddress } from './listen-address.js';
+import { createLogger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics/exporter.js';
 import { metricsApp, metricsBearerToken } from './metrics/metrics-app.js';
-import { assertSafeListenAddress, DEV_MODE_WARNING } from './dev-mode.js';
-import { parseListenAddress } from './listen-address.js';
-import { createLogger } from './logger.js';
 import { assertProductionSafe } from './production-mode.js';
 import { closeProviders, loadProviders } from './providers.js';
 import { logRefusedHandshakes } from './refused-handshakes.js';
@@ -52,9 +51,13 @@ export { DEV_MODE_WARNING } from './dev-mode.js';
 /** Starts jitsudod; throws AppError VALIDATION for an unsafe or invalid configuration. */
 export async function startServer(opts: StartServerOptions): Promise<RunningServer> {
   const { config } = opts;
+  // Where start-up time goes (bench/startup.ts reads it from the listening line): `entry` is the
+  // time since the process started, i.e. module loading and config; the rest are this function's phases.
+  const startup = phaseClock();
   assertSafeListenAddress(config);
   assertProductionSafe(config);
   const addr = parseListenAddress(config.http.addr);
+  await assertAddressFree(addr);
   const dev = config.auth.mode === 'dev';
   const log = opts.log ?? createLogger(config.log.level);
   if (dev) log.warn({ auth_mode: 'dev' }, DEV_MODE_WARNING);
@@ -65,8 +68,10 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   // Independent start-up work runs side by side: opening PGlite compiles WebAssembly.
   const [opened, providers] = await Promise.all([
     openDatabase(config).then(async (o) => {
+      startup.mark('database_open');
       try {
         await migrate(o.db);
+        startup.mark('migrate');
         return o;
       } catch (e) {
         await o.close();
@@ -75,6 +80,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     }),
     loadProviders(config.providers),
   ]);
+  startup.mark('database_and_providers');
   let core: Core;
   let policies: PolicyStore;
   let metrics: Metrics | undefined;
@@ -98,6 +104,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     // The store seeds policies with audit rows: the key that MACs them must be bound first.
     bindAuditMacKey(opened.db, keys.auditMacKeys[0]!);
     policies = await createPolicyStore({ db: opened.db, config, log });
+    startup.mark('policies');
     core = await createCore({
       config,
       log,
@@ -110,6 +117,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
       background: [sweeperBackground(), (deps) => auditCheckpointer(deps), notifyBackground()],
       ...(metrics ? { observer: metrics.core } : {}),
     });
+    startup.mark('core');
   } catch (e) {
     await closeProviders(providers, log);
     await opened.close();
@@ -150,7 +158,11 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     onlyTrustedProxies(server as unknown as import('node:net').Server, config.http.trusted_proxies, log);
   core.start();
   policies.start();
-  log.info({ url, driver: core.deps.driver, providers: core.deps.providers.names() }, 'jitsudod listening');
+  startup.mark('listen');
+  log.info(
+    { url, driver: core.deps.driver, providers: core.deps.providers.names(), startup_ms: startup.phases },
+    'jitsudod listening',
+  );
 
   let closing: Promise<void> | undefined;
   return {
@@ -177,6 +189,20 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   };
 }
 
+/** Milliseconds per start-up phase; `entry` is what elapsed in this process before startServer. */
+function phaseClock(): { phases: Record<string, number>; mark(name: string): void } {
+  const phases: Record<string, number> = { entry: Math.round(performance.now()) };
+  let last = performance.now();
+  return {
+    phases,
+    mark(name) {
+      const now = performance.now();
+      phases[name] = Math.round(now - last);
+      last = now;
+    },
+  };
+}
+
 function listen(
   fetch: (req: Request) => Response | Promise<Response>,
   hostname: string,
@@ -187,11 +213,7 @@ function listen(
     const options = tls ? { createServer: createHttpsServer, serverOptions: httpsServerOptions(tls) } : {};
     const server = serve({ fetch, hostname, port, ...options }, () => resolve(server));
     server.once('error', (e: NodeJS.ErrnoException) =>
-      reject(
-        e.code === 'EADDRINUSE'
-          ? new AppError('VALIDATION', `cannot listen on ${hostname}:${port}: address already in use`)
-          : e,
-      ),
+      reject(e.code === 'EADDRINUSE' ? addressInUse(hostname, port) : e),
     );
   });
 }
