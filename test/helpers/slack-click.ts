@@ -65,6 +65,16 @@ export async function postInteraction(url: string, s: SignedBody): Promise<{ sta
   return { status: res.status, ms: performance.now() - t0 };
 }
 
+/**
+ * Sends a signed no-op (an interaction type jitsudo ignores: 200, nothing done, nothing audited), so
+ * that a test's 3 s budget measures the route rather than a cold first request on a loaded machine.
+ */
+export async function warmInteractions(url: string, secret: string): Promise<void> {
+  const body = `payload=${encodeURIComponent(JSON.stringify({ type: 'view_closed' }))}`;
+  const r = await postInteraction(url, slackSigned(secret, body));
+  if (r.status !== 200) throw new Error(`warm-up answered ${r.status}`);
+}
+
 /** Polls `f` every 25 ms until it returns a truthy value; fails after `ms` naming `what`. */
 export async function eventually<T>(
   what: string,
