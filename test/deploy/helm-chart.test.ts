@@ -46,7 +46,8 @@ const renders: [string, RenderedObject[]][] = [
   [
     'behind a TLS proxy, config from a Secret',
     chart.render({
-      ...REQUIRED,
+      database: REQUIRED.database,
+      encryption: REQUIRED.encryption,
       tls: { enabled: false },
       server: {
         port: 8080,
