@@ -254,7 +254,8 @@ export const ConfigSchema = z
                 ]),
               )
               .min(1)
-              .default(['RS256', 'PS256', 'ES256', 'EdDSA', 'Ed25519']),
+              .default(['RS256', 'PS256', 'ES256', 'EdDSA', 'Ed25519'])
+              .describe('JWS algorithms accepted on access tokens.'),
             clock_skew_seconds: z
               .number()
               .int()
@@ -284,7 +285,10 @@ export const ConfigSchema = z
             required_scopes: z
               .array(z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/, 'must be an OAuth scope token'))
               .max(16)
-              .default([]),
+              .default([])
+              .describe(
+                'Scopes every OIDC token must carry (scope or scp), on /mcp and the API alike; empty: the audience alone decides.',
+              ),
           })
           .strict()
           .optional(),
@@ -293,7 +297,8 @@ export const ConfigSchema = z
           .number()
           .int()
           .positive()
-          .default(12 * 3600),
+          .default(12 * 3600)
+          .describe('Lifetime of dev-mode tokens minted by `jitsudo login --dev`.'),
       })
       .strict()
       .default({
@@ -336,17 +341,20 @@ export const ConfigSchema = z
           .number()
           .int()
           .positive()
-          .default(24 * 3600),
+          .default(24 * 3600)
+          .describe('A request nobody decided expires after this long.'),
         max_duration_seconds: z
           .number()
           .int()
           .positive()
-          .default(7 * 24 * 3600),
+          .default(7 * 24 * 3600)
+          .describe('Longest grant anyone may ask for (policy may allow less).'),
         ai_review_escalate_after_seconds: z
           .number()
           .int()
           .positive()
-          .default(15 * 60),
+          .default(15 * 60)
+          .describe('An ai_review request no reviewer decided goes to humans after this long.'),
         max_reason_length: z
           .number()
           .int()
@@ -358,7 +366,8 @@ export const ConfigSchema = z
           .number()
           .int()
           .positive()
-          .default(7 * 24 * 3600),
+          .default(7 * 24 * 3600)
+          .describe("Hard ceiling on a grant's time from activation to expiry, extensions included."),
       })
       .strict()
       .default({
