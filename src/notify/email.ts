@@ -7,8 +7,16 @@
 import { readFileSync } from 'node:fs';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { AppError } from '../core/errors.js';
+import { cappedNote } from '../core/outbox/approvers.js';
 import type { EmailConfig } from '../core/outbox/config.js';
-import { eventFilter, type OutboxEvent, type Sink, type SinkResult } from './sink.js';
+import {
+  APPROVER_EVENTS,
+  type ApproverResolver,
+  eventFilter,
+  type OutboxEvent,
+  type Sink,
+  type SinkResult,
+} from './sink.js';
 
 /** The SMTP password: inline or read from its file now (a bad file names its key, never the content). */
 export function emailPassword(c: EmailConfig): string | undefined {
@@ -72,8 +80,10 @@ export class EmailSink implements Sink {
   readonly #cfg: EmailConfig;
   readonly #rules: { wants: (t: string) => boolean; provider?: string; role?: string; to: string[] }[];
   readonly #transport: Transporter;
+  readonly #approvers: ApproverResolver | undefined;
 
-  constructor(c: EmailConfig, password: string | undefined) {
+  /** `approvers` is needed for `to_approvers` (ADR 0057); without it no approver is mailed. */
+  constructor(c: EmailConfig, password: string | undefined, approvers?: ApproverResolver) {
     this.name = c.name;
     this.#cfg = c;
     this.#rules = c.recipients.map((r) => ({
@@ -82,7 +92,8 @@ export class EmailSink implements Sink {
       role: r.match.role,
       to: r.to,
     }));
-    this.wants = (t) => this.#rules.some((r) => r.wants(t));
+    this.#approvers = c.to_approvers ? approvers : undefined;
+    this.wants = (t) => this.#rules.some((r) => r.wants(t)) || (!!this.#approvers && APPROVER_EVENTS.has(t));
     const s = c.smtp;
     this.#transport = nodemailer.createTransport({
       host: s.host,
@@ -113,8 +124,25 @@ export class EmailSink implements Sink {
     return [...to];
   }
 
-  async deliver(e: OutboxEvent, signal: AbortSignal): Promise<SinkResult> {
+  /** The rules' addresses plus, when the request now waits for a person, its resolved approvers. */
+  async #addresses(e: OutboxEvent): Promise<{ to: string[]; note: string | null }> {
     const to = this.recipientsOf(e);
+    const r = e.request;
+    if (
+      !this.#approvers ||
+      !APPROVER_EVENTS.has(e.type) ||
+      r?.state !== 'PENDING' ||
+      r.approver_tier !== 'human'
+    )
+      return { to, note: null };
+    const found = await this.#approvers(r.id);
+    const have = new Set(to.map((a) => a.toLowerCase()));
+    for (const a of found.emails) if (!have.has(a.toLowerCase())) to.push(a);
+    return { to, note: cappedNote(found) };
+  }
+
+  async deliver(e: OutboxEvent, signal: AbortSignal): Promise<SinkResult> {
+    const { to, note } = await this.#addresses(e);
     if (to.length === 0) return { ok: true }; // no rule wants this one (provider/role): nothing to send
     const { subject, text, html } = emailContent(e);
     const send = this.#transport.sendMail({
@@ -144,7 +172,8 @@ export class EmailSink implements Sink {
       else any.addEventListener('abort', onAbort, { once: true });
     });
     try {
-      return await Promise.race([send.then((): SinkResult => ({ ok: true }), smtpFailure), aborted]);
+      const sent = (): SinkResult => (note ? { ok: true, note } : { ok: true });
+      return await Promise.race([send.then(sent, smtpFailure), aborted]);
     } finally {
       if (onAbort) any.removeEventListener('abort', onAbort);
       send.catch(() => {});

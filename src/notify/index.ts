@@ -2,6 +2,7 @@
 import type { Background } from '../core/create-core.js';
 import type { CoreDeps } from '../core/deps.js';
 import { AppError } from '../core/errors.js';
+import { approverCandidates } from '../core/outbox/approvers.js';
 import { EmailSink, emailPassword } from './email.js';
 import { SiemStreamer } from './siem/streamer.js';
 import { siemTransport } from './siem/transports.js';
@@ -18,7 +19,7 @@ export { WebhookSink } from './webhook.js';
 export { OutboxWorker } from './worker.js';
 
 /** The sinks the config names (webhook secrets read from their files now: a bad one throws naming its key). */
-export function configuredSinks(deps: Pick<CoreDeps, 'config'>): Sink[] {
+export function configuredSinks(deps: Pick<CoreDeps, 'config'> & Partial<Pick<CoreDeps, 'db'>>): Sink[] {
   const n = deps.config.notifications;
   const sinks: Sink[] = n.webhooks.map((w, i) => new WebhookSink(w, webhookSecrets(w, i)));
   if (n.email) {
@@ -27,7 +28,9 @@ export function configuredSinks(deps: Pick<CoreDeps, 'config'>): Sink[] {
         'VALIDATION',
         `invalid config key notifications.email.name: "${n.email.name}" is taken by another sink`,
       );
-    sinks.push(new EmailSink(n.email, emailPassword(n.email)));
+    const db = deps.db;
+    const approvers = db ? (id: string) => approverCandidates({ db, config: deps.config }, id) : undefined;
+    sinks.push(new EmailSink(n.email, emailPassword(n.email), approvers));
   }
   return sinks;
 }

@@ -2,6 +2,7 @@
  * What a notification sink is (ADR 0046): the webhook sink here; Slack, email and SIEM later. The
  * worker hands a sink one event at a time and records what the sink says happened.
  */
+import type { ApproverCandidates } from '../core/outbox/approvers.js';
 import type { OutboxEvent } from '../core/outbox/deliveries.js';
 
 export type { OutboxEvent };
@@ -25,3 +26,9 @@ export function eventFilter(filters: readonly string[]): (type: string) => boole
   return (type) =>
     filters.some((f) => f === '*' || f === type || (f.endsWith('.*') && type.startsWith(f.slice(0, -1))));
 }
+
+/** Finds the people to notify about a request waiting for them (core's approverCandidates, ADR 0057). */
+export type ApproverResolver = (requestId: string) => Promise<ApproverCandidates>;
+
+/** Events that tell approvers a request now waits for them (Slack DMs, approver emails). */
+export const APPROVER_EVENTS: ReadonlySet<string> = new Set(['request.created', 'request.escalated']);

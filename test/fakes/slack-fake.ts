@@ -177,9 +177,10 @@ export class SlackFake {
     return json({ ok: true, message_ts: `${1_700_000_000 + ++this.#seq}.000000` });
   }
 
-  /** A known channel's id; a user id (a DM) opens the user's IM channel. */
+  /** A known channel's id; a user id (a DM) opens the user's IM channel, whose id (`D…`) names it after. */
   #channel(c: string): string | undefined {
     if (this.#users.has(c)) return `D${c}`;
+    if (c.startsWith('D') && this.#users.has(c.slice(1))) return c;
     return this.#channels.get(c);
   }
 }

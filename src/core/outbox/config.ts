@@ -92,9 +92,18 @@ export const EmailConfig = z
         path: ['user'],
       }),
     from: z.string().min(3),
-    recipients: z.array(EmailRecipients).min(1),
+    recipients: z.array(EmailRecipients).default([]),
+    /**
+     * Also mail the request's resolved approvers (ADR 0057) when it starts waiting for a person:
+     * candidates from what jitsudo knows of its principals; the decision is still core's.
+     */
+    to_approvers: z.boolean().default(false),
   })
-  .strict();
+  .strict()
+  .refine((e) => e.recipients.length > 0 || e.to_approvers, {
+    message: 'needs recipients, or to_approvers: true',
+    path: ['recipients'],
+  });
 
 export type EmailConfig = z.infer<typeof EmailConfig>;
 
@@ -129,6 +138,23 @@ export const SiemConfig = z
 
 export type SiemConfig = z.infer<typeof SiemConfig>;
 
+/**
+ * Whom the Slack DMs (`slack.dm_approvers`) and emails (`email.to_approvers`) go to for a request
+ * waiting for a person (ADR 0057): principals in its approver groups (as remembered from their last
+ * authenticated call), or at `min_trust_tier` or above when it names no group. Candidates, not
+ * authority: a click or reply is decided by core like any other.
+ */
+export const ApproversConfig = z
+  .object({
+    /** At most this many are notified per request (most recently seen first); the status says when capped. */
+    max_recipients: z.number().int().min(1).max(500).default(20),
+    /** For requests without approver groups: the tier the approval policy asks of an approver. */
+    min_trust_tier: z.number().int().min(0).max(4).default(2),
+  })
+  .strict();
+
+export type ApproversConfig = z.infer<typeof ApproversConfig>;
+
 export const NotificationsConfig = z
   .object({
     /** Run the delivery worker in this process (every replica may). */
@@ -153,6 +179,7 @@ export const NotificationsConfig = z
       .array(WebhookConfig)
       .default([])
       .refine((ws) => new Set(ws.map((w) => w.name)).size === ws.length, 'webhook names must be unique'),
+    approvers: ApproversConfig.default({ max_recipients: 20, min_trust_tier: 2 }),
     slack: SlackConfig.optional(),
     email: EmailConfig.optional(),
     siem: z

@@ -31,6 +31,11 @@ export const SlackConfig = z
     channels: z.array(SlackChannelRule).default([]),
     /** Tell the requester (an agent's owner) of each decision and of the grant's end, by DM. */
     dm_requester: z.boolean().default(false),
+    /**
+     * DM each resolved approver (notifications.approvers, ADR 0057) the request with its buttons when it
+     * starts waiting for a person; found by email (users.lookupByEmail), skipped when Slack has no such user.
+     */
+    dm_approvers: z.boolean().default(false),
     /** The Web API base (tests, proxies); Slack's own by default. Must end with a slash. */
     api_url: z
       .string()

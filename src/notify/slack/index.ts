@@ -5,6 +5,7 @@ import { recordSlackRefusal, type SlackRefusal } from '../../core/audit/record-s
 import { RefusalLimiter, type RefusalLimits } from '../../core/audit/refusal-limiter.js';
 import type { CoreDeps } from '../../core/deps.js';
 import { AppError } from '../../core/errors.js';
+import { approverCandidates } from '../../core/outbox/approvers.js';
 import type { SlackRouteOptions } from '../../http/routes/slack.js';
 import type { Sink } from '../sink.js';
 import { slackClient, slackSecrets } from './client.js';
@@ -23,7 +24,8 @@ export function slackSinks(deps: Pick<CoreDeps, 'db' | 'now' | 'config'>): Sink[
       'VALIDATION',
       `invalid config key notifications.webhooks: the name ${SLACK_SINK_NAME} is taken by the Slack sink`,
     );
-  return [new SlackSink(deps, slackClient(slackSecrets(s).token, s.api_url), s)];
+  const client = slackClient(slackSecrets(s).token, s.api_url);
+  return [new SlackSink(deps, client, s, (id) => approverCandidates(deps, id))];
 }
 
 type Decide = (actor: Actor, input: unknown) => Promise<unknown>;
