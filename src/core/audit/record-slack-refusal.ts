@@ -40,7 +40,8 @@ export const SlackRefusal = z
       .string()
       .regex(/^[A-Za-z0-9_]{1,64}$/)
       .optional(),
-    attempted: z.enum(['approve', 'deny']).optional(),
+    // review: a break-glass alert's Review button (ADR 0050).
+    attempted: z.enum(['approve', 'deny', 'review']).optional(),
     /** The jitsudo person the Slack user is (may_not_decide). */
     identity: z.string().min(1).max(320).optional(),
   })
