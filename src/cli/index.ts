@@ -14,6 +14,7 @@ export const jitsudoCommand = defineCommand({
     cancel: () => import('./commands/decide.js').then((m) => m.cancelCommand),
     revoke: () => import('./commands/decide.js').then((m) => m.revokeCommand),
     extend: () => import('./commands/extend.js').then((m) => m.extendCommand),
+    review: () => import('./commands/review.js').then((m) => m.reviewCommand),
     exec: () => import('./commands/exec.js').then((m) => m.execCommand),
     shell: () => import('./commands/exec.js').then((m) => m.shellCommand),
     mcp: () => import('./commands/mcp.js').then((m) => m.mcpCommand),

@@ -79,6 +79,13 @@ export function createClient(opts: ClientOptions) {
     revokeRequest: (id: string, body: T.ReasonInput = {}) => action(id, 'revoke', body),
     /** Asks for more time on an ACTIVE grant; returns the extension (APPLIED, PENDING, …), not the grant. */
     extendRequest: (id: string, body: T.ExtendInput) => action(id, 'extend', body),
+    /** An admin's review of break-glass access (ADR 0050); `unjustified` revokes a grant still ACTIVE. */
+    reviewBreakGlass: (id: string, body: { outcome: 'justified' | 'unjustified'; comment: string }) =>
+      call<{ request: T.ElevationRequest; outcome: 'justified' | 'unjustified'; revoked: boolean }>(
+        'POST',
+        `${PREFIX}/requests/${enc(id)}/review`,
+        body,
+      ),
     getCredentials: async (id: string) =>
       (await call<{ grant: T.Grant }>('GET', `${PREFIX}/requests/${enc(id)}/credentials`)).grant,
 

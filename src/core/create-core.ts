@@ -45,6 +45,7 @@ import { getRequest } from './requests/get.js';
 import { getCredentials } from './requests/get-credentials.js';
 import { listRequests } from './requests/list.js';
 import { revokeRequest } from './requests/revoke.js';
+import { reviewBreakGlass } from './step-up/review-break-glass.js';
 
 /** Something that runs beside the verbs (the sweeper); built from the deps by a factory. */
 export interface Background {
@@ -97,6 +98,7 @@ const VERBS = {
   cancelRequest,
   revokeRequest,
   extendRequest,
+  reviewBreakGlass,
   getCredentials,
   escalateRequest,
   listEligibleAccess,

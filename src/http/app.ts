@@ -40,6 +40,7 @@ import { registerPolicyRoutes } from './routes/policies.js';
 import { registerPrincipalRoutes } from './routes/principals.js';
 import { registerProtectedResourceRoutes } from './routes/protected-resource.js';
 import { registerRequestRoutes } from './routes/requests.js';
+import { registerReviewRoute } from './routes/review.js';
 import { registerSlackRoutes, type SlackRouteOptions } from './routes/slack.js';
 import { registerStepUpRoutes, type StepUpRouteOptions } from './routes/step-up.js';
 import { createRouter } from './validation.js';
@@ -150,6 +151,7 @@ export function createApp(opts: AppOptions): OpenAPIHono<HonoEnv> {
   api.use('*', authenticate(opts.authenticator, opts.clientCertificates));
   registerWhoamiRoute(api);
   registerRequestRoutes(api, opts.verbs);
+  registerReviewRoute(api, opts.verbs);
   registerPolicyRoutes(api, opts.verbs);
   registerAuditRoutes(api, opts.verbs);
   registerPrincipalRoutes(api, opts.verbs);

@@ -15,6 +15,7 @@ export const VERB_NAMES = [
   'cancelRequest',
   'revokeRequest',
   'extendRequest',
+  'reviewBreakGlass',
   'getCredentials',
   'listEligibleAccess',
   'createAgent',

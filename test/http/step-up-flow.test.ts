@@ -17,6 +17,7 @@ import type { CoreDeps } from '../../src/core/deps.js';
 import { createAuthenticator } from '../../src/core/identity/index.js';
 import { touchPrincipal } from '../../src/core/principals/index.js';
 import { createApp } from '../../src/http/app.js';
+import { breakGlassMessage, REVIEW_ACTION } from '../../src/notify/slack/blocks.js';
 import { slackRoute } from '../../src/notify/slack/index.js';
 import { stepUpLinks, stepUpRoute } from '../../src/server/step-up-route.js';
 import { httpVerbs } from '../../src/server/verbs.js';
@@ -26,6 +27,7 @@ import { SlackFake } from '../fakes/slack-fake.js';
 import { testDatabases } from '../helpers/db.js';
 import { newBrowser } from '../helpers/oidc-browser.js';
 import { type OidcIdp, startOidcIdp, WEB_CLIENT_ID, WEB_CLIENT_SECRET } from '../helpers/oidc-idp.js';
+import { setTier } from '../helpers/principals.js';
 import { type Served, serveApp } from '../helpers/real-http.js';
 
 const TOKEN = `xoxb-test-${randomBytes(8).toString('hex')}`;
@@ -79,7 +81,7 @@ describe.each(testDatabases())('step-up pages on %s', (driver) => {
   let app: ReturnType<typeof createApp> | undefined;
   const alice = human('alice@example.com', ['sre']);
   const bob = human('bob@example.com', ['dev']);
-  const users = { bob: 'U0BOB', carol: 'U0CAROL' };
+  const users = { bob: 'U0BOB', carol: 'U0CAROL', root: 'U0ROOT' };
 
   const stateOf = async (id: string) =>
     (await sqlRows<{ state: string }>(h.db, sql`select state from requests where id = ${id}`))[0]!.state;
@@ -91,9 +93,13 @@ describe.each(testDatabases())('step-up pages on %s', (driver) => {
   const actionsOf = async (id: string) => (await auditRows(h.db, id)).map((a) => a.action);
 
   /** Bob (or `slackUser`) clicks Approve in Slack; resolves with the link jitsudod told them privately. */
-  async function linkFromSlack(id: string, slackUser = users.bob): Promise<string> {
+  async function linkFromSlack(
+    id: string,
+    slackUser = users.bob,
+    action = 'jitsudo_approve',
+  ): Promise<string> {
     const before = fake.ephemerals.length;
-    const c = click(slackUser, 'jitsudo_approve', id);
+    const c = click(slackUser, action, id);
     const res = await fetch(`${served.url}/slack/interactions`, {
       method: 'POST',
       headers: c.headers,
@@ -145,6 +151,7 @@ describe.each(testDatabases())('step-up pages on %s', (driver) => {
       users: [
         { id: users.bob, name: 'bob', email: bob.identity },
         { id: users.carol, name: 'carol', email: 'carol@example.com' },
+        { id: users.root, name: 'root', email: 'root@example.com' },
       ],
     }).start();
     const config = parseConfig({
@@ -181,7 +188,8 @@ describe.each(testDatabases())('step-up pages on %s', (driver) => {
       log,
       mcp: false,
     });
-    for (const p of [bob, human('carol@example.com')]) await touchPrincipal({ db: h.db }, p);
+    for (const p of [bob, human('carol@example.com'), human('root@example.com')])
+      await touchPrincipal({ db: h.db }, p);
   });
   afterAll(async () => {
     await served?.close();
@@ -306,6 +314,72 @@ describe.each(testDatabases())('step-up pages on %s', (driver) => {
     expect(res.status).toBe(200);
     await until(async () => (await stateOf(r.id)) === 'REJECTED');
     expect(await linksOf(h.db, r.id)).toHaveLength(0);
+  });
+
+  it('break-glass: the alert has Review; its link → sign-in as an admin → Unjustified revokes the grant', async () => {
+    const oncall = human('oncall@example.com', ['sre']);
+    await setTier(h.db, oncall.identity, 4);
+    const r = await h.ask(oncall, { break_glass: true, reason: 'INC-7' });
+    expect(r.state).toBe('ACTIVE');
+    const alert = breakGlassMessage(r, oncall.identity);
+    expect(JSON.stringify(alert.blocks)).toContain(REVIEW_ACTION);
+    const link = await linkFromSlack(r.id, users.root, REVIEW_ACTION);
+    const s = await signIn(link, 'root');
+    expect(s.res.status).toBe(200);
+    expect(s.html).toContain('value="unjustified"');
+    expect(s.html).not.toContain('value="approve"');
+    const done = await decide(s.cookie, {
+      csrf: csrfOf(s.html),
+      decision: 'unjustified',
+      comment: 'no incident',
+    });
+    expect(done.status).toBe(200);
+    expect(await done.text()).toContain('Your review (unjustified) was recorded');
+    expect(await stateOf(r.id)).toBe('REVOKED');
+    const reviewed = (await auditRows(h.db, r.id)).find((a) => a.action === 'break_glass.reviewed');
+    expect(reviewed).toMatchObject({
+      actor: 'root@example.com',
+      details: { outcome: 'unjustified', revoked: true },
+    });
+  });
+
+  it('the API review: an admin with a fresh sign-in reviews; a stale one is refused 403', async () => {
+    const oncall = human('oncall2@example.com', ['sre']);
+    await setTier(h.db, oncall.identity, 4);
+    const r = await h.ask(oncall, { break_glass: true, reason: 'INC-8' });
+    const review = (token: string) =>
+      fetch(`${served.url}/api/v1alpha1/requests/${r.id}/review`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ outcome: 'justified', comment: 'real incident' }),
+      });
+    const now = Math.floor(Date.now() / 1000);
+    const stale = await review(
+      await idp.mintUserToken('root@example.com', ['jitsudo-admins'], { auth_time: now - 900 }),
+    );
+    expect(stale.status).toBe(403);
+    const ok = await review(
+      await idp.mintUserToken('root@example.com', ['jitsudo-admins'], { auth_time: now - 5 }),
+    );
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toMatchObject({
+      outcome: 'justified',
+      revoked: false,
+      request: { id: r.id, state: 'ACTIVE' },
+    });
+    const second = await review(
+      await idp.mintUserToken('root@example.com', ['jitsudo-admins'], { auth_time: now - 5 }),
+    );
+    expect(second.status).toBe(200); // a later review is recorded too (each audited)
+    const junk = await fetch(`${served.url}/api/v1alpha1/requests/${r.id}/review`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${await idp.mintUserToken('root@example.com', ['jitsudo-admins'], { auth_time: now })}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ outcome: 'maybe', comment: '' }),
+    });
+    expect(junk.status).toBe(400);
   });
 
   it('an expired link is refused (409 page) and decides nothing', async () => {

@@ -5,3 +5,4 @@ export { staleSignIn } from './fresh-sign-in.js';
 export { issueStepUpLink, STEP_UP_LINK_ISSUED } from './issue-link.js';
 export { openStepUpLink } from './open-link.js';
 export { readStepUpLink } from './read-link.js';
+export { BREAK_GLASS_REVIEWED, reviewBreakGlass } from './review-break-glass.js';

@@ -5,8 +5,15 @@ import { decidedView } from '../requests/decide.js';
 import type { RequestView } from '../requests/view.js';
 import { readStepUpLinkFor } from './read-link.js';
 
-/** The link's request as `actor` (just signed in) sees it; refusals are audited by readStepUpLinkFor. */
-export async function openStepUpLink(deps: CoreDeps, actor: Actor, token: string): Promise<RequestView> {
-  const { row } = await readStepUpLinkFor(deps, actor, token);
-  return decidedView(deps, row);
+/**
+ * The link's request as `actor` (just signed in) sees it, and what the link is for; refusals are
+ * audited by readStepUpLinkFor.
+ */
+export async function openStepUpLink(
+  deps: CoreDeps,
+  actor: Actor,
+  token: string,
+): Promise<{ request: RequestView; purpose: 'approve' | 'review' }> {
+  const { link, row } = await readStepUpLinkFor(deps, actor, token);
+  return { request: await decidedView(deps, row), purpose: link.decision };
 }

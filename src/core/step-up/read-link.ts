@@ -9,8 +9,9 @@ import { findStepUpLink, type StepUpLinkRow } from '../db/step-up-links-repo.js'
 import type { CoreDeps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { auditRefusal } from '../requests/refusal-audit.js';
-import { transact } from '../requests/tx.js';
+import { auditRequest, transact } from '../requests/tx.js';
 import { verifyLinkToken } from './link-token.js';
+import { BREAK_GLASS_REVIEW_REFUSED } from './review-break-glass.js';
 
 export interface StepUpLink {
   idHash: string;
@@ -88,7 +89,16 @@ export function auditLinkRefusal(
   decision: StepUpLinkRow['decision'],
   err: AppError,
 ): Promise<void> {
-  // The link was handed out for an approval (or a review, audited as one until reviews have a verb).
-  void decision;
-  return transact(deps, (tx) => auditRefusal(tx, actor, row, 'approve', err), [row.id]);
+  return transact(
+    deps,
+    (tx) =>
+      decision === 'review'
+        ? auditRequest(tx, actor, row, {
+            action: BREAK_GLASS_REVIEW_REFUSED,
+            outcome: 'denied',
+            details: { code: err.code, reason: err.message },
+          })
+        : auditRefusal(tx, actor, row, 'approve', err),
+    [row.id],
+  );
 }

@@ -17,7 +17,8 @@ const DEFAULT_MAX_BODY = 64 * 1024;
 
 /** A button click, as the surface hands it on (after the 200). */
 export interface SlackAction {
-  kind: 'approve' | 'deny';
+  /** `review`: the Review button of a break-glass alert (ADR 0050). */
+  kind: 'approve' | 'deny' | 'review';
   requestId: string;
   slackUserId: string;
   /** Where to answer the clicker privately (chat.postEphemeral); absent outside a channel. */

@@ -16,6 +16,14 @@ import { type CookieJar, clearCookie, Pending, readCookie, Session, writeCookie 
 import { decisionPage, errorPage, page, pageHeaders } from '../step-up/page.js';
 
 export const STEP_UP_PATH = '/step-up';
+type Choice = 'approve' | 'deny' | 'justified' | 'unjustified';
+const CHOICES: ReadonlySet<string> = new Set<Choice>(['approve', 'deny', 'justified', 'unjustified']);
+const DONE: Record<Choice, string> = {
+  approve: 'Your approval was recorded',
+  deny: 'Your denial was recorded',
+  justified: 'Your review (justified) was recorded',
+  unjustified: 'Your review (unjustified) was recorded',
+};
 /** The sign-in and the decision page together must finish within this. */
 const FLOW_MS = 10 * 60 * 1000;
 const MAX_FORM = 8 * 1024;
@@ -27,12 +35,9 @@ export interface StepUpRouteOptions {
   cookieKey: Buffer;
   /** Checks a link before sign-in (nobody known yet: not audited). */
   checkLink(token: string): Promise<unknown>;
-  /** The link's request for the person who signed in; refusals audited by core. */
-  openLink(actor: Actor, token: string): Promise<RequestView>;
-  decide(
-    actor: Actor,
-    input: { token: string; decision: 'approve' | 'deny'; comment: string },
-  ): Promise<RequestView>;
+  /** The link's request for the person who signed in, and what it is for; refusals audited by core. */
+  openLink(actor: Actor, token: string): Promise<{ request: RequestView; purpose: 'approve' | 'review' }>;
+  decide(actor: Actor, input: { token: string; decision: Choice; comment: string }): Promise<RequestView>;
   nowMs?: () => number;
 }
 
@@ -78,7 +83,7 @@ export function registerStepUpRoutes(app: Hono<HonoEnv>, o: StepUpRouteOptions):
       const callback = new URL(o.redirectUri);
       callback.search = new URL(c.req.url).search;
       const actor = await o.signIn.finish(callback, pending);
-      const view = await o.openLink(actor, pending.link);
+      const { request: view, purpose } = await o.openLink(actor, pending.link);
       const csrf = randomBytes(24).toString('base64url');
       writeCookie(
         c,
@@ -99,7 +104,7 @@ export function registerStepUpRoutes(app: Hono<HonoEnv>, o: StepUpRouteOptions):
         },
         'Strict',
       );
-      return decisionPage(c, view, actor.identity, csrf);
+      return decisionPage(c, view, actor.identity, csrf, purpose);
     } catch (e) {
       clearCookie(c, jar);
       return fail(c, e);
@@ -129,16 +134,15 @@ export function registerStepUpRoutes(app: Hono<HonoEnv>, o: StepUpRouteOptions):
         'This form did not come from the page jitsudo showed you; nothing was recorded.',
       );
     const decision = form.get('decision');
-    if (decision !== 'approve' && decision !== 'deny')
-      return page(c, 400, 'Not done', 'Choose Approve or Deny.');
+    if (!decision || !CHOICES.has(decision)) return page(c, 400, 'Not done', 'Choose one of the buttons.');
     try {
       const v = await o.decide(session.actor, {
         token: session.link,
-        decision,
+        decision: decision as Choice,
         comment: (form.get('comment') ?? '').slice(0, 1000),
       });
       clearCookie(c, jar);
-      const done = decision === 'approve' ? 'Your approval was recorded' : 'Your denial was recorded';
+      const done = DONE[decision as Choice];
       return page(c, 200, 'Done', `${done}. Request ${v.id} is now ${v.state}.`);
     } catch (e) {
       return fail(c, e);

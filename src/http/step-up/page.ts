@@ -61,8 +61,14 @@ export function errorPage(c: Context<HonoEnv>, code: AppErrorCode, message: stri
 
 const row = (k: string, v: string) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`;
 
-/** The request and the two decisions, each a POST carrying the CSRF token. */
-export function decisionPage(c: Context<HonoEnv>, v: RequestView, who: string, csrf: string): Response {
+/** The request and its two choices (approve / deny, or a break-glass review's), each a POST carrying the CSRF token. */
+export function decisionPage(
+  c: Context<HonoEnv>,
+  v: RequestView,
+  who: string,
+  csrf: string,
+  purpose: 'approve' | 'review',
+): Response {
   pageHeaders(c);
   const table = `<table>${[
     row('Request', v.id),
@@ -78,8 +84,24 @@ export function decisionPage(c: Context<HonoEnv>, v: RequestView, who: string, c
     row('Scope', v.resource_scope || '-'),
     row('Duration (s)', String(v.duration_seconds)),
     row('Reason', v.reason),
-    row('Approvals', `${v.approved_by.length} of ${v.approvals_required}`),
+    purpose === 'review'
+      ? row('Break-glass', 'yes: approval was skipped')
+      : row('Approvals', `${v.approved_by.length} of ${v.approvals_required}`),
   ].join('')}</table>`;
-  const form = `<form method="post" action="/step-up/decide"><input type="hidden" name="csrf" value="${esc(csrf)}"><p><label>Comment <input type="text" name="comment" maxlength="1000"></label></p><p><button type="submit" name="decision" value="approve">Approve</button> <button type="submit" name="decision" value="deny">Deny</button></p></form>`;
-  return c.html(doc('Confirm your decision', `<p>Signed in as ${esc(who)}.</p>${table}${form}`), 200);
+  const [a, b] =
+    purpose === 'review'
+      ? [
+          ['justified', 'Justified'],
+          ['unjustified', 'Unjustified (revokes an active grant)'],
+        ]
+      : [
+          ['approve', 'Approve'],
+          ['deny', 'Deny'],
+        ];
+  const button = (x: string[]) =>
+    `<button type="submit" name="decision" value="${x[0]}">${esc(x[1]!)}</button>`;
+  // A relative action: the page also works under a path prefix of http.public_url.
+  const form = `<form method="post" action="decide"><input type="hidden" name="csrf" value="${esc(csrf)}"><p><label>Comment <input type="text" name="comment" maxlength="1000"></label></p><p>${button(a!)} ${button(b!)}</p></form>`;
+  const title = purpose === 'review' ? 'Review this break-glass access' : 'Confirm your decision';
+  return c.html(doc(title, `<p>Signed in as ${esc(who)}.</p>${table}${form}`), 200);
 }

@@ -9,6 +9,8 @@ import type { RequestView } from '../../core/requests/view.js';
 
 export const APPROVE_ACTION = 'jitsudo_approve';
 export const DENY_ACTION = 'jitsudo_deny';
+/** The break-glass alert's Review button: a step-up link to review it (ADR 0050). */
+export const REVIEW_ACTION = 'jitsudo_review';
 
 type Block = Record<string, unknown>;
 export interface SlackContent {
@@ -177,6 +179,18 @@ export function breakGlassMessage(v: RequestView, actor: string): SlackContent {
         type: 'context',
         elements: [
           md(`Request \`${esc(v.id)}\` — review it now; revoke with \`jitsudo revoke ${esc(v.id)}\``),
+        ],
+      },
+      {
+        type: 'actions',
+        block_id: 'jitsudo_review',
+        elements: [
+          {
+            type: 'button',
+            action_id: REVIEW_ACTION,
+            value: v.id,
+            text: { type: 'plain_text', text: 'Review' },
+          },
         ],
       },
     ],

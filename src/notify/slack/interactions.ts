@@ -15,12 +15,16 @@ import type { CoreDeps } from '../../core/deps.js';
 import { AppError } from '../../core/errors.js';
 import { knownHumanByEmail } from '../../core/identity/known-human.js';
 import type { SlackAction } from '../../http/routes/slack.js';
-import { APPROVE_ACTION, DENY_ACTION } from './blocks.js';
+import { APPROVE_ACTION, DENY_ACTION, REVIEW_ACTION } from './blocks.js';
 import { slackErrorCode } from './client.js';
 
 type Decide = (actor: Actor, input: unknown) => Promise<unknown>;
 
-export const SLACK_ACTIONS = { [APPROVE_ACTION]: 'approve', [DENY_ACTION]: 'deny' } as const;
+export const SLACK_ACTIONS = {
+  [APPROVE_ACTION]: 'approve',
+  [DENY_ACTION]: 'deny',
+  [REVIEW_ACTION]: 'review',
+} as const;
 const MAX_CACHED = 10_000;
 
 export interface SlackInteractionDeps {
@@ -74,7 +78,7 @@ export class SlackInteractions {
           reason: 'unknown_user',
           slackUserId: a.slackUserId,
           requestId: a.requestId,
-          attempted: a.kind,
+          ...(a.kind !== 'review' ? { attempted: a.kind } : {}),
         })
         .catch((e) => this.#d.log.error({ err_name: (e as Error)?.name }, 'slack refusal not audited'));
       return this.#tell(
@@ -82,6 +86,7 @@ export class SlackInteractions {
         'jitsudo does not know you: your Slack email must be that of a person who has signed in to jitsudo. Nothing was recorded.',
       );
     }
+    if (a.kind === 'review') return this.#review(a, actor);
     try {
       if (a.kind === 'approve' && this.#d.stepUp) {
         const link = await this.#d.stepUp.issue(actor, { id: a.requestId, decision: 'approve' });
@@ -110,6 +115,24 @@ export class SlackInteractions {
         this.#d.log.error({ request_id: a.requestId, err_name: (e as Error)?.name }, 'slack decision failed');
       return this.#tell(a, `Your ${a.kind === 'approve' ? 'approval' : 'denial'} was not recorded: ${why}`);
     }
+  }
+
+  /** Review of break-glass (ADR 0050): always a step-up action, so a link (or the CLI), never a decision here. */
+  async #review(a: SlackAction, actor: Actor): Promise<void> {
+    const cli = `run \`jitsudo login\`, then \`jitsudo review ${a.requestId} --outcome justified|unjustified --comment "…"\``;
+    let link: { token: string; expiresAt: Date } | null = null;
+    try {
+      link = (await this.#d.stepUp?.issue(actor, { id: a.requestId, decision: 'review' })) ?? null;
+    } catch (e) {
+      const why = e instanceof AppError ? e.message : 'jitsudo could not make a review link';
+      return this.#tell(a, `No review link: ${why}. To review, ${cli}.`);
+    }
+    if (!link)
+      return this.#tell(a, `Reviewing break-glass request ${a.requestId} needs a fresh sign-in: ${cli}.`);
+    return this.#tell(
+      a,
+      `Reviewing break-glass request ${a.requestId} needs a fresh sign-in. <${this.#d.stepUp!.url(link.token)}|Sign in and review> — the link works once, only for you, until ${link.expiresAt.toISOString()}.`,
+    );
   }
 
   /** The Slack user's email, from the cache while fresh (null: Slack knows no email for them). */
