@@ -55,7 +55,8 @@ const STATUS: Partial<Record<AppErrorCode, ContentfulStatusCode>> = {
 
 /** A refusal as a page: the AppError's message (written to be shown), its status. */
 export function errorPage(c: Context<HonoEnv>, code: AppErrorCode, message: string): Response {
-  const status = STATUS[code] ?? 500;
+  // Never a 500 page: what is not the caller's fault is "not available, try again".
+  const status = STATUS[code] ?? 503;
   return page(c, status, status >= 500 ? 'Not available' : 'Not done', message);
 }
 
