@@ -43,7 +43,10 @@ describe('request ids', () => {
 
   it.each(cases)('%s: echoes a well-formed inbound id and logs it', async (_, path, init, status) => {
     const id = `caller-${Math.random().toString(36).slice(2)}`;
-    const headers = { ...(init.headers as Record<string, string>), 'x-request-id': id };
+    const headers: Record<string, string> = {
+      ...(init.headers as Record<string, string>),
+      'x-request-id': id,
+    };
     if (path.startsWith('/api') && status === 400) headers.authorization = `Bearer ${bob}`;
     const r = await s.app.request(path, { ...init, headers });
     expect(r.status).toBe(status);
