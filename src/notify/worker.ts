@@ -92,6 +92,12 @@ export class OutboxWorker {
       this.#lastWarn = now;
       await warnExpiringGrants(this.#deps, FAN_OUT_BATCH);
     }
+    // Before the pumps start, not beside them: on PGlite (one connection, in this thread) a prune
+    // pass run alongside deliveries would stall their sockets' timers (an SMTP greeting, a TLS hello).
+    if (now - this.#lastPrune > PRUNE_EVERY_MS) {
+      this.#lastPrune = now;
+      await pruneNotifications(this.#deps, { signal: this.#stop.signal });
+    }
     while ((await fanOut(this.#deps, this.#sinks, FAN_OUT_BATCH)) === FAN_OUT_BATCH) {
       if (this.#stop.signal.aborted) return;
     }
@@ -103,10 +109,6 @@ export class OutboxWorker {
         )
         .finally(() => this.#pumps.delete(sink.name));
       this.#pumps.set(sink.name, p);
-    }
-    if (now - this.#lastPrune > PRUNE_EVERY_MS) {
-      this.#lastPrune = now;
-      await pruneNotifications(this.#deps, { signal: this.#stop.signal });
     }
   }
 
