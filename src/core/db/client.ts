@@ -3,7 +3,7 @@
  * dir enforced by a lock file) and PostgreSQL via postgres.js (pooled). Everything above this folder
  * sees only `Database` / `Executor` and the repo functions.
  */
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { ExtractTablesWithRelations, SQL } from 'drizzle-orm';
@@ -14,6 +14,7 @@ import postgres from 'postgres';
 import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
 import { ensurePrivateDir, tightenTree, withPrivateUmask } from '../private-files.js';
+import { restoreSnapshot, usableSnapshot } from './pgdata-snapshot.js';
 import * as schema from './schema/index.js';
 
 export type Schema = typeof schema;
@@ -48,7 +49,10 @@ export async function sqlRows<T = Record<string, unknown>>(exec: Executor, query
 }
 
 /** Opens the configured database: `database.url` (postgres:// or memory://) or PGlite in `<home>/data`. */
-export async function openDatabase(config: Pick<Config, 'home' | 'database'>): Promise<OpenedDatabase> {
+export async function openDatabase(
+  config: Pick<Config, 'home' | 'database'>,
+  opts: { pgdataSnapshot?: string } = {},
+): Promise<OpenedDatabase> {
   const url = config.database.url;
   if (url && /^postgres(ql)?:\/\//.test(url)) return openPostgres(url, config.database.pool_size);
   if (url && url !== 'memory://' && !url.startsWith('memory:'))
@@ -59,6 +63,11 @@ export async function openDatabase(config: Pick<Config, 'home' | 'database'>): P
   const dataDir = join(config.home, 'data');
   try {
     ensurePrivateDir(dataDir);
+    // A new home starts from the shipped, pre-migrated cluster instead of initdb (ADR 0052).
+    if (readdirSync(dataDir).length === 0) {
+      const snapshot = usableSnapshot(opts.pgdataSnapshot);
+      if (snapshot) restoreSnapshot(snapshot.tarGz, dataDir);
+    }
     // PGlite unpacks its initial cluster 0666 whatever the umask; the umask covers what PostgreSQL
     // writes while it starts, the walks cover the rest (again at close, for files written since).
     const opened = await withPrivateUmask(() => wrapPglite(new PGlite(dataDir), lock, dataDir));
