@@ -46,7 +46,14 @@ export function registerStepUpRoutes(app: Hono<HonoEnv>, o: StepUpRouteOptions):
   const nowMs = o.nowMs ?? Date.now;
   const jar: CookieJar = { key: o.cookieKey, secure: o.redirectUri.startsWith('https:'), nowMs };
   const fail = (c: Parameters<typeof page>[0], e: unknown) => {
-    if (isAppError(e)) return errorPage(c, e.code, e.message);
+    if (isAppError(e)) {
+      // Never the link or a code: what was refused, for whoever watches the logs.
+      c.get('log')?.warn(
+        { step_up_refused: e.code, link: (e.details as { link?: string })?.link },
+        'step-up refused',
+      );
+      return errorPage(c, e.code, e.message);
+    }
     c.get('log')?.error({ err_name: (e as Error)?.name }, 'step-up page failed');
     return page(
       c,

@@ -200,6 +200,24 @@ describe.each(testDatabases())('step-up in core on %s', (driver) => {
     expect(await auditActions(h.db, r2.id)).toContain('request.decision_refused');
   });
 
+  it('one link used twice at once decides once: one approval, one refusal (under the link row lock)', async () => {
+    const alice = human(uniq('alice'), ['sre']);
+    const bob = human(uniq('bob'));
+    const r = await h.ask(alice, { metadata: { step_up: 'yes' } });
+    const link = (await issueStepUpLink(h.core.deps, bob, { id: r.id, decision: 'approve' }))!;
+    const fresh = signedIn(bob, h.clock.now(), 1);
+    const out = await Promise.allSettled(
+      (['approve', 'deny'] as const).map((decision) =>
+        decideByStepUpLink(h.core.deps, fresh, { token: link.token, decision }),
+      ),
+    );
+    expect(out.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    const failed = out.find((o) => o.status === 'rejected') as PromiseRejectedResult;
+    expect(failed.reason.code).toBe('CONFLICT');
+    expect(await approvalsOf(r.id)).toBe(1);
+    expect((await verifyAudit(h.core.deps, ADMIN, {})).ok).toBe(true);
+  });
+
   it('hands out no link for a request that needs no step-up, nor to an agent', async () => {
     const alice = human(uniq('alice'), ['sre']);
     const bob = human(uniq('bob'));
