@@ -21,7 +21,13 @@ interface Run {
 
 function run(cmd: string, args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const p = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: 'pipe' });
+    // stdin closed: bash on a socket stdin (node's 'pipe') takes itself for an ssh session and
+    // sources /etc/bash.bashrc, which trips `set -u`.
+    const p = spawn(cmd, args, {
+      cwd: opts.cwd,
+      env: opts.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     p.stdout.on('data', (d) => {
@@ -65,8 +71,12 @@ let url = '';
 
 beforeAll(async () => {
   let t = Date.now();
-  // dist/ is current (the vitest global set-up built it); scripts off so a type error elsewhere in a
-  // checkout being edited does not stop the pack (`npm run build` is the strict gate).
+  // The tsc build (.js and .d.ts; the dev set-up only re-emits .js), then pack what it made. Scripts
+  // off: `prepack` is strict, and type errors elsewhere in a checkout being edited must not stop
+  // this test (`npm run build` is the strict gate).
+  ok(await run(process.execPath, ['scripts/build.mjs', '--full'], { cwd: ROOT }), 'build --full');
+  lap('tsc', t);
+  t = Date.now();
   const packed = ok(
     await run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], { cwd: ROOT }),
     'npm pack',
