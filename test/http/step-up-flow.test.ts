@@ -78,6 +78,7 @@ describe.each(testDatabases())('step-up pages on %s', (driver) => {
   let served: Served;
   let deps: CoreDeps;
   const wall = new WallClock();
+  const logLines: string[] = [];
   let app: ReturnType<typeof createApp> | undefined;
   const alice = human('alice@example.com', ['sre']);
   const bob = human('bob@example.com', ['dev']);
@@ -179,7 +180,7 @@ describe.each(testDatabases())('step-up pages on %s', (driver) => {
     });
     deps = { ...h.core.deps, config };
     const verbs = httpVerbs(h.core);
-    const log = pino({ level: 'silent' });
+    const log = pino({ level: 'info' }, { write: (line: string) => void logLines.push(line) });
     app = createApp({
       verbs,
       authenticator: createAuthenticator({ config, keys: deps.keys }),
@@ -234,6 +235,11 @@ describe.each(testDatabases())('step-up pages on %s', (driver) => {
     expect(await approvalsOf(r.id)).toHaveLength(1);
     const refused = (await auditRows(h.db, r.id)).filter((a) => a.action === 'request.decision_refused');
     expect(refused.map((a) => a.actor)).toEqual(['bob@example.com']);
+    // The link's token is in its path: the request log shows the path without it.
+    const token = link.split('/').at(-1)!;
+    expect(logLines.join('')).toContain('/step-up/[link]');
+    expect(logLines.join('')).not.toContain(token);
+    expect(logLines.join('')).not.toContain(token.split('.')[0]!);
   });
 
   it('another person signing in with the link is refused (403, audited as them), nothing changed', async () => {

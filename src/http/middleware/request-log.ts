@@ -2,6 +2,10 @@ import type { MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
 import type { HonoEnv } from '../env.js';
 
+/** A step-up link's path carries its token (ADR 0050): logged without it. */
+const STEP_UP_LINK = /^\/step-up\/(?!callback$|decide$)[^/]+$/;
+const loggedPath = (p: string) => (STEP_UP_LINK.test(p) ? '/step-up/[link]' : p);
+
 /**
  * One log line per request (method, path, status, duration, actor) on a child logger that carries
  * the request id. Headers, bodies and query strings are never logged: they can hold tokens.
@@ -15,7 +19,7 @@ export function requestLog(root: Logger): MiddlewareHandler<HonoEnv> {
     const status = c.res.status;
     const line = {
       method: c.req.method,
-      path: c.req.path,
+      path: loggedPath(c.req.path),
       status,
       ms: Math.round((performance.now() - started) * 10) / 10,
       actor: c.get('actor')?.identity,
