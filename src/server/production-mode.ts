@@ -68,6 +68,13 @@ export function assertProductionSafe(config: Readonly<Config>): void {
         'production mode requires https for the Slack Web API (plain http only to loopback)',
       );
   }
+  // Step-up pages set their sign-in cookie Secure only over https (ADR 0050).
+  const pub = config.http.public_url;
+  if (pub) {
+    const u = new URL(pub);
+    if (u.protocol !== 'https:' && !isLoopback(u.hostname.replace(/^\[|\]$/g, '')))
+      refuse('http.public_url', 'production mode requires https (plain http only to loopback)');
+  }
   assertMetricsGuarded(config);
   const email = config.notifications.email;
   if (email?.smtp.security === 'none' && !isLoopback(email.smtp.host))
