@@ -98,7 +98,10 @@ export const ConfigSchema = z
           .string()
           .url()
           .refine((u) => /^https?:$/.test(new URL(u).protocol), 'must be an http(s) URL')
-          .optional(),
+          .optional()
+          .describe(
+            'The URL people reach jitsudod at: step-up links, and the IdP redirect URI (this URL + /step-up/callback); https in production.',
+          ),
         shutdown_timeout_seconds: z
           .number()
           .int()
@@ -213,10 +216,22 @@ export const ConfigSchema = z
              * Confidential web client for the step-up confirmation page (authorization code + PKCE,
              * redirect URI `<http.public_url>/step-up/callback`; ADR 0050).
              */
-            web_client_id: z.string().min(1).optional(),
-            web_client_secret: z.string().min(1).optional(),
+            web_client_id: z
+              .string()
+              .min(1)
+              .optional()
+              .describe(
+                'Confidential web client of the step-up sign-in page (authorization code + PKCE; ADR 0050).',
+              ),
+            web_client_secret: z.string().min(1).optional().describe('Its client secret.'),
             /** Scopes the step-up sign-in asks for (add the one that puts groups in the ID token). */
-            web_scopes: z.array(z.string().min(1)).max(16).optional(),
+            web_scopes: z
+              .array(z.string().min(1))
+              .max(16)
+              .optional()
+              .describe(
+                'Scopes the step-up sign-in asks for (default openid email; add the one that puts groups in the ID token).',
+              ),
             /** Claim naming a person (falls back to email_claim; `sub` never names a person: ADR 0040). */
             identity_claim: z
               .string()
