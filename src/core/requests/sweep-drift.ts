@@ -79,6 +79,10 @@ export async function reconcileActiveGrants(deps: CoreDeps, limit: number): Prom
       );
       return { row, patch: { nextAttemptAt: next }, audits: [] };
     }
+    // The grant reached its expiry while it was being checked: a provider that enforces expiry
+    // itself (postgres VALID UNTIL) rightly says "not active". That is the expire job's, not drift
+    // (found by test/e2e/ha-replicas.test.ts: short grants ended REVOKED with a false alert).
+    if (deps.now() >= row.expiresAt!) return { row, patch: { nextAttemptAt: next }, audits: [] };
     deps.log.error(
       { request_id: row.id, provider: row.provider },
       'grant removed out of band; recording REVOKED',
