@@ -8,6 +8,9 @@
  *                                    and `prepare` run: ~0.1 s CPU when nothing changed.
  *   node scripts/build.mjs --full    tsc -p tsconfig.build.json (incremental): .js and .d.ts; type
  *                                    errors are printed, output is emitted anyway
+ *   node scripts/build.mjs --declarations   the fast path, then tsc --emitDeclarationOnly: the .d.ts
+ *                                    too, without rewriting any .js a running CLI may be loading
+ *                                    (the packed-install test, beside other tests)
  *   node scripts/build.mjs --strict  the same, exit 1 on type errors (`prepack`)
  *   node scripts/build.mjs --clean   remove dist/ first (with --strict: `npm run build`)
  *
@@ -21,6 +24,7 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
+  renameSync,
   rmSync,
   statSync,
   utimesSync,
@@ -41,6 +45,7 @@ const EXCLUDED = join(SRC, 'core', 'policy', 'rego', 'conformance');
 const args = new Set(process.argv.slice(2));
 const strict = args.has('--strict');
 const clean = args.has('--clean');
+const declarationsOnly = args.has('--declarations');
 const full = strict || clean || args.has('--full');
 const requireHere = createRequire(join(ROOT, 'package.json'));
 
@@ -133,10 +138,10 @@ function pruneOrphans() {
   }
 }
 
-function runTsc() {
+function runTsc(extra = []) {
   const tsc = requireHere.resolve('typescript/bin/tsc');
   const started = Date.now();
-  const r = spawnSync(process.execPath, [tsc, '-p', join(ROOT, 'tsconfig.build.json')], {
+  const r = spawnSync(process.execPath, [tsc, '-p', join(ROOT, 'tsconfig.build.json'), ...extra], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     encoding: 'utf8',
@@ -145,8 +150,16 @@ function runTsc() {
   const out = `${r.stdout}${r.stderr}`.trim();
   const ok = r.status === 0;
   pruneOrphans();
-  writeStamp(started);
+  // Declarations alone leave the .js as they were: only a full emit brings dist/ up to date.
+  if (!extra.includes('--emitDeclarationOnly')) writeStamp(started);
   return { ok, out, seconds: (Date.now() - started) / 1000 };
+}
+
+/** A CLI started by another test run meanwhile reads the old file or the new one, never half. */
+function writeAtomic(file, text) {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
 }
 
 /** Sources (as tsconfig.build.json selects them) whose dist .js is missing or older. */
@@ -170,7 +183,8 @@ function transpileChanged() {
     const out = join(DIST, relative(SRC, file)).replace(/\.ts$/, '.js');
     const src = statSync(file);
     const prev = statSync(out, { throwIfNoEntry: false });
-    if (!configChanged && prev && prev.mtimeMs >= src.mtimeMs) continue;
+    // Whole milliseconds: utimes below stores the source's mtime at millisecond precision.
+    if (!configChanged && prev && Math.floor(prev.mtimeMs) >= Math.floor(src.mtimeMs)) continue;
     // NodeNext decides ESM vs CJS from package.json, which a lone file cannot see: say ESM (the
     // package is "type": "module"); everything else is tsconfig's.
     const r = ts.transpileModule(readFileSync(file, 'utf8'), {
@@ -182,8 +196,8 @@ function transpileChanged() {
       fileName: file,
     });
     mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, r.outputText);
-    if (r.sourceMapText) writeFileSync(`${out}.map`, r.sourceMapText);
+    if (r.sourceMapText) writeAtomic(`${out}.map`, r.sourceMapText);
+    writeAtomic(out, r.outputText);
     // The output carries its source's mtime as read: a save during this run still counts as newer.
     utimesSync(out, src.atime, src.mtime);
     count++;
@@ -191,16 +205,33 @@ function transpileChanged() {
   return count;
 }
 
+function fast() {
+  const started = Date.now();
+  const count = transpileChanged();
+  pruneOrphans();
+  writeStamp(started);
+  if (count)
+    process.stderr.write(`build: ${count} file(s) → dist/ in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+}
+
 async function main() {
+  if (declarationsOnly)
+    return withLock(() => {
+      if (isStale()) fast();
+      // Its own build info: the full build's would claim the .js are emitted by tsc.
+      const { ok, out, seconds } = runTsc([
+        '--emitDeclarationOnly',
+        '--tsBuildInfoFile',
+        join(DIST, '.tsbuildinfo-declarations'),
+      ]);
+      process.stderr.write(`build: tsc --emitDeclarationOnly → dist/ in ${seconds.toFixed(1)} s\n`);
+      if (!ok) process.stderr.write(`${out}\nbuild: type errors (see above); declarations emitted anyway\n`);
+      return 0;
+    });
   if (!full) {
     if (!isStale()) return 0;
     return withLock(() => {
-      const started = Date.now();
-      const count = transpileChanged();
-      pruneOrphans();
-      writeStamp(started);
-      if (count)
-        process.stderr.write(`build: ${count} file(s) → dist/ in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+      fast();
       return 0;
     });
   }
