@@ -47,7 +47,7 @@ export interface Findings {
   auditRows: number;
   /** Each invariant's violations; all empty when the run held. */
   illegal: string[];
-  /** Requests whose trail has a drift alert (not a violation: reported, with the trail). */
+  /** Requests whose trail has a drift alert (reported; a violation unless a revoke was under way). */
   drift: string[];
   providerLeaks: string[];
   lost: string[];
@@ -102,7 +102,13 @@ export async function checkInvariants(
       cur = to;
     }
     if (cur !== r.state) f.illegal.push(`${r.id}: is ${r.state}, its audit trail says ${cur} (${said()})`);
-    if (actions.some((a) => a.action === 'grant.drift_detected')) f.drift.push(`${r.id}: ${said()}`);
+    // A drift alert is true only if the grant really went missing: a revoke that reached the provider
+    // and whose replica was killed before recording it. Without a revoke intent it is a false alarm.
+    if (actions.some((a) => a.action === 'grant.drift_detected')) {
+      f.drift.push(`${r.id}: ${said()}`);
+      if (!actions.some((a) => a.action === 'request.revoke_requested'))
+        f.illegal.push(`${r.id}: drift alert without a revoke (${said()})`);
+    }
   }
   for (const id of trail.keys()) if (!byId.has(id)) f.illegal.push(`${id}: audit rows for no request`);
 
