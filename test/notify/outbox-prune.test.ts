@@ -1,6 +1,7 @@
 /**
  * Pruning notification transport (ADR 0057): settled outbox events and the Slack message refs of
- * requests that ended longer than notifications.retention_days ago are deleted in bounded batches;
+ * requests that ended (and step-up links that expired) longer than notifications.retention_days ago
+ * are deleted in bounded batches;
  * pending deliveries, open requests' messages, recent rows and the audit log are never touched.
  */
 import { sql } from 'drizzle-orm';
@@ -82,12 +83,23 @@ describe.each(testDatabases())('notification pruning on %s', (driver) => {
     );
     expect(oldEvents).toBe(10); // created + cancelled, each delivered
     const auditBefore = await count(h, sql`select count(*) as n from audit_events`);
+    // Step-up links (ADR 0050): one expired 35 days ago (used or not, it is worthless), one yesterday.
+    const link = (hash: string, expiredDaysAgo: number) =>
+      h.db.execute(
+        sql`insert into step_up_links (id_hash, request_id, decision, principal, expires_at)
+          values (${hash}, ${open}, 'approve', 'bob@example.com', ${new Date(h.clock.t - expiredDaysAgo * DAY).toISOString()}::timestamptz)`,
+      );
+    await link('old-link', 35);
+    await link('recent-link', 1);
 
     const r = await pruneNotifications(h.core.deps, { batch: 3 });
     // 10 of the old requests + the open one's created event (delivered long ago; the request is
     // still open, but its message ref stays — only the transport row goes).
     expect(r.events).toBe(11);
     expect(r.slack_messages).toBe(5);
+    expect(r.step_up_links).toBe(1);
+    const links = await sqlRows<{ id_hash: string }>(h.db, sql`select id_hash from step_up_links`);
+    expect(links.map((l) => l.id_hash)).toEqual(['recent-link']);
     const left = await sqlRows<{ request_id: string; type: string }>(
       h.db,
       sql`select request_id, type from outbox_events order by request_id, id`,
@@ -102,7 +114,11 @@ describe.each(testDatabases())('notification pruning on %s', (driver) => {
     expect(refs.map((m) => m.request_id).sort()).toEqual([stuck, open, recent].sort());
     expect(await count(h, sql`select count(*) as n from audit_events`)).toBe(auditBefore);
     // A second pass finds nothing more.
-    expect(await pruneNotifications(h.core.deps, { batch: 3 })).toEqual({ events: 0, slack_messages: 0 });
+    expect(await pruneNotifications(h.core.deps, { batch: 3 })).toEqual({
+      events: 0,
+      slack_messages: 0,
+      step_up_links: 0,
+    });
     await worker.stop();
   });
 

@@ -36,6 +36,21 @@ export async function pruneSlackMessagesBatch(db: Executor, before: Date, limit:
   return rows.length;
 }
 
+/**
+ * Deletes up to `limit` step-up links that expired before `before`, used or not; returns how many.
+ * A link is worthless once expired, and its use is in the audit log.
+ */
+export async function pruneStepUpLinksBatch(db: Executor, before: Date, limit: number): Promise<number> {
+  const rows = await sqlRows(
+    db,
+    sql`delete from step_up_links where id_hash in (
+      select id_hash from step_up_links where expires_at < ${before.toISOString()}::timestamptz
+      order by expires_at limit ${limit}
+    ) returning id_hash`,
+  );
+  return rows.length;
+}
+
 /** What a requeue selects: dead deliveries of these sinks, optionally of one event. */
 export interface RequeueFilter {
   sinks: readonly string[];

@@ -1,9 +1,14 @@
 /**
  * Pruning notification transport (ADR 0057): outbox events whose deliveries are all settled, and
- * the Slack message refs of requests that ended, once older than notifications.retention_days.
+ * the Slack message refs of requests that ended, once older than notifications.retention_days;
+ * and step-up links (ADR 0050) expired that long ago.
  * The audit log is the record of what happened; these rows only carried it to people.
  */
-import { pruneOutboxBatch, pruneSlackMessagesBatch } from '../db/outbox-maintenance-repo.js';
+import {
+  pruneOutboxBatch,
+  pruneSlackMessagesBatch,
+  pruneStepUpLinksBatch,
+} from '../db/outbox-maintenance-repo.js';
 import type { CoreDeps } from '../deps.js';
 
 export const PRUNE_BATCH = 500;
@@ -13,6 +18,7 @@ const MAX_BATCHES = 40;
 export interface PruneResult {
   events: number;
   slack_messages: number;
+  step_up_links: number;
 }
 
 /**
@@ -38,5 +44,6 @@ export async function pruneNotifications(
   };
   const events = await drain(() => pruneOutboxBatch(deps.db, before, batch));
   const slack_messages = await drain(() => pruneSlackMessagesBatch(deps.db, before, batch));
-  return { events, slack_messages };
+  const step_up_links = await drain(() => pruneStepUpLinksBatch(deps.db, before, batch));
+  return { events, slack_messages, step_up_links };
 }
