@@ -39,7 +39,10 @@ describe('dev identity', () => {
       groups: ['sre'],
       scopes: ['requester'],
       isAdmin: false,
+      // A dev token's sign-in time is its minting (ADR 0050): step-up counts it as fresh.
+      authTime: expect.any(Number),
     });
+    expect(Math.abs(actor.authTime! - Date.now() / 1000)).toBeLessThan(120);
   });
 
   it('derives admin from the admin group or admin_emails, never from a token claim', async () => {
