@@ -2,7 +2,7 @@
  * The package as a user gets it (ADR 0051): `npm pack` → install the tarball into an empty project
  * (from the npm cache `npm ci` warmed) → only what is in the tarball runs: the bins, `jitsudod serve
  * --dev` to /healthz, `jitsudo mcp` behind the official MCP SDK stdio client, the README quickstart's
- * client block, and `import 'jitsudo'` / `'jitsudo/client'` from plain Node (no tsx installed).
+ * client block and its "Connect an agent" steps, and `import 'jitsudo'` / `'jitsudo/client'` from plain Node (no tsx installed).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,6 +11,8 @@ import { delimiter, join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { parseConfig } from '../../src/core/config.js';
 import { cleanEnv, ROOT, tempHome } from '../e2e/support/processes.js';
 
 interface Run {
@@ -52,6 +54,18 @@ function quickstartClientBlock(): string {
   const block = [...section.matchAll(/^```sh\n([\s\S]*?)^```/gm)].map((m) => m[1]!)[1];
   if (!block) throw new Error('README.md quickstart has no client block');
   return block;
+}
+
+/** The README's "Connect an agent" section: its sh block, its MCP client JSON and its catalog YAML. */
+function connectAgentSection(): { sh: string; json: string; yaml: string } {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const section = /^## Connect an agent\n([\s\S]*?)(?=^## )/m.exec(readme)?.[1] ?? '';
+  const block = (lang: string) => {
+    const m = new RegExp(`^\`\`\`${lang}\\n([\\s\\S]*?)^\`\`\``, 'm').exec(section);
+    if (!m) throw new Error(`README.md "Connect an agent" has no ${lang} block`);
+    return m[1]!;
+  };
+  return { sh: block('sh'), json: block('json'), yaml: block('yaml') };
 }
 
 const started = Date.now();
@@ -219,6 +233,50 @@ describe('the packed package, installed', () => {
       await client.close();
     }
     lap('mcp', t);
+  });
+
+  it('the README "Connect an agent" steps work from the install: token, client config, a tool call', async () => {
+    expect(url).not.toBe('');
+    const t = Date.now();
+    const readme = connectAgentSection();
+    const home = join(work, 'agent-owner-home');
+    const r = ok(
+      await run('bash', ['-euo', 'pipefail', '-c', `${readme.sh}\nprintf 'TOKEN=%s\\n' "$TOKEN"`], {
+        cwd: project,
+        env: env({ JITSUDO_HOME: home, JITSUDO_SERVER: url }),
+      }),
+      'connect-an-agent block',
+    );
+    const token = /^TOKEN=(jit_agt_\S+)$/m.exec(r.stdout)?.[1];
+    expect(token).toBeDefined();
+    // The client config exactly as printed, with this test's server and the minted token.
+    const entry = (JSON.parse(readme.json) as { mcpServers: Record<string, any> }).mcpServers.jitsudo;
+    const args = (entry.args as string[]).map((a) => (a === 'http://127.0.0.1:8080' ? url : a));
+    expect(args).toContain(url);
+    const transport = new StdioClientTransport({
+      command: join(bin, entry.command as string),
+      args,
+      // A home with no login: the agent has only its token.
+      env: env({ JITSUDO_HOME: join(work, 'agent-home'), JITSUDO_TOKEN: token! }) as Record<string, string>,
+      stderr: 'pipe',
+    });
+    const client = new Client({ name: 'readme-agent', version: '1' });
+    await client.connect(transport);
+    try {
+      const { tools } = await client.listTools();
+      expect(tools.map((x) => x.name)).toEqual(
+        expect.arrayContaining(['exec_with_access', 'request_access']),
+      );
+      const listed = await client.callTool({ name: 'list_eligible_access', arguments: {} });
+      expect(listed.isError ?? false).toBe(false);
+      expect(JSON.stringify(listed)).not.toContain(token!);
+    } finally {
+      await client.close();
+    }
+    // The catalog snippet is a valid config section.
+    const catalog = (parseYaml(readme.yaml) as { catalog: unknown }).catalog;
+    expect(parseConfig({ home: work, catalog }).catalog.length).toBeGreaterThan(0);
+    lap('connect an agent', t);
   });
 
   it("imports 'jitsudo' and 'jitsudo/client' from plain Node", async () => {
