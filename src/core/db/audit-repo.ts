@@ -6,6 +6,7 @@ import { and, desc, eq, gte, lt, lte, or, type SQL, sql } from 'drizzle-orm';
 import type { AuditCheckpoint } from '../audit/checkpoint-sign.js';
 import { type AuditRecord, auditCopyLine, copyField } from '../audit/hash.js';
 import { type Executor, sqlRows, type Transaction } from './client.js';
+import { pgliteCopyOut, supportsRawCopy } from './pglite-copy.js';
 import { rawRows } from './raw.js';
 import { auditCheckpoints, auditEvents, requests } from './schema/index.js';
 
@@ -74,6 +75,8 @@ async function copyOut(exec: Executor, query: string): Promise<string | undefine
   if (typeof client.transaction === 'function' && 'waitReady' in client)
     return client.transaction(async (tx: any) => {
       await tx.exec(SESSION_UTC);
+      // Straight off the wire, not through /dev/blob (pglite-copy.ts says why); same lines.
+      if (supportsRawCopy(client)) return pgliteCopyOut(client, query);
       const res = await tx.query(`copy (${query}) to '/dev/blob'`);
       return res.blob ? await res.blob.text() : '';
     });

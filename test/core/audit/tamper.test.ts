@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { appendAudit } from '../../../src/core/audit/append.js';
 import { createCheckpoint } from '../../../src/core/audit/checkpoint.js';
 import { FIRST_CHECKPOINT_PREV, signCheckpoint } from '../../../src/core/audit/checkpoint-sign.js';
 import { GENESIS_HASH, hashAuditRecord } from '../../../src/core/audit/hash.js';
@@ -200,6 +201,35 @@ describe.each(testDatabases())('audit chain tamper detection on %s', (driver) =>
     await insertCheckpointOnce(t.db, forged);
     expect((await verify()).first_broken).toMatchObject({ kind: 'bad_checkpoint' });
     await expect(createCheckpoint({ db: t.db, keys })).rejects.toMatchObject({ code: 'CONFLICT' });
+  });
+
+  it('verifies rows with multi-byte UTF-8 in actor and details, and catches a one-character change in them', async () => {
+    // The verifier hashes the COPY bytes as the database sends them: a row whose text is not ASCII
+    // must hash the same as when it was appended, and a changed multi-byte character (here to another
+    // of the same UTF-8 length, so no offset moves) must break it.
+    for (const actor of ['jürgen.ø@example.com', '管理者@例え.jp', 'emoji 🔐 actor'])
+      await appendAudit(t.db, {
+        actor,
+        action: 'request.created',
+        outcome: 'success',
+        details: { reason: 'Überprüfung — 審査 🔐', ключ: ['é', '\u{1F600}', 'tab\there'] },
+      });
+    const ok = await verify();
+    expect(ok).toMatchObject({ ok: true, rows_checked: N + 3, first_broken: null });
+    await asDba(
+      t.db,
+      `update audit_events set details = replace(details, '審査', '審杳') where id = ${N + 2}`,
+    );
+    const r = await verify();
+    expect(r.first_broken).toMatchObject({ id: N + 2, kind: 'modified' });
+    expect(r.rows_checked).toBe(N + 1);
+    await asDba(
+      t.db,
+      `update audit_events set details = replace(details, '審杳', '審査') where id = ${N + 2}`,
+    );
+    expect((await verify()).ok).toBe(true);
+    await asDba(t.db, `update audit_events set actor = 'emoji 🔓 actor' where id = ${N + 3}`);
+    expect((await verify()).first_broken).toMatchObject({ id: N + 3, kind: 'modified' });
   });
 
   it('refuses a non-admin and bad input without reading', async () => {
