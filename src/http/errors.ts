@@ -24,6 +24,9 @@ const STATUS: Record<AppErrorCode, ContentfulStatusCode> = {
   UNAVAILABLE: 503,
 };
 
+/** The HTTP status of an AppError code: the one map for every HTTP response, JSON or page. */
+export const httpStatusOf = (code: AppErrorCode): ContentfulStatusCode => STATUS[code];
+
 export interface ErrorBody {
   error: { code: AppErrorCode; message: string; requestId: string; details?: Record<string, unknown> };
 }

@@ -8,6 +8,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppErrorCode } from '../../core/errors.js';
 import type { RequestView } from '../../core/requests/view.js';
 import type { HonoEnv } from '../env.js';
+import { httpStatusOf } from '../errors.js';
 
 export const PAGE_CSP = "default-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
@@ -40,23 +41,11 @@ export function page(
   return c.html(doc(title, `<p>${esc(text)}</p>`), status);
 }
 
-const STATUS: Partial<Record<AppErrorCode, ContentfulStatusCode>> = {
-  VALIDATION: 400,
-  UNAUTHENTICATED: 401,
-  FORBIDDEN: 403,
-  POLICY_DENIED: 403,
-  NOT_FOUND: 404,
-  CONFLICT: 409,
-  RATE_LIMITED: 429,
-  POLICY_ERROR: 503,
-  UNAVAILABLE: 503,
-  PROVIDER_ERROR: 502,
-};
-
 /** A refusal as a page: the AppError's message (written to be shown), its status. */
 export function errorPage(c: Context<HonoEnv>, code: AppErrorCode, message: string): Response {
   // Never a 500 page: what is not the caller's fault is "not available, try again".
-  const status = STATUS[code] ?? 503;
+  const mapped = httpStatusOf(code);
+  const status = mapped >= 500 ? 503 : mapped;
   return page(c, status, status >= 500 ? 'Not available' : 'Not done', message);
 }
 
