@@ -74,10 +74,9 @@ async function startOnce(home: string, idleMs: number): Promise<Start> {
   return { ms, cpu, phases, rssMb };
 }
 
-/** Floor: a fresh Node process importing PGlite and opening `dataDir` until a query answers. */
-async function pgliteOpen(dataDir: string): Promise<{ ms: number; cpu: number }> {
+/** Wall and CPU time of a fresh Node process running `code` until it prints "ready". */
+async function timedScript(code: string, what: string): Promise<{ ms: number; cpu: number }> {
   const t0 = performance.now();
-  const code = `const {PGlite}=await import('@electric-sql/pglite');const d=new PGlite(${JSON.stringify(dataDir)});await d.query('select 1');console.log('ready');await d.close();`;
   const proc = spawn(process.execPath, ['--input-type=module', '-e', code], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -89,34 +88,26 @@ async function pgliteOpen(dataDir: string): Promise<{ ms: number; cpu: number }>
       cpu = cpuMs(proc.pid!);
       res();
     });
-    proc.once('exit', (c) => (c ? rej(new Error(`floor process exited ${c}`)) : undefined));
+    proc.once('exit', (c) => (c ? rej(new Error(`${what} process exited ${c}`)) : undefined));
   });
   const ms = performance.now() - t0;
   await new Promise((r) => proc.once('exit', r));
   return { ms, cpu };
 }
 
+/** Floor: a fresh Node process importing PGlite and opening `dataDir` until a query answers. */
+const pgliteOpen = (dataDir: string) =>
+  timedScript(
+    `const {PGlite}=await import('@electric-sql/pglite');const d=new PGlite(${JSON.stringify(dataDir)});await d.query('select 1');console.log('ready');await d.close();`,
+    'floor',
+  );
+
 /** What a new home paid before ADR 0052: a fresh process, initdb of a new dir, every migration. */
-async function initdbAndMigrate(dataDir: string): Promise<{ ms: number; cpu: number }> {
-  const t0 = performance.now();
-  const code = `const {PGlite}=await import('@electric-sql/pglite');const {drizzle}=await import('drizzle-orm/pglite');const {migrate}=await import('./dist/core/db/migrate.js');const d=new PGlite(${JSON.stringify(dataDir)});await migrate(drizzle({client:d}));console.log('ready');await d.close();`;
-  const proc = spawn(process.execPath, ['--input-type=module', '-e', code], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let cpu = 0;
-  await new Promise<void>((res, rej) => {
-    proc.stdout.on('data', (d: Buffer) => {
-      if (!d.toString().includes('ready')) return;
-      cpu = cpuMs(proc.pid!);
-      res();
-    });
-    proc.once('exit', (c) => (c ? rej(new Error(`initdb process exited ${c}`)) : undefined));
-  });
-  const ms = performance.now() - t0;
-  await new Promise((r) => proc.once('exit', r));
-  return { ms, cpu };
-}
+const initdbAndMigrate = (dataDir: string) =>
+  timedScript(
+    `const {PGlite}=await import('@electric-sql/pglite');const {drizzle}=await import('drizzle-orm/pglite');const {migrate}=await import('./dist/core/db/migrate.js');const d=new PGlite(${JSON.stringify(dataDir)});await migrate(drizzle({client:d}));console.log('ready');await d.close();`,
+    'initdb',
+  );
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const f = (n: number) => `${Math.round(n)} ms`;
